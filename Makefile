@@ -1,0 +1,35 @@
+# The two commands of the README: `make demo` and `make test`. Both install what is
+# missing from Debian's packages first (as root, or through sudo).
+SHELL := /bin/bash
+JOBS  ?= $(shell nproc)
+
+DEB_PACKAGES := g++ cmake make pkg-config git \
+  libcmark-gfm-dev libcmark-gfm-extensions-dev libcli11-dev nlohmann-json3-dev \
+  libfmt-dev libsqlite3-dev libssl-dev libgtest-dev libbenchmark-dev sqlite3
+
+.PHONY: deps build build-test demo test bench clean
+
+deps:
+	@scripts/install-deps.sh $(DEB_PACKAGES)
+
+build: deps
+	cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDRCONSOLE_TESTS=OFF
+	cmake --build build -j $(JOBS)
+
+build-test: deps
+	cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DDRCONSOLE_SANITIZE=ON
+	cmake --build build-test -j $(JOBS)
+
+demo: build
+	scripts/demo.sh build/drconsole
+
+test: build-test
+	cd build-test && ctest --output-on-failure -j $(JOBS)
+
+bench: deps
+	cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DDRCONSOLE_TESTS=OFF -DDRCONSOLE_BENCH=ON
+	cmake --build build-bench -j $(JOBS)
+	build-bench/bench/bench_journal
+
+clean:
+	rm -rf build build-test build-bench

@@ -1,0 +1,81 @@
+// Journal and incident selection, actors and diagnostics for the command line.
+#include "cli/cli_common.h"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "drconsole/text.h"
+
+namespace drconsole::cli {
+
+void add_incident_options(CLI::App& cmd, IncidentOptions& opts, bool with_actor) {
+    cmd.add_option("--db", opts.db, "Journal file (default: $XDG_DATA_HOME/drconsole/journal.db)");
+    cmd.add_option("--incident", opts.incident, "Incident id (default: the only open incident)");
+    if (with_actor)
+        cmd.add_option("--as", opts.as, "Acting ROLE[:PERSON] (default role: the step's owner or ic; person: $USER)");
+}
+
+Journal open_journal(const std::string& db) {
+    std::filesystem::path path = db.empty() ? default_journal_path() : std::filesystem::path(db);
+    if (path.has_parent_path()) {
+        std::error_code ec;
+        std::filesystem::create_directories(path.parent_path(), ec);
+        if (ec) throw JournalError(fmt::format("cannot create {}: {}", path.parent_path().string(), ec.message()));
+    }
+    return Journal(path);
+}
+
+Incident attach_incident(Journal& journal, const std::optional<std::int64_t>& id) {
+    if (id) return Incident::attach(journal, *id);
+    std::vector<std::int64_t> open;
+    for (const auto& record : journal.incidents()) {
+        Incident candidate = Incident::attach(journal, record.id);
+        if (!candidate.state().resolved()) open.push_back(record.id);
+    }
+    if (open.size() == 1) return Incident::attach(journal, open.front());
+    if (open.empty()) throw InputError(fmt::format("no open incident in {}: start one with 'drconsole start'", journal.path().string()));
+    std::string ids;
+    for (auto i : open) ids += fmt::format("{}{}", ids.empty() ? "" : ", ", i);
+    throw InputError(fmt::format("several open incidents ({}): name one with --incident ID", ids));
+}
+
+std::string current_user() {
+    if (const char* user = std::getenv("USER"); user && *user) return user;
+    if (const passwd* pw = getpwuid(geteuid()); pw && pw->pw_name) return pw->pw_name;
+    return "unknown";
+}
+
+Actor resolve_actor(const std::string& as, const std::string& default_role) {
+    std::string spec = as;
+    if (spec.empty())
+        if (const char* env = std::getenv("DRCONSOLE_AS"); env) spec = env;
+    Actor actor;
+    if (spec.empty()) {
+        actor.role = default_role;
+    } else {
+        std::size_t colon = spec.find(':');
+        actor.role = spec.substr(0, colon);
+        if (colon != std::string::npos) actor.person = spec.substr(colon + 1);
+    }
+    if (actor.role.empty()) throw InputError("name the acting role with --as ROLE:PERSON");
+    if (actor.person.empty()) actor.person = current_user();
+    if (first_invalid_utf8(actor.person) || first_invalid_utf8(actor.role)) throw InputError("--as is not valid UTF-8");
+    return actor;
+}
+
+void print_diagnostics(const std::vector<Diagnostic>& diagnostics) {
+    for (const auto& d : diagnostics) std::cerr << safe_text(d.str()) << '\n';
+}
+
+void print_recorded(const Event& e) {
+    std::cerr << safe_text(fmt::format("recorded #{} {}{}{} as {}:{}", e.seq, e.kind, e.step.empty() ? "" : " ", e.step,
+                                       e.actor.role, e.actor.person))
+              << '\n';
+}
+
+}  // namespace drconsole::cli

@@ -1,0 +1,49 @@
+// Shared pieces of the command line: journal and incident selection, actors, output.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "drconsole/diagnostic.h"
+#include "drconsole/event.h"
+#include "drconsole/incident.h"
+#include "drconsole/journal.h"
+
+namespace drconsole::cli {
+
+// Options every incident command takes.
+struct IncidentOptions {
+    std::string db;
+    std::optional<std::int64_t> incident;
+    std::string as;  // ROLE[:PERSON]
+};
+
+void add_incident_options(CLI::App& cmd, IncidentOptions& opts, bool with_actor = true);
+
+// Opens the journal named by --db, or the default one (creating its folder).
+Journal open_journal(const std::string& db);
+// The incident named by --incident, or the only open one.
+Incident attach_incident(Journal& journal, const std::optional<std::int64_t>& id);
+
+// --as ROLE[:PERSON], else $DRCONSOLE_AS, else `default_role`; the person defaults to $USER.
+// Throws InputError when no role can be named.
+Actor resolve_actor(const std::string& as, const std::string& default_role);
+std::string current_user();
+
+void print_diagnostics(const std::vector<Diagnostic>& diagnostics);
+// Prints the recorded event on stderr for humans: "recorded #12 step.completed pg-promote".
+void print_recorded(const Event& event);
+
+// Each subcommand file registers itself; the callbacks set `exit_code`.
+void add_validate(CLI::App& app, int& exit_code);
+void add_start(CLI::App& app, int& exit_code);
+void add_record_commands(CLI::App& app, int& exit_code);
+void add_status(CLI::App& app, int& exit_code);
+void add_verify(CLI::App& app, int& exit_code);
+
+}  // namespace drconsole::cli

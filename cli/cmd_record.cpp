@@ -1,0 +1,113 @@
+// Headless commands that record one event each: step, note, correct, fault, declare, comms, handover, resolve.
+#include <functional>
+#include <iostream>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "cli/cli_common.h"
+#include "drconsole/text.h"
+
+namespace drconsole::cli {
+namespace {
+
+struct RecordOptions {
+    IncidentOptions incident;
+    std::string step, verb, reason, text, role, person;
+    std::int64_t seq = 0;
+};
+
+using Record = std::function<Event(Incident&, const RecordOptions&)>;
+
+std::string default_role(const Incident& incident, const std::string& step) {
+    const Runbook& rb = *incident.state().runbook;
+    if (!step.empty())
+        if (const Step* s = rb.find_step(step); s && !s->role.empty()) return s->role;
+    return rb.has_role("ic") || rb.roles.empty() ? "ic" : "";
+}
+
+void require_text(const std::string& text, const char* what) {
+    if (auto bad = first_invalid_utf8(text)) throw InputError(fmt::format("{} is not valid UTF-8 (byte {})", what, *bad + 1));
+}
+
+// Registers a subcommand whose callback attaches to the incident, records, and prints.
+CLI::App* add_recorder(CLI::App& app, int& exit_code, const std::string& name, const std::string& help,
+                       std::shared_ptr<RecordOptions> opts, Record record) {
+    CLI::App* cmd = app.add_subcommand(name, help);
+    add_incident_options(*cmd, opts->incident);
+    cmd->callback([opts, record, &exit_code] {
+        require_text(opts->text, "the text");
+        require_text(opts->reason, "--reason");
+        Journal journal = open_journal(opts->incident.db);
+        Incident incident = attach_incident(journal, opts->incident.incident);
+        Event e = record(incident, *opts);
+        print_recorded(e);
+        std::cout << e.seq << '\n';
+        exit_code = 0;
+    });
+    return cmd;
+}
+
+Event record_step(Incident& incident, const RecordOptions& o) {
+    Actor actor = resolve_actor(o.incident.as, default_role(incident, o.step));
+    if (o.verb == "start") return incident.start_step(o.step, actor);
+    if (o.verb == "done") return incident.complete_step(o.step, actor);
+    if (o.verb == "skip") return incident.skip_step(o.step, o.reason, actor);
+    if (o.verb == "fail") return incident.fail_step(o.step, o.reason, actor);
+    return incident.reopen_step(o.step, o.reason, actor);
+}
+
+Actor incident_actor(const Incident& incident, const RecordOptions& o) { return resolve_actor(o.incident.as, default_role(incident, "")); }
+
+}  // namespace
+
+void add_record_commands(CLI::App& app, int& exit_code) {
+    auto step = std::make_shared<RecordOptions>();
+    CLI::App* cmd = add_recorder(app, exit_code, "step", "Start, complete, skip, fail or reopen a step", step, record_step);
+    cmd->add_option("step", step->step, "Step id (see 'drconsole status')")->required();
+    cmd->add_option("action", step->verb, "start | done | skip | fail | reopen")
+        ->required()
+        ->check(CLI::IsMember({"start", "done", "skip", "fail", "reopen"}));
+    cmd->add_option("--reason", step->reason, "Why (required for skip and fail)");
+    cmd->footer("The acting role defaults to the step's owner role; the person to $USER.\n"
+                "A skipped or failed step is retried only after 'reopen'. Exit status 2: refused, nothing recorded.");
+
+    auto note = std::make_shared<RecordOptions>();
+    cmd = add_recorder(app, exit_code, "note", "Add a note to the timeline (allowed after resolve too)", note,
+                       [](Incident& i, const RecordOptions& o) { return i.add_note(o.text, o.step, incident_actor(i, o)); });
+    cmd->add_option("text", note->text, "The note")->required();
+    cmd->add_option("--step", note->step, "Attach the note to a step");
+
+    auto correct = std::make_shared<RecordOptions>();
+    cmd = add_recorder(app, exit_code, "correct", "Record a correction of an earlier event (events are never edited)", correct,
+                       [](Incident& i, const RecordOptions& o) { return i.correct(o.seq, o.text, incident_actor(i, o)); });
+    cmd->add_option("seq", correct->seq, "Sequence number of the event being corrected")->required();
+    cmd->add_option("text", correct->text, "What was wrong and what is right")->required();
+
+    auto fault = std::make_shared<RecordOptions>();
+    cmd = add_recorder(app, exit_code, "fault", "Record the injected fault: T0 of a drill", fault,
+                       [](Incident& i, const RecordOptions& o) { return i.inject_fault(o.text, incident_actor(i, o)); });
+    cmd->add_option("description", fault->text, "What was broken, e.g. 'stopped the primary PostgreSQL'");
+
+    auto declare = std::make_shared<RecordOptions>();
+    add_recorder(app, exit_code, "declare", "Record that the incident was declared (T0 of a real incident)", declare,
+                 [](Incident& i, const RecordOptions& o) { return i.declare(incident_actor(i, o)); });
+
+    auto comms = std::make_shared<RecordOptions>();
+    cmd = add_recorder(app, exit_code, "comms", "Record that a stakeholder update was sent", comms,
+                       [](Incident& i, const RecordOptions& o) { return i.comms_sent(o.text, incident_actor(i, o)); });
+    cmd->add_option("summary", comms->text, "What was said, and to whom");
+
+    auto handover = std::make_shared<RecordOptions>();
+    cmd = add_recorder(app, exit_code, "handover", "Assign a role, or hand it over to someone else", handover,
+                       [](Incident& i, const RecordOptions& o) { return i.assign_role(o.role, o.person, incident_actor(i, o)); });
+    cmd->add_option("role", handover->role, "Role id, e.g. ic or db")->required();
+    cmd->add_option("person", handover->person, "Who takes it")->required();
+
+    auto resolve = std::make_shared<RecordOptions>();
+    cmd = add_recorder(app, exit_code, "resolve", "Resolve the incident: afterwards only notes and corrections", resolve,
+                       [](Incident& i, const RecordOptions& o) { return i.resolve(o.text, incident_actor(i, o)); });
+    cmd->add_option("summary", resolve->text, "How it ended");
+}
+
+}  // namespace drconsole::cli

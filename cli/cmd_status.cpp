@@ -1,0 +1,119 @@
+// drconsole status and list: where an incident stands, for people or (--json) for scripts.
+#include <iostream>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "cli/cli_common.h"
+#include "drconsole/clock.h"
+#include "drconsole/text.h"
+
+namespace drconsole::cli {
+namespace {
+
+struct StatusOptions {
+    IncidentOptions incident;
+    bool json = false;
+};
+
+std::string mark(StepStatus status) {
+    switch (status) {
+        case StepStatus::done: return "[x]";
+        case StepStatus::started: return "[>]";
+        case StepStatus::skipped: return "[-]";
+        case StepStatus::failed: return "[!]";
+        case StepStatus::pending: break;
+    }
+    return "[ ]";
+}
+
+void print_status(const IncidentState& s, std::int64_t now_us) {
+    auto line = [](const std::string& text) { std::cout << safe_text(text) << '\n'; };
+    line(fmt::format("incident {}: {}  [{}]{}{}", s.id, s.title, s.mode == "drill" ? "DRILL" : "REAL",
+                     s.severity.empty() ? "" : "  ", s.severity));
+    line(fmt::format("runbook  {} (sha256 {})", s.runbook_path, s.runbook_sha256.substr(0, 12)));
+    std::string t0_note = s.mode == "drill" && s.fault_us ? "fault injected" : s.declared_us ? "declared" : "started";
+    line(fmt::format("T0       {} ({})", format_utc(s.t0_us()), t0_note));
+    if (s.resolved()) line(fmt::format("resolved {} ({} after T0)", format_utc(*s.resolved_us), format_offset(*s.resolved_us - s.t0_us())));
+    else line(fmt::format("elapsed  {}", format_offset(now_us - s.t0_us())));
+    std::string roster;
+    for (const auto& [role, person] : s.roster) roster += fmt::format("{}{}={}", roster.empty() ? "" : "  ", role, person);
+    line(fmt::format("roster   {}", roster.empty() ? "(nobody assigned)" : roster));
+    int done = 0, total = 0;
+    for (const auto& phase : s.runbook->phases) {
+        std::cout << '\n';
+        line(fmt::format("{} ({})", phase.name, to_string(phase.kind)));
+        for (const auto& step : phase.steps) {
+            const StepState& st = s.step(step.id);
+            ++total;
+            if (st.status == StepStatus::done) ++done;
+            std::string detail;
+            if (st.ended_us && st.ended_by)
+                detail = fmt::format("{} {} by {}:{}", to_string(st.status), format_offset(*st.ended_us - s.t0_us()), st.ended_by->role, st.ended_by->person);
+            else if (st.started_us && st.started_by)
+                detail = fmt::format("started {} by {}:{}", format_offset(*st.started_us - s.t0_us()), st.started_by->role, st.started_by->person);
+            if (!st.reason.empty()) detail += fmt::format(" ({})", st.reason);
+            line(fmt::format("  {} {:<36} {:<10} {}", mark(st.status), step.id, step.role.empty() ? "-" : step.role, detail));
+        }
+    }
+    if (!s.notes.empty()) {
+        std::cout << "\nnotes\n";
+        for (const auto& n : s.notes)
+            line(fmt::format("  #{:<4} {} {}:{}{} {}", n.seq, format_offset(n.wall_us - s.t0_us()), n.actor.role, n.actor.person,
+                             n.corrects ? fmt::format(" corrects #{}:", *n.corrects) : std::string(n.step.empty() ? ":" : " on " + n.step + ":"),
+                             n.text));
+    }
+    std::cout << '\n';
+    line(fmt::format("progress {}/{} steps done; {} notes; {} comms updates", done, total, s.notes.size(), s.comms_us.size()));
+    line(fmt::format("chain    {} events, head {}", s.last_seq, s.head_hash));
+}
+
+struct ListOptions {
+    std::string db;
+    bool json = false;
+};
+
+void run_list(const ListOptions& opts) {
+    Journal journal = open_journal(opts.db);
+    nlohmann::json all = nlohmann::json::array();
+    for (const auto& record : journal.incidents()) {
+        IncidentState s = Incident::attach(journal, record.id).state();
+        if (opts.json) {
+            all.push_back({{"id", s.id}, {"title", s.title}, {"mode", s.mode}, {"severity", s.severity},
+                           {"status", s.resolved() ? "resolved" : "open"}, {"started_at", format_utc(s.started_us)},
+                           {"runbook", s.runbook_path}, {"events", s.last_seq}});
+        } else {
+            std::cout << safe_text(fmt::format("{:>4}  {:<5}  {:<8}  {}  {}", s.id, s.mode, s.resolved() ? "resolved" : "open",
+                                               format_utc(s.started_us).substr(0, 19) + "Z", s.title))
+                      << '\n';
+        }
+    }
+    if (opts.json) std::cout << all.dump(2) << '\n';
+}
+
+}  // namespace
+
+void add_status(CLI::App& app, int& exit_code) {
+    auto opts = std::make_shared<StatusOptions>();
+    CLI::App* cmd = app.add_subcommand("status", "Show an incident: phases, steps with times and actors, roster, chain head");
+    add_incident_options(*cmd, opts->incident, false);
+    cmd->add_flag("--json", opts->json, "Machine output: the whole state as JSON");
+    cmd->callback([opts, &exit_code] {
+        Journal journal = open_journal(opts->incident.db);
+        Incident incident = attach_incident(journal, opts->incident.incident);
+        if (opts->json) std::cout << to_json(incident.state()).dump(2) << '\n';
+        else print_status(incident.state(), SystemClock().wall_us());
+        exit_code = 0;
+    });
+
+    auto list = std::make_shared<ListOptions>();
+    cmd = app.add_subcommand("list", "List the incidents in a journal");
+    cmd->add_option("--db", list->db, "Journal file (default: $XDG_DATA_HOME/drconsole/journal.db)");
+    cmd->add_flag("--json", list->json, "Machine output");
+    cmd->callback([list, &exit_code] {
+        run_list(*list);
+        exit_code = 0;
+    });
+}
+
+}  // namespace drconsole::cli

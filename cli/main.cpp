@@ -1,0 +1,44 @@
+// drconsole: the command line. Exit status 0 success, 1 runtime failure, 2 bad input.
+#include <clocale>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/cli_common.h"
+#include "drconsole/text.h"
+
+int main(int argc, char** argv) {
+    std::setlocale(LC_ALL, "");
+    using namespace drconsole;
+    CLI::App app{"drconsole: run a disaster-recovery runbook, record every action, measure RPO and RTO"};
+    app.set_version_flag("--version", "drconsole 0.1.0");
+    app.require_subcommand(1);
+    app.footer("Exit status: 0 success, 1 runtime failure (journal, I/O), 2 bad input or a refused command.\n"
+               "Run 'drconsole COMMAND --help' for each command's options.");
+    int exit_code = 0;
+    cli::add_validate(app, exit_code);
+    cli::add_start(app, exit_code);
+    cli::add_record_commands(app, exit_code);
+    cli::add_status(app, exit_code);
+    cli::add_verify(app, exit_code);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        int code = app.exit(e);
+        return code == 0 ? 0 : 2;
+    } catch (const InputError& e) {
+        if (e.diagnostics().empty()) std::cerr << "drconsole: error: " << safe_text(e.what()) << '\n';
+        else cli::print_diagnostics(e.diagnostics());
+        return 2;
+    } catch (const RuleViolation& e) {
+        std::cerr << "drconsole: refused: " << safe_text(e.what()) << " (nothing recorded)\n";
+        return 2;
+    } catch (const JournalError& e) {
+        std::cerr << "drconsole: error: " << safe_text(e.what()) << " (nothing was recorded)\n";
+        return 1;
+    } catch (const std::exception& e) {
+        std::cerr << "drconsole: error: " << safe_text(e.what()) << '\n';
+        return 1;
+    }
+    return exit_code;
+}

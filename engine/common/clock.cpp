@@ -1,0 +1,43 @@
+// The system clock and time formatting.
+#include "drconsole/clock.h"
+
+#include <ctime>
+
+#include <fmt/format.h>
+
+namespace drconsole {
+
+std::int64_t SystemClock::wall_us() const {
+    timespec ts{};
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000 + ts.tv_nsec / 1000;
+}
+
+std::int64_t SystemClock::mono_us() const {
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000 + ts.tv_nsec / 1000;
+}
+
+std::string format_utc(std::int64_t wall_us) {
+    std::int64_t seconds = wall_us / 1'000'000;
+    std::int64_t micros = wall_us % 1'000'000;
+    if (micros < 0) {
+        micros += 1'000'000;
+        --seconds;
+    }
+    std::time_t t = static_cast<std::time_t>(seconds);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", tm.tm_year + 1900, tm.tm_mon + 1,
+                       tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, micros);
+}
+
+std::string format_offset(std::int64_t delta_us) {
+    char sign = delta_us < 0 ? '-' : '+';
+    std::int64_t s = (delta_us < 0 ? -delta_us : delta_us) / 1'000'000;
+    if (s >= 3600) return fmt::format("T{}{}:{:02}:{:02}", sign, s / 3600, s / 60 % 60, s % 60);
+    return fmt::format("T{}{:02}:{:02}", sign, s / 60, s % 60);
+}
+
+}  // namespace drconsole

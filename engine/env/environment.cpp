@@ -1,0 +1,305 @@
+// Reading and checking an environment file (JSON with comments).
+#include <regex>
+#include <set>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "drconsole/environment.h"
+#include "drconsole/sha256.h"
+#include "drconsole/text.h"
+#include "env/json_positions.h"
+
+namespace drconsole {
+namespace {
+
+using nlohmann::json;
+
+struct TypeInfo {
+    TargetType type;
+    std::string_view name;
+    std::set<std::string_view> required, optional;
+};
+
+const std::vector<TypeInfo>& target_types() {
+    static const std::vector<TypeInfo> types{
+        {TargetType::postgres, "postgres", {"dsn"}, {}},
+        {TargetType::kafka, "kafka", {"bootstrap"}, {"config", "groups"}},
+        {TargetType::kafka_mirror, "kafka-mirror", {"source", "target", "topics"}, {"target_topic", "groups"}},
+        {TargetType::http, "http", {"url"}, {"expect"}},
+        {TargetType::prometheus, "prometheus", {"url", "queries"}, {}},
+    };
+    return types;
+}
+
+bool is_target_id(std::string_view id) {
+    static const std::regex re("[a-z0-9][a-z0-9_-]*");
+    return std::regex_match(id.begin(), id.end(), re);
+}
+
+bool is_secret_key(std::string_view key) {
+    return key.find("password") != std::string_view::npos || key.find("secret") != std::string_view::npos ||
+           key == "sasl.jaas.config" || key.find("token") != std::string_view::npos;
+}
+
+bool is_whole_reference(std::string_view v) {
+    static const std::regex re(R"(\$\{[A-Za-z_][A-Za-z0-9_]*\})");
+    return std::regex_match(v.begin(), v.end(), re);
+}
+
+class EnvReader {
+public:
+    EnvReader(std::string_view text, Diagnostics& diag) : positions_(text), diag_(diag) {}
+
+    void read(const json& root, Environment& env) {
+        if (!root.is_object()) return error("", "an environment file is a JSON object: { \"targets\": {…}, … }");
+        for (const auto& [key, value] : root.items()) {
+            std::string p = env::pointer_child("", key);
+            if (key == "name") env.name = string_at(p, value);
+            else if (key == "targets") targets(p, value, env);
+            else if (key == "roster") string_map(p, value, env.roster, true);
+            else if (key == "vars") vars(p, value, env.vars);
+            else if (key == "comms") comms(p, value, env.comms);
+            else key_error(p, fmt::format("unknown setting '{}' (known: name, targets, roster, comms, vars)", key));
+        }
+        for (const auto& [id, target] : env.targets) {
+            if (target.type != TargetType::kafka_mirror) continue;
+            std::string p = env::pointer_child("/targets", id);
+            for (const auto& [field, ref] : {std::pair{"source", target.source}, std::pair{"target", target.target}}) {
+                const Target* other = env.find(ref);
+                if (!other || other->type != TargetType::kafka)
+                    error(env::pointer_child(p, field), fmt::format("'{}' is not a kafka target of this environment", ref));
+            }
+        }
+    }
+
+private:
+    void error(const std::string& pointer, std::string message) { diag_.error(positions_.value(pointer), std::move(message)); }
+    void key_error(const std::string& pointer, std::string message) { diag_.error(positions_.key(pointer), std::move(message)); }
+
+    std::string string_at(const std::string& p, const json& v) {
+        if (!v.is_string()) {
+            error(p, "expected a string");
+            return {};
+        }
+        std::string s = v.get<std::string>();
+        if (auto bad = check_references(s)) {
+            SourcePos at = positions_.value(p);
+            diag_.error({at.line, at.column + 1 + static_cast<int>(bad->first)}, bad->second);
+        }
+        return s;
+    }
+
+    std::optional<Millis> duration_at(const std::string& p, const json& v) {
+        std::string s = string_at(p, v);
+        try {
+            return parse_duration(s);
+        } catch (const TextError& e) {
+            error(p, e.what());
+            return std::nullopt;
+        }
+    }
+
+    void string_map(const std::string& p, const json& v, std::map<std::string, std::string>& out, bool keys_are_roles) {
+        if (!v.is_object()) return error(p, "expected an object of names to strings");
+        for (const auto& [key, value] : v.items()) {
+            std::string cp = env::pointer_child(p, key);
+            if (keys_are_roles && !is_target_id(key)) key_error(cp, fmt::format("role '{}' must be an id such as 'ic' or 'db'", key));
+            out[key] = string_at(cp, value);
+        }
+    }
+
+    void vars(const std::string& p, const json& v, std::map<std::string, std::string>& out) {
+        if (!v.is_object()) return error(p, "expected an object of names to values");
+        for (const auto& [key, value] : v.items()) {
+            std::string cp = env::pointer_child(p, key);
+            if (value.is_string()) out[key] = string_at(cp, value);
+            else if (value.is_number() || value.is_boolean()) out[key] = value.dump();
+            else error(cp, "a template value is a string, number or boolean");
+        }
+    }
+
+    void comms(const std::string& p, const json& v, CommsSettings& out) {
+        if (!v.is_object()) return error(p, "expected an object: { \"cadence\": \"15m\", \"webhook\": \"…\" }");
+        for (const auto& [key, value] : v.items()) {
+            std::string cp = env::pointer_child(p, key);
+            if (key == "cadence") out.cadence = duration_at(cp, value);
+            else if (key == "webhook") out.webhook = url_at(cp, value);
+            else key_error(cp, fmt::format("unknown comms setting '{}' (known: cadence, webhook)", key));
+        }
+    }
+
+    std::string url_at(const std::string& p, const json& v) {
+        std::string url = string_at(p, v);
+        static const std::regex scheme("https?://[^\\s]+");
+        static const std::regex userinfo("https?://[^/@\\s]*:[^/@\\s]*@.*");
+        if (!url.empty() && !std::regex_match(url, scheme) && url.rfind("${", 0) != 0)
+            error(p, fmt::format("'{}' is not an http:// or https:// URL", safe_text(url)));
+        if (std::regex_match(url, userinfo))
+            error(p, "a URL with a password in it: put credentials in an environment variable and write ${NAME}");
+        return url;
+    }
+
+    void targets(const std::string& p, const json& v, Environment& env) {
+        if (!v.is_object()) return error(p, "\"targets\" is an object of target ids to targets");
+        for (const auto& [id, spec] : v.items()) {
+            std::string tp = env::pointer_child(p, id);
+            if (!is_target_id(id)) {
+                key_error(tp, fmt::format("target id '{}' must use lowercase letters, digits, '-' or '_' (no dots)", id));
+                continue;
+            }
+            if (!spec.is_object()) {
+                error(tp, "a target is an object with a \"type\"");
+                continue;
+            }
+            Target t;
+            t.id = id;
+            t.pos = positions_.key(tp);
+            if (target(tp, spec, t)) env.targets.emplace(id, std::move(t));
+        }
+    }
+
+    bool target(const std::string& tp, const json& spec, Target& t) {
+        if (!spec.contains("type")) {
+            error(tp, fmt::format("target '{}' has no \"type\" (postgres, kafka, kafka-mirror, http, prometheus)", t.id));
+            return false;
+        }
+        std::string type = string_at(tp + "/type", spec["type"]);
+        const TypeInfo* info = nullptr;
+        for (const auto& ti : target_types())
+            if (ti.name == type) info = &ti;
+        if (!info) {
+            error(tp + "/type", fmt::format("unknown target type '{}' (known: postgres, kafka, kafka-mirror, http, prometheus)", safe_text(type)));
+            return false;
+        }
+        t.type = info->type;
+        for (auto field : info->required)
+            if (!spec.contains(std::string(field))) error(tp, fmt::format("{} target '{}' needs \"{}\"", type, t.id, field));
+        for (const auto& [key, value] : spec.items()) {
+            std::string fp = env::pointer_child(tp, key);
+            if (key == "type") continue;
+            if (key == "interval") t.interval = duration_at(fp, value);
+            else if (key == "deadline") t.deadline = duration_at(fp, value);
+            else if (!info->required.count(key) && !info->optional.count(key))
+                key_error(fp, fmt::format("unknown setting '{}' for a {} target", key, type));
+            else field(fp, key, value, t);
+        }
+        return true;
+    }
+
+    void field(const std::string& fp, const std::string& key, const json& value, Target& t) {
+        if (key == "dsn") t.dsn = dsn_at(fp, value);
+        else if (key == "bootstrap") t.bootstrap = string_at(fp, value);
+        else if (key == "config") kafka_config(fp, value, t.config);
+        else if (key == "source") t.source = string_at(fp, value);
+        else if (key == "target") t.target = string_at(fp, value);
+        else if (key == "topics") t.topics = string_list(fp, value, true);
+        else if (key == "groups") t.groups = string_list(fp, value, false);
+        else if (key == "target_topic") {
+            t.target_topic = string_at(fp, value);
+            if (t.target_topic.find("{topic}") == std::string::npos)
+                error(fp, "target_topic must contain {topic}, e.g. \"primary.{topic}\"");
+        } else if (key == "url") t.url = url_at(fp, value);
+        else if (key == "expect") {
+            if (!value.is_number_integer() || value.get<int>() < 100 || value.get<int>() > 599) error(fp, "expect is an HTTP status code such as 200");
+            else t.expect_status = value.get<int>();
+        } else if (key == "queries") string_map(fp, value, t.queries, false);
+    }
+
+    std::vector<std::string> string_list(const std::string& p, const json& v, bool non_empty) {
+        std::vector<std::string> out;
+        if (!v.is_array()) {
+            error(p, "expected a list of strings");
+            return out;
+        }
+        for (std::size_t i = 0; i < v.size(); ++i) out.push_back(string_at(p + "/" + std::to_string(i), v[i]));
+        if (non_empty && out.empty()) error(p, "the list is empty");
+        return out;
+    }
+
+    std::string dsn_at(const std::string& p, const json& v) {
+        std::string dsn = string_at(p, v);
+        static const std::regex keyword(R"((^|\s)password\s*=\s*('[^']*'|\S*))");
+        static const std::regex uri(R"(postgres(ql)?://[^/@\s]*:[^/@\s]*@.*)");
+        std::smatch m;
+        if (std::regex_search(dsn, m, keyword)) {
+            std::string value = m[2];
+            if (!is_whole_reference(value)) {
+                SourcePos at = positions_.value(p);
+                int offset = static_cast<int>(m.position(0) + m[1].length());
+                diag_.error({at.line, at.column + 1 + offset},
+                            "a DSN with a password in clear: put it in ~/.pgpass or a file named by PGPASSFILE "
+                            "(or write password=${NAME})");
+            }
+        } else if (std::regex_match(dsn, uri)) {
+            error(p, "a connection URI with a password in clear: put it in ~/.pgpass or a file named by PGPASSFILE");
+        }
+        return dsn;
+    }
+
+    void kafka_config(const std::string& p, const json& v, std::map<std::string, std::string>& out) {
+        string_map(p, v, out, false);
+        for (const auto& [key, value] : out) {
+            if (is_secret_key(key) && !is_whole_reference(value))
+                error(env::pointer_child(p, key), fmt::format("'{}' holds a secret in clear: set it in an environment variable and write \"${{NAME}}\"", key));
+        }
+    }
+
+    env::JsonPositions positions_;
+    Diagnostics& diag_;
+};
+
+std::string parse_error_message(const std::string& what) {
+    // "[json.exception.parse_error.101] parse error at line 3, column 5: syntax error …" → "syntax error …"
+    std::size_t colon = what.find(": ", what.find("parse error"));
+    return colon == std::string::npos ? what : what.substr(colon + 2);
+}
+
+}  // namespace
+
+std::string_view to_string(TargetType type) {
+    for (const auto& ti : target_types())
+        if (ti.type == type) return ti.name;
+    return "?";
+}
+
+const Target* Environment::find(std::string_view id) const {
+    auto it = targets.find(id);
+    return it == targets.end() ? nullptr : &it->second;
+}
+
+EnvironmentResult parse_environment(std::string_view text, const std::string& file) {
+    Diagnostics diag(file);
+    if (auto bad = first_invalid_utf8(text)) {
+        diag.error(position_of(text, *bad), "not valid UTF-8");
+        return {nullptr, diag.sorted()};
+    }
+    json root;
+    try {
+        root = json::parse(text.begin(), text.end(), nullptr, true, true);
+    } catch (const json::parse_error& e) {
+        std::size_t at = e.byte > 0 ? e.byte - 1 : 0;
+        diag.error(position_of(text, std::min(at, text.size())), parse_error_message(e.what()));
+        return {nullptr, diag.sorted()};
+    }
+    auto env = std::make_shared<Environment>();
+    env->path = file;
+    env->source = std::string(text);
+    env->sha256 = sha256_hex(text);
+    EnvReader(text, diag).read(root, *env);
+    if (diag.has_errors()) return {nullptr, diag.sorted()};
+    return {std::move(env), diag.sorted()};
+}
+
+EnvironmentResult load_environment(const std::filesystem::path& path) {
+    std::string error;
+    std::optional<std::string> text = try_read_file(path, error);
+    if (!text) {
+        Diagnostics diag(path.string());
+        diag.error({1, 1}, error);
+        return {nullptr, diag.sorted()};
+    }
+    return parse_environment(*text, path.string());
+}
+
+}  // namespace drconsole

@@ -1,0 +1,68 @@
+// Checking a runbook against an environment: gates, actions and rpo= name real targets and metrics.
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "drconsole/environment.h"
+#include "drconsole/runbook.h"
+
+namespace drconsole {
+
+std::vector<std::string> known_metrics(const Target& target) {
+    switch (target.type) {
+        case TargetType::postgres:
+            return {"up", "in_recovery", "lag_s", "lag_bytes", "replay_paused", "heartbeat_lag_s", "standbys"};
+        case TargetType::kafka: return {"up", "group_lag"};
+        case TargetType::kafka_mirror: return {"up", "lag_s", "lag_messages", "stalled"};
+        case TargetType::http: return {"up", "status", "latency_ms"};
+        case TargetType::prometheus: {
+            std::vector<std::string> names{"up"};
+            for (const auto& [name, query] : target.queries) names.push_back(name);
+            return names;
+        }
+    }
+    return {};
+}
+
+std::vector<Diagnostic> check_runbook_targets(const Runbook& runbook, const Environment& env) {
+    Diagnostics diag(runbook.path);
+    auto target_ids = [&] {
+        std::string ids;
+        for (const auto& [id, t] : env.targets) ids += (ids.empty() ? "" : ", ") + id;
+        return ids.empty() ? std::string("none") : ids;
+    };
+    for (const auto& phase : runbook.phases) {
+        for (const auto& step : phase.steps) {
+            if (step.gate) {
+                for (const auto& c : step.gate->all_of) {
+                    SourcePos at{step.gate_pos.line, step.gate_pos.column + static_cast<int>(c.offset)};
+                    const Target* t = env.find(c.target);
+                    if (!t) {
+                        diag.error(at, fmt::format("gate names target '{}', which {} does not define (targets: {})", c.target, env.path, target_ids()));
+                        continue;
+                    }
+                    auto metrics = known_metrics(*t);
+                    if (std::find(metrics.begin(), metrics.end(), c.metric) == metrics.end()) {
+                        std::string list;
+                        for (const auto& m : metrics) list += (list.empty() ? "" : ", ") + m;
+                        diag.error({at.line, at.column + static_cast<int>(c.target.size()) + 1},
+                                   fmt::format("a {} target has no metric '{}' (metrics: {})", to_string(t->type), c.metric, list));
+                    }
+                }
+            }
+            if (step.action && step.action->kind != ActionKind::run) {
+                const Target* t = env.find(step.action->target);
+                TargetType wanted = step.action->kind == ActionKind::sql ? TargetType::postgres : TargetType::http;
+                if (!t)
+                    diag.error(step.action->target_pos, fmt::format("action target '{}' is not defined in {} (targets: {})", step.action->target, env.path, target_ids()));
+                else if (t->type != wanted && !(wanted == TargetType::http && t->type == TargetType::prometheus))
+                    diag.error(step.action->target_pos, fmt::format("a {} action needs a {} target; '{}' is {}", to_string(step.action->kind), to_string(wanted), t->id, to_string(t->type)));
+            }
+            if (!step.rpo_target.empty() && !env.find(step.rpo_target))
+                diag.error(step.rpo_pos, fmt::format("rpo names target '{}', which {} does not define (targets: {})", step.rpo_target, env.path, target_ids()));
+        }
+    }
+    return diag.sorted();
+}
+
+}  // namespace drconsole

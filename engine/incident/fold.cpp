@@ -1,0 +1,101 @@
+// Folding events into incident state: the only place state changes.
+#include "drconsole/incident.h"
+
+namespace drconsole {
+namespace {
+
+namespace k = event_kind;
+
+void assign(IncidentState& s, const std::string& role, const std::string& person, std::int64_t at) {
+    for (auto& spell : s.role_history)
+        if (spell.role == role && !spell.to_us) spell.to_us = at;
+    s.role_history.push_back({role, person, at, std::nullopt});
+    s.roster[role] = person;
+}
+
+}  // namespace
+
+std::string_view to_string(StepStatus status) {
+    switch (status) {
+        case StepStatus::pending: return "pending";
+        case StepStatus::started: return "started";
+        case StepStatus::done: return "done";
+        case StepStatus::skipped: return "skipped";
+        case StepStatus::failed: return "failed";
+    }
+    return "?";
+}
+
+std::int64_t IncidentState::t0_us() const {
+    if (mode == "drill" && fault_us) return *fault_us;
+    if (declared_us) return *declared_us;
+    return started_us;
+}
+
+const StepState& IncidentState::step(const std::string& id) const {
+    static const StepState kPending;
+    auto it = steps.find(id);
+    return it == steps.end() ? kPending : it->second;
+}
+
+void apply(IncidentState& s, const Event& e) {
+    const auto& p = e.payload;
+    if (e.kind == k::incident_started) {
+        s.id = e.incident;
+        s.title = p.value("title", "");
+        s.mode = p.value("mode", "");
+        s.severity = p.value("severity", "");
+        s.runbook_path = p.value("runbook_path", "");
+        s.runbook_sha256 = p.value("runbook_sha256", "");
+        s.env_path = p.value("env_path", "");
+        s.env_sha256 = p.value("env_sha256", "");
+        s.started_us = e.wall_us;
+    } else if (e.kind == k::role_assigned) {
+        assign(s, p.value("role", ""), p.value("person", ""), e.wall_us);
+    } else if (e.kind == k::role_handed_over) {
+        assign(s, p.value("role", ""), p.value("to", ""), e.wall_us);
+    } else if (e.kind == k::step_started || e.kind == k::step_completed || e.kind == k::step_skipped ||
+               e.kind == k::step_failed || e.kind == k::step_reopened) {
+        StepState& st = s.steps[e.step];
+        if (e.kind == k::step_reopened) {
+            st = StepState{StepStatus::pending, std::nullopt, std::nullopt, std::nullopt, std::nullopt, "", st.attempts + 1};
+        } else if (e.kind == k::step_started) {
+            st.status = StepStatus::started;
+            st.started_us = e.wall_us;
+            st.started_by = e.actor;
+        } else {
+            st.status = e.kind == k::step_completed ? StepStatus::done
+                        : e.kind == k::step_skipped ? StepStatus::skipped
+                                                    : StepStatus::failed;
+            st.ended_us = e.wall_us;
+            st.ended_by = e.actor;
+            st.reason = p.value("reason", "");
+        }
+        if (st.attempts == 0 && e.kind != k::step_reopened) st.attempts = 1;
+    } else if (e.kind == k::note || e.kind == k::correction) {
+        Note n{e.seq, e.wall_us, e.actor, e.step, p.value("text", ""), std::nullopt};
+        if (e.kind == k::correction) n.corrects = p.value("corrects", std::int64_t{0});
+        s.notes.push_back(std::move(n));
+    } else if (e.kind == k::fault_injected) {
+        s.fault_us = e.wall_us;
+    } else if (e.kind == k::incident_declared) {
+        s.declared_us = e.wall_us;
+    } else if (e.kind == k::comms_sent) {
+        s.comms_us.push_back(e.wall_us);
+    } else if (e.kind == k::incident_resolved) {
+        s.resolved_us = e.wall_us;
+        s.resolution = p.value("summary", "");
+    }
+    // Kinds this version does not know are kept in the journal and skipped here.
+    s.last_seq = e.seq;
+    s.head_hash = e.hash;
+}
+
+IncidentState fold(std::shared_ptr<const Runbook> runbook, const std::vector<Event>& events) {
+    IncidentState s;
+    s.runbook = std::move(runbook);
+    for (const auto& e : events) apply(s, e);
+    return s;
+}
+
+}  // namespace drconsole

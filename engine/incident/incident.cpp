@@ -1,0 +1,124 @@
+// Starting, attaching to and driving an incident: every command goes through submit().
+#include <fmt/format.h>
+
+#include "drconsole/incident.h"
+
+namespace drconsole {
+namespace {
+
+namespace k = event_kind;
+
+EventDraft draft(std::string_view kind, const Actor& actor, std::string step = {}, nlohmann::json payload = nlohmann::json::object()) {
+    return EventDraft{std::string(kind), actor, std::move(step), std::move(payload)};
+}
+
+void check_roster(const Runbook& rb, const std::map<std::string, std::string>& roster) {
+    for (const auto& [role, person] : roster) {
+        if (!rb.has_role(role)) {
+            std::string roles;
+            for (const auto& r : rb.roles) roles += (roles.empty() ? "" : ", ") + r;
+            throw InputError(fmt::format("roster names role '{}', which runbook {} does not have (roles: {})", role, rb.path, roles));
+        }
+        if (person.empty()) throw InputError(fmt::format("roster gives role '{}' no person", role));
+    }
+}
+
+}  // namespace
+
+Incident Incident::start(Journal& journal, const StartRequest& req) {
+    const Runbook& rb = *req.runbook;
+    if (req.mode != "drill" && req.mode != "real") throw InputError(fmt::format("mode '{}': use drill or real", req.mode));
+    if (req.env) {
+        auto diagnostics = check_runbook_targets(rb, *req.env);
+        for (const auto& d : diagnostics)
+            if (d.severity == Severity::error) throw InputError(diagnostics);
+    }
+    std::map<std::string, std::string> roster = req.env ? req.env->roster : std::map<std::string, std::string>{};
+    for (const auto& [role, person] : req.roster) roster[role] = person;
+    check_roster(rb, roster);
+
+    IncidentState empty;
+    empty.runbook = req.runbook;
+    empty.mode = req.mode;
+    // The starter's role is checked like any command's.
+    check_command(empty, draft(k::note, req.actor, {}, {{"text", "start"}}));
+
+    nlohmann::json payload = {
+        {"title", rb.title},
+        {"mode", req.mode},
+        {"severity", req.severity.empty() ? rb.severity : req.severity},
+        {"runbook_path", rb.path},
+        {"runbook_sha256", rb.sha256},
+        {"env_path", req.env ? req.env->path : ""},
+        {"env_sha256", req.env ? req.env->sha256 : ""},
+    };
+    std::vector<StoredDocument> documents{{rb.sha256, "runbook", rb.path, rb.source}};
+    if (req.env) documents.push_back({req.env->sha256, "environment", req.env->path, req.env->source});
+    IncidentRecord record{0, 0, rb.title, req.mode, rb.path, rb.sha256};
+    Event first = journal.create_incident(record, draft(k::incident_started, req.actor, {}, payload), documents);
+
+    Incident incident(journal, fold(req.runbook, {first}));
+    for (const auto& [role, person] : roster) incident.assign_role(role, person, req.actor);
+    return incident;
+}
+
+Incident Incident::attach(Journal& journal, std::int64_t id) {
+    auto record = journal.incident(id);
+    if (!record) throw InputError(fmt::format("no incident {} in {}", id, journal.path().string()));
+    auto doc = journal.document(record->runbook_sha256);
+    if (!doc) throw JournalError(fmt::format("incident {}: its runbook ({}) is missing from the journal", id, record->runbook_sha256));
+    RunbookResult parsed = parse_runbook(doc->content, record->runbook_path);
+    if (!parsed.runbook) throw JournalError(fmt::format("incident {}: its stored runbook no longer parses", id));
+    return Incident(journal, fold(parsed.runbook, journal.events(id)));
+}
+
+Event Incident::submit(const EventDraft& d) {
+    Event e = journal_->append(state_.id, state_.last_seq, [&](const std::vector<Event>& newer) {
+        for (const auto& other : newer) apply(state_, other);
+        check_command(state_, d);
+        return d;
+    });
+    apply(state_, e);
+    return e;
+}
+
+std::size_t Incident::refresh() {
+    auto newer = journal_->events(state_.id, state_.last_seq);
+    for (const auto& e : newer) apply(state_, e);
+    return newer.size();
+}
+
+Event Incident::start_step(const std::string& step, const Actor& a) { return submit(draft(k::step_started, a, step)); }
+Event Incident::complete_step(const std::string& step, const Actor& a) { return submit(draft(k::step_completed, a, step)); }
+Event Incident::skip_step(const std::string& step, const std::string& reason, const Actor& a) {
+    return submit(draft(k::step_skipped, a, step, {{"reason", reason}}));
+}
+Event Incident::fail_step(const std::string& step, const std::string& reason, const Actor& a) {
+    return submit(draft(k::step_failed, a, step, {{"reason", reason}}));
+}
+Event Incident::reopen_step(const std::string& step, const std::string& reason, const Actor& a) {
+    return submit(draft(k::step_reopened, a, step, {{"reason", reason}}));
+}
+Event Incident::add_note(const std::string& text, const std::string& step, const Actor& a) {
+    return submit(draft(k::note, a, step, {{"text", text}}));
+}
+Event Incident::correct(std::int64_t seq, const std::string& text, const Actor& a) {
+    return submit(draft(k::correction, a, {}, {{"corrects", seq}, {"text", text}}));
+}
+Event Incident::inject_fault(const std::string& description, const Actor& a) {
+    return submit(draft(k::fault_injected, a, {}, {{"description", description}}));
+}
+Event Incident::declare(const Actor& a) { return submit(draft(k::incident_declared, a)); }
+Event Incident::comms_sent(const std::string& summary, const Actor& a) {
+    return submit(draft(k::comms_sent, a, {}, {{"summary", summary}}));
+}
+Event Incident::assign_role(const std::string& role, const std::string& person, const Actor& a) {
+    auto held = state_.roster.find(role);
+    if (held == state_.roster.end()) return submit(draft(k::role_assigned, a, {}, {{"role", role}, {"person", person}}));
+    return submit(draft(k::role_handed_over, a, {}, {{"role", role}, {"from", held->second}, {"to", person}}));
+}
+Event Incident::resolve(const std::string& summary, const Actor& a) {
+    return submit(draft(k::incident_resolved, a, {}, {{"summary", summary}}));
+}
+
+}  // namespace drconsole

@@ -1,0 +1,100 @@
+// The rules of an incident: which commands the current state allows. Pure; used inside the write transaction.
+#include <fmt/format.h>
+
+#include "drconsole/clock.h"
+#include "drconsole/incident.h"
+
+namespace drconsole {
+namespace {
+
+namespace k = event_kind;
+
+[[noreturn]] void refuse(const std::string& message) { throw RuleViolation(message); }
+
+std::string who(const std::optional<Actor>& actor) {
+    return actor ? fmt::format("{}:{}", actor->role, actor->person) : std::string("unknown");
+}
+
+std::string when(const IncidentState& s, std::optional<std::int64_t> us) {
+    return us ? format_offset(*us - s.t0_us()) : std::string("?");
+}
+
+void check_step(const IncidentState& s, const EventDraft& d) {
+    if (d.step.empty()) refuse("name the step");
+    if (!s.runbook->find_step(d.step)) refuse(fmt::format("no step '{}' in runbook {}", d.step, s.runbook_path));
+    const StepState& st = s.step(d.step);
+    auto already = [&]() -> std::string {
+        switch (st.status) {
+            case StepStatus::done:
+                return fmt::format("step '{}' is already completed ({} by {})", d.step, when(s, st.ended_us), who(st.ended_by));
+            case StepStatus::skipped:
+                return fmt::format("step '{}' was skipped ({} by {}): reopen it first", d.step, when(s, st.ended_us), who(st.ended_by));
+            case StepStatus::failed:
+                return fmt::format("step '{}' failed ({} by {}): reopen it first", d.step, when(s, st.ended_us), who(st.ended_by));
+            case StepStatus::started:
+                return fmt::format("step '{}' is already started ({} by {})", d.step, when(s, st.started_us), who(st.started_by));
+            case StepStatus::pending: break;
+        }
+        return {};
+    };
+    bool open = st.status == StepStatus::pending || st.status == StepStatus::started;
+    if (d.kind == k::step_started) {
+        if (st.status != StepStatus::pending) refuse(already());
+    } else if (d.kind == k::step_completed) {
+        if (!open) refuse(already());
+    } else if (d.kind == k::step_skipped || d.kind == k::step_failed) {
+        if (!open) refuse(already());
+        if (d.payload.value("reason", "").empty())
+            refuse(fmt::format("a reason is required to {} a step", d.kind == k::step_skipped ? "skip" : "fail"));
+    } else if (d.kind == k::step_reopened) {
+        if (st.status == StepStatus::done) refuse(fmt::format("step '{}' is completed; a completed step is not reopened (record a correction instead)", d.step));
+        if (open) refuse(fmt::format("step '{}' is not skipped or failed, so there is nothing to reopen", d.step));
+    }
+}
+
+}  // namespace
+
+void check_command(const IncidentState& s, const EventDraft& d) {
+    if (d.actor.role.empty()) refuse("every command names the acting role: --as ROLE:PERSON");
+    if (d.actor.person.empty()) refuse("every command names the acting person: --as ROLE:PERSON");
+    if (s.runbook && !s.runbook->roles.empty() && !s.runbook->has_role(d.actor.role)) {
+        std::string roles;
+        for (const auto& r : s.runbook->roles) roles += (roles.empty() ? "" : ", ") + r;
+        refuse(fmt::format("unknown role '{}' (roles: {})", d.actor.role, roles));
+    }
+    if (d.kind == k::incident_started) refuse("the incident is already started");
+    if (s.resolved() && d.kind != k::note && d.kind != k::correction)
+        refuse(fmt::format("the incident was resolved at {}: only notes and corrections can be added", format_utc(*s.resolved_us)));
+
+    if (d.kind == k::step_started || d.kind == k::step_completed || d.kind == k::step_skipped || d.kind == k::step_failed ||
+        d.kind == k::step_reopened) {
+        check_step(s, d);
+    } else if (d.kind == k::note) {
+        if (d.payload.value("text", "").empty()) refuse("a note needs text");
+        if (!d.step.empty() && !s.runbook->find_step(d.step)) refuse(fmt::format("no step '{}' in runbook {}", d.step, s.runbook_path));
+    } else if (d.kind == k::correction) {
+        std::int64_t seq = d.payload.value("corrects", std::int64_t{0});
+        if (seq < 1 || seq > s.last_seq) refuse(fmt::format("a correction names an earlier event: 1 to {}", s.last_seq));
+        if (d.payload.value("text", "").empty()) refuse("a correction needs text saying what was wrong");
+    } else if (d.kind == k::fault_injected) {
+        if (s.mode != "drill") refuse("faults are injected only in a drill; this incident is real");
+        if (s.fault_us) refuse(fmt::format("the fault was already injected at {}", format_utc(*s.fault_us)));
+    } else if (d.kind == k::incident_declared) {
+        if (s.declared_us) refuse(fmt::format("the incident was already declared at {}", format_utc(*s.declared_us)));
+    } else if (d.kind == k::comms_sent || d.kind == k::incident_resolved) {
+        // Always allowed while open.
+    } else if (d.kind == k::role_assigned || d.kind == k::role_handed_over) {
+        std::string role = d.payload.value("role", "");
+        std::string person = d.payload.value(d.kind == k::role_assigned ? "person" : "to", "");
+        if (!s.runbook->has_role(role)) refuse(fmt::format("unknown role '{}'", role));
+        if (person.empty()) refuse("name the person who takes the role");
+        auto held = s.roster.find(role);
+        if (held != s.roster.end() && held->second == person) refuse(fmt::format("{} already holds role '{}'", person, role));
+        if (d.kind == k::role_handed_over && held == s.roster.end())
+            refuse(fmt::format("nobody holds role '{}' yet: assign it instead of handing it over", role));
+    } else {
+        refuse(fmt::format("unknown command '{}'", d.kind));
+    }
+}
+
+}  // namespace drconsole

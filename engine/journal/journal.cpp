@@ -1,0 +1,232 @@
+// The journal: appends hash-chained events under BEGIN IMMEDIATE, reads them back, verifies chains.
+#include "drconsole/journal.h"
+
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+#include "drconsole/diagnostic.h"
+#include "drconsole/sha256.h"
+#include "journal/schema.h"
+#include "journal/sqlite.h"
+
+namespace drconsole {
+
+using journal::Database;
+using journal::Statement;
+using journal::Transaction;
+
+struct Journal::Impl {
+    Impl(const std::filesystem::path& p, std::shared_ptr<const Clock> c) : path(p), clock(std::move(c)), db(p.string()) {
+        // Writers wait for each other (several consoles, scripts) rather than fail at once.
+        sqlite3_busy_timeout(db.raw(), 15000);
+        db.exec("PRAGMA journal_mode = WAL");
+        db.exec("PRAGMA synchronous = FULL");
+        db.exec("PRAGMA foreign_keys = ON");
+        journal::migrate(db);
+    }
+
+    std::filesystem::path path;
+    std::shared_ptr<const Clock> clock;
+    Database db;
+};
+
+namespace {
+
+constexpr std::string_view kSelectEvents =
+    "SELECT incident_id, seq, wall_us, mono_us, kind, role, person, step_id, payload, prev_hash, hash "
+    "FROM events WHERE incident_id = ?1 AND seq > ?2 ORDER BY seq";
+
+Event read_event(const Statement& s) {
+    Event e;
+    e.incident = s.integer(0);
+    e.seq = s.integer(1);
+    e.wall_us = s.integer(2);
+    e.mono_us = s.integer(3);
+    e.kind = s.text(4);
+    e.actor = {s.text(5), s.text(6)};
+    e.step = s.is_null(7) ? "" : s.text(7);
+    e.payload = nlohmann::json::parse(s.text(8), nullptr, false);
+    e.prev_hash = s.text(9);
+    e.hash = s.text(10);
+    return e;
+}
+
+void insert_event(Database& db, const Event& e) {
+    Statement s = db.prepare(
+        "INSERT INTO events (incident_id, seq, wall_us, mono_us, kind, role, person, step_id, payload, prev_hash, hash) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+    s.bind(1, e.incident).bind(2, e.seq).bind(3, e.wall_us).bind(4, e.mono_us).bind(5, e.kind);
+    s.bind(6, e.actor.role).bind(7, e.actor.person);
+    if (e.step.empty()) s.bind_null(8);
+    else s.bind(8, e.step);
+    s.bind(9, e.payload.dump()).bind(10, e.prev_hash).bind(11, e.hash);
+    s.run();
+}
+
+Event seal(const EventDraft& draft, std::int64_t incident, std::int64_t seq, const std::string& prev_hash, const Clock& clock) {
+    Event e;
+    e.incident = incident;
+    e.seq = seq;
+    e.wall_us = clock.wall_us();
+    e.mono_us = clock.mono_us();
+    e.kind = draft.kind;
+    e.actor = draft.actor;
+    e.step = draft.step;
+    e.payload = draft.payload.is_null() ? nlohmann::json::object() : draft.payload;
+    e.prev_hash = prev_hash;
+    try {
+        e.hash = chain_hash(prev_hash, canonical_json(e));
+    } catch (const nlohmann::json::type_error&) {
+        throw InputError("text is not valid UTF-8: nothing was recorded");
+    }
+    return e;
+}
+
+}  // namespace
+
+Journal::Journal(const std::filesystem::path& path, std::shared_ptr<const Clock> clock)
+    : impl_(std::make_unique<Impl>(path, clock ? std::move(clock) : std::make_shared<SystemClock>())) {}
+Journal::~Journal() = default;
+Journal::Journal(Journal&&) noexcept = default;
+Journal& Journal::operator=(Journal&&) noexcept = default;
+
+const std::filesystem::path& Journal::path() const { return impl_->path; }
+const Clock& Journal::clock() const { return *impl_->clock; }
+
+Event Journal::append(std::int64_t incident, std::int64_t known_seq, const Decide& decide) {
+    Transaction tx(impl_->db);
+    Statement last = impl_->db.prepare("SELECT seq, hash FROM events WHERE incident_id = ?1 ORDER BY seq DESC LIMIT 1");
+    last.bind(1, incident);
+    if (!last.step()) throw InputError(fmt::format("no incident {} in {}", incident, impl_->path.string()));
+    std::int64_t last_seq = last.integer(0);
+    std::string last_hash = last.text(1);
+    last.reset();
+
+    std::vector<Event> newer;
+    Statement s = impl_->db.prepare(kSelectEvents);
+    s.bind(1, incident).bind(2, known_seq);
+    while (s.step()) newer.push_back(read_event(s));
+
+    EventDraft draft = decide(newer);
+    Event e = seal(draft, incident, last_seq + 1, last_hash, *impl_->clock);
+    insert_event(impl_->db, e);
+    tx.commit();
+    return e;
+}
+
+Event Journal::create_incident(const IncidentRecord& record, const EventDraft& started,
+                               const std::vector<StoredDocument>& documents) {
+    Transaction tx(impl_->db);
+    for (const auto& doc : documents) {
+        Statement s = impl_->db.prepare("INSERT OR IGNORE INTO documents (sha256, kind, path, content) VALUES (?1, ?2, ?3, ?4)");
+        s.bind(1, doc.sha256).bind(2, doc.kind).bind(3, doc.path).bind(4, doc.content);
+        s.run();
+    }
+    Statement s = impl_->db.prepare(
+        "INSERT INTO incidents (created_us, title, mode, runbook_path, runbook_sha256) VALUES (?1, ?2, ?3, ?4, ?5)");
+    s.bind(1, impl_->clock->wall_us()).bind(2, record.title).bind(3, record.mode).bind(4, record.runbook_path);
+    s.bind(5, record.runbook_sha256);
+    s.run();
+    std::int64_t id = sqlite3_last_insert_rowid(impl_->db.raw());
+    Event e = seal(started, id, 1, kGenesisHash, *impl_->clock);
+    insert_event(impl_->db, e);
+    tx.commit();
+    return e;
+}
+
+std::vector<Event> Journal::events(std::int64_t incident, std::int64_t after_seq) const {
+    std::vector<Event> out;
+    Statement s = impl_->db.prepare(kSelectEvents);
+    s.bind(1, incident).bind(2, after_seq);
+    while (s.step()) out.push_back(read_event(s));
+    return out;
+}
+
+std::vector<IncidentRecord> Journal::incidents() const {
+    std::vector<IncidentRecord> out;
+    Statement s = impl_->db.prepare("SELECT id, created_us, title, mode, runbook_path, runbook_sha256 FROM incidents ORDER BY id");
+    while (s.step()) out.push_back({s.integer(0), s.integer(1), s.text(2), s.text(3), s.text(4), s.text(5)});
+    return out;
+}
+
+std::optional<IncidentRecord> Journal::incident(std::int64_t id) const {
+    Statement s = impl_->db.prepare("SELECT id, created_us, title, mode, runbook_path, runbook_sha256 FROM incidents WHERE id = ?1");
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    return IncidentRecord{s.integer(0), s.integer(1), s.text(2), s.text(3), s.text(4), s.text(5)};
+}
+
+std::optional<StoredDocument> Journal::document(const std::string& sha256) const {
+    Statement s = impl_->db.prepare("SELECT sha256, kind, path, content FROM documents WHERE sha256 = ?1");
+    s.bind(1, sha256);
+    if (!s.step()) return std::nullopt;
+    return StoredDocument{s.text(0), s.text(1), s.text(2), s.text(3)};
+}
+
+std::vector<ChainReport> Journal::verify(std::optional<std::int64_t> only) const {
+    std::vector<ChainReport> reports;
+    for (const auto& record : incidents()) {
+        if (only && record.id != *only) continue;
+        ChainReport r;
+        r.incident = record.id;
+        std::string prev = kGenesisHash;
+        std::int64_t expected = 1;
+        Statement s = impl_->db.prepare(kSelectEvents);
+        s.bind(1, record.id).bind(2, std::int64_t{0});
+        while (s.step() && r.problem.empty()) {
+            Event e = read_event(s);
+            if (e.seq != expected) r.problem = fmt::format("event {}: missing (found event {} next): an event was removed", expected, e.seq);
+            else if (e.payload.is_discarded()) r.problem = fmt::format("event {}: payload is not valid JSON", e.seq);
+            else if (e.prev_hash != prev) r.problem = fmt::format("event {}: prev_hash does not match event {}'s hash: events removed or reordered", e.seq, e.seq - 1);
+            else if (chain_hash(prev, canonical_json(e)) != e.hash) r.problem = fmt::format("event {}: hash mismatch: its content was changed", e.seq);
+            else if (e.seq == 1 && (e.kind != event_kind::incident_started || e.payload.value("runbook_sha256", "") != record.runbook_sha256))
+                r.problem = "event 1: does not start the incident recorded in the incidents table";
+            prev = e.hash;
+            r.count = e.seq;
+            ++expected;
+        }
+        if (r.problem.empty() && r.count == 0) r.problem = "no events: the incident.started event is missing";
+        if (r.problem.empty()) {
+            auto doc = document(record.runbook_sha256);
+            if (!doc) r.problem = "runbook document is missing";
+            else if (sha256_hex(doc->content) != record.runbook_sha256) r.problem = "runbook document was changed: its SHA-256 no longer matches";
+        }
+        r.intact = r.problem.empty();
+        r.head = prev;
+        reports.push_back(std::move(r));
+    }
+    return reports;
+}
+
+void Journal::add_samples(const std::vector<Sample>& samples) {
+    Transaction tx(impl_->db);
+    Statement s = impl_->db.prepare(
+        "INSERT INTO samples (incident_id, target, metric, wall_us, mono_us, value, status, labels) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    for (const auto& x : samples) {
+        if (x.incident) s.bind(1, x.incident);
+        else s.bind_null(1);
+        s.bind(2, x.target).bind(3, x.metric).bind(4, x.wall_us).bind(5, x.mono_us).bind(6, x.value).bind(7, x.status);
+        s.bind(8, x.labels.empty() ? std::string_view("{}") : std::string_view(x.labels));
+        s.run();
+        s.reset();
+    }
+    tx.commit();
+}
+
+std::vector<Sample> Journal::samples(std::int64_t incident) const {
+    std::vector<Sample> out;
+    Statement s = impl_->db.prepare(
+        "SELECT incident_id, target, metric, wall_us, mono_us, value, status, labels FROM samples WHERE incident_id = ?1 ORDER BY wall_us");
+    s.bind(1, incident);
+    while (s.step()) out.push_back({s.integer(0), s.text(1), s.text(2), s.integer(3), s.integer(4), s.real(5), s.text(6), s.text(7)});
+    return out;
+}
+
+std::filesystem::path default_journal_path() {
+    if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) return std::filesystem::path(xdg) / "drconsole" / "journal.db";
+    const char* home = std::getenv("HOME");
+    return std::filesystem::path(home && *home ? home : ".") / ".local" / "share" / "drconsole" / "journal.db";
+}
+
+}  // namespace drconsole

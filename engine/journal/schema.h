@@ -1,0 +1,13 @@
+// The journal's schema, versioned with PRAGMA user_version and migrated forward only.
+#pragma once
+
+#include "journal/sqlite.h"
+
+namespace drconsole::journal {
+
+inline constexpr int kSchemaVersion = 1;
+
+// Brings an empty or older journal up to kSchemaVersion; refuses a newer one.
+void migrate(Database& db);
+
+}  // namespace drconsole::journal

@@ -1,0 +1,135 @@
+// Whole-runbook checks (ids, roles, milestones) and the Runbook model's look-ups.
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "runbook/parse_context.h"
+
+namespace drconsole {
+namespace {
+
+constexpr std::array<std::pair<std::string_view, PhaseKind>, 5> kKinds{{{"detect", PhaseKind::detect},
+                                                                         {"promote", PhaseKind::promote},
+                                                                         {"repoint", PhaseKind::repoint},
+                                                                         {"verify", PhaseKind::verify},
+                                                                         {"failback", PhaseKind::failback}}};
+
+std::string join(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+    return out;
+}
+
+}  // namespace
+
+std::optional<PhaseKind> phase_kind_from(std::string_view name) {
+    std::string lower(name);
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    for (const auto& [spelling, kind] : kKinds)
+        if (lower == spelling) return kind;
+    return std::nullopt;
+}
+
+std::string_view to_string(PhaseKind kind) {
+    for (const auto& [spelling, k] : kKinds)
+        if (k == kind) return spelling;
+    return "?";
+}
+
+std::string_view to_string(ActionKind kind) {
+    switch (kind) {
+        case ActionKind::sql: return "sql";
+        case ActionKind::http: return "http";
+        case ActionKind::run: return "run";
+    }
+    return "?";
+}
+
+const Step* Runbook::find_step(std::string_view id) const {
+    for (const auto& phase : phases)
+        for (const auto& step : phase.steps)
+            if (step.id == id) return &step;
+    return nullptr;
+}
+
+const Phase* Runbook::phase_of(std::string_view step_id) const {
+    for (const auto& phase : phases)
+        for (const auto& step : phase.steps)
+            if (step.id == step_id) return &phase;
+    return nullptr;
+}
+
+const Objective* Runbook::objective(std::string_view component) const {
+    for (const auto& o : objectives)
+        if (o.component == component) return &o;
+    return nullptr;
+}
+
+bool Runbook::has_role(std::string_view role) const { return std::find(roles.begin(), roles.end(), role) != roles.end(); }
+
+std::size_t Runbook::step_count() const {
+    std::size_t n = 0;
+    for (const auto& phase : phases) n += phase.steps.size();
+    return n;
+}
+
+namespace runbook {
+
+void check_runbook(ParseContext& ctx, Runbook& rb) {
+    if (rb.title.empty()) ctx.diag.error({1, 1}, "runbook has no title: start it with '# Title'");
+    if (rb.phases.empty()) {
+        ctx.diag.error({static_cast<int>(ctx.lines.size()), 1},
+                       "runbook has no phases: add '## Detect', '## Promote', … headings with '- [ ]' steps");
+    }
+    std::map<std::string, SourcePos> ids;
+    std::vector<std::string> used_roles;
+    std::map<std::string, bool> restored;
+    for (const auto& phase : rb.phases) {
+        if (phase.steps.empty()) ctx.diag.error(phase.pos, fmt::format("phase '{}' has no steps", phase.name));
+        for (const auto& step : phase.steps) {
+            auto [it, fresh] = ids.emplace(step.id, step.pos);
+            if (!fresh) {
+                ctx.diag.error(step.pos, step.explicit_id
+                                             ? fmt::format("duplicate step id '{}' (first used at line {})", step.id, it->second.line)
+                                             : fmt::format("duplicate step id '{}' derived from the text (first used at line {}): "
+                                                           "give one of them an id with {{#…}}", step.id, it->second.line));
+            }
+            if (step.role.empty()) {
+                ctx.diag.warning(step.pos, fmt::format("step '{}' has no owner role: add {{role=…}}", step.id));
+            } else if (std::find(used_roles.begin(), used_roles.end(), step.role) == used_roles.end()) {
+                used_roles.push_back(step.role);
+            }
+            for (const auto& component : step.restores) {
+                if (!rb.objective(component) && component != kServiceComponent) {
+                    std::vector<std::string> names;
+                    for (const auto& o : rb.objectives) names.push_back(o.component);
+                    ctx.diag.error(step.restores_pos,
+                                   names.empty() ? fmt::format("restores '{}', but the runbook has no objectives table", component)
+                                                 : fmt::format("restores '{}', which is not in the objectives table ({})", component, join(names)));
+                }
+                restored[component] = true;
+            }
+        }
+    }
+    if (rb.roles_declared) {
+        for (const auto& phase : rb.phases)
+            for (const auto& step : phase.steps)
+                if (!step.role.empty() && !rb.has_role(step.role))
+                    ctx.diag.error(step.role_pos, fmt::format("unknown role '{}' (roles: {})", step.role, join(rb.roles)));
+    } else {
+        rb.roles = used_roles;
+    }
+    if (rb.objectives.empty() && !rb.phases.empty())
+        ctx.diag.warning({1, 1}, "no objectives table ('Component | RPO | RTO'): achieved RPO/RTO will not be judged");
+    for (const auto& o : rb.objectives) {
+        if (o.component != kServiceComponent && !restored.count(o.component))
+            ctx.diag.error(o.pos, fmt::format("component '{}' has no step with restores={}: nothing marks it restored",
+                                              o.component, o.component));
+    }
+}
+
+}  // namespace runbook
+}  // namespace drconsole

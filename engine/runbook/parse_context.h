@@ -1,0 +1,45 @@
+// Shared state of one runbook parse: the source lines and the diagnostics being collected.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <cmark-gfm.h>
+
+#include "drconsole/diagnostic.h"
+#include "drconsole/runbook.h"
+#include "drconsole/text.h"
+
+namespace drconsole::runbook {
+
+struct ParseContext {
+    ParseContext(std::string_view source, Diagnostics& diagnostics)
+        : lines(split_lines(source)), diag(diagnostics) {}
+
+    std::string_view line(int number) const {
+        return number >= 1 && static_cast<std::size_t>(number) <= lines.size() ? lines[number - 1] : std::string_view{};
+    }
+    // Position of a byte offset (0-based) within a 1-based line.
+    SourcePos at(int line_number, std::size_t byte_offset) const {
+        return {line_number, column_of(line(line_number), byte_offset)};
+    }
+    // Position of a cmark node's start (cmark columns are 1-based bytes).
+    SourcePos at(cmark_node* node) const {
+        int col = cmark_node_get_start_column(node);
+        return at(cmark_node_get_start_line(node), col > 0 ? static_cast<std::size_t>(col - 1) : 0);
+    }
+
+    std::vector<std::string_view> lines;
+    Diagnostics& diag;
+};
+
+// Reads an objectives ("Component | RPO | RTO") or roles ("Role | …") table; others are left alone.
+void read_table(ParseContext& ctx, cmark_node* table, Runbook& runbook);
+
+// Checks that need the whole runbook: ids, roles, milestones, title, phases.
+void check_runbook(ParseContext& ctx, Runbook& runbook);
+
+bool is_identifier(std::string_view s);  // [a-z0-9][a-z0-9_-]*
+
+}  // namespace drconsole::runbook

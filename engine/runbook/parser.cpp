@@ -1,0 +1,370 @@
+// Markdown → Runbook: walks the cmark-gfm tree, reading headings, tables, task items and actions.
+#include <algorithm>
+#include <cctype>
+#include <regex>
+
+#include <cmark-gfm-core-extensions.h>
+
+#include <fmt/format.h>
+
+#include "drconsole/runbook.h"
+#include "drconsole/sha256.h"
+#include "runbook/attributes.h"
+#include "runbook/markdown.h"
+#include "runbook/parse_context.h"
+
+namespace drconsole {
+namespace runbook {
+namespace {
+
+constexpr std::string_view kStepAttributes = "role, gate, restores, rpo, timeout, confirm";
+
+// A heading's text as written: "## Promote {kind=promote}" → "Promote {kind=promote}".
+std::pair<std::string_view, std::size_t> heading_source(std::string_view line) {
+    std::size_t i = 0;
+    while (i < line.size() && line[i] == ' ') ++i;
+    if (i < line.size() && line[i] == '#') {
+        while (i < line.size() && line[i] == '#') ++i;
+        while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+    }
+    std::string_view text = line.substr(i);
+    std::size_t end = text.size();
+    while (end > 0 && (text[end - 1] == ' ' || text[end - 1] == '\t')) --end;
+    // An ATX closing sequence " ##" is not part of the text.
+    std::size_t hashes = end;
+    while (hashes > 0 && text[hashes - 1] == '#') --hashes;
+    if (hashes < end && (hashes == 0 || text[hashes - 1] == ' ')) end = hashes;
+    return {trim(text.substr(0, end)), i};
+}
+
+bool is_fenced(cmark_node* node) {
+    int length = 0, offset = 0;
+    char character = 0;
+    return node_type(node) == "code_block" && cmark_node_get_fenced(node, &length, &offset, &character) != 0;
+}
+
+class Parser {
+public:
+    Parser(ParseContext& ctx, Runbook& runbook) : ctx_(ctx), rb_(runbook) {}
+
+    void walk(cmark_node* document) {
+        for (cmark_node* node = cmark_node_first_child(document); node; node = cmark_node_next(node)) {
+            std::string_view type = node_type(node);
+            if (type == "heading") heading(node);
+            else if (type == "table") read_table(ctx_, node, rb_);
+            else if (type == "list") list(node);
+            else if (type == "paragraph" && rb_.phases.empty()) summary(node);
+            else if (type == "code_block") stray_code_block(node);
+        }
+    }
+
+private:
+    void heading(cmark_node* node) {
+        int level = cmark_node_get_heading_level(node);
+        int line_no = cmark_node_get_start_line(node);
+        auto [text, text_at] = heading_source(ctx_.line(line_no));
+        if (level == 1) {
+            if (!rb_.title.empty()) {
+                ctx_.diag.error(ctx_.at(line_no, text_at), "a second title: a runbook has one '# Title'");
+                return;
+            }
+            rb_.title = std::string(text);
+            if (rb_.title.empty()) ctx_.diag.error(ctx_.at(node), "the title is empty");
+        } else if (level == 2) {
+            phase(text, line_no, text_at);
+        }
+    }
+
+    void phase(std::string_view text, int line_no, std::size_t text_at) {
+        Phase phase;
+        phase.pos = ctx_.at(line_no, text_at);
+        std::optional<AttributeBlock> attrs = attributes(text, line_no, text_at);
+        phase.name = std::string(trim(attrs ? text.substr(0, attrs->start) : text));
+        const Attribute* kind = nullptr;
+        if (attrs) {
+            for (const auto& a : attrs->items) {
+                if (a.key == "kind") kind = &a;
+                else ctx_.diag.error(ctx_.at(line_no, text_at + a.key_offset),
+                                     fmt::format("unknown phase attribute '{}' (known: kind)", a.key));
+            }
+        }
+        if (kind) {
+            auto k = phase_kind_from(kind->value);
+            if (!k) {
+                ctx_.diag.error(ctx_.at(line_no, text_at + kind->value_offset),
+                                fmt::format("unknown phase kind '{}': use detect, promote, repoint, verify or failback",
+                                            kind->value));
+            }
+            phase.kind = k.value_or(PhaseKind::detect);
+        } else if (auto k = phase_kind_from(phase.name)) {
+            phase.kind = *k;
+        } else {
+            ctx_.diag.error(phase.pos, fmt::format("unknown phase kind '{}': name one of detect, promote, repoint, "
+                                                   "verify, failback with {{kind=…}}", phase.name));
+        }
+        rb_.phases.push_back(std::move(phase));
+    }
+
+    void summary(cmark_node* node) {
+        int first = cmark_node_get_start_line(node);
+        int last = cmark_node_get_end_line(node);
+        std::string text;
+        for (int l = first; l <= last; ++l) {
+            if (!text.empty()) text += ' ';
+            text += trim(ctx_.line(l));
+        }
+        if (!rb_.summary.empty()) rb_.summary += "\n\n";
+        rb_.summary += text;
+        static const std::regex severity(R"(Severity:\s*([A-Za-z0-9-]+))", std::regex::icase);
+        static const std::regex comms(R"(Comms every\s+(\d+)\s*(minutes|minute|min|m|hours|hour|h)\b)", std::regex::icase);
+        std::smatch m;
+        if (rb_.severity.empty() && std::regex_search(text, m, severity)) rb_.severity = m[1];
+        if (!rb_.comms_every && std::regex_search(text, m, comms)) {
+            long n = std::stol(m[1]);
+            bool hours = std::tolower(static_cast<unsigned char>(m[2].str()[0])) == 'h';
+            rb_.comms_every = Millis(n * (hours ? 3'600'000 : 60'000));
+        }
+    }
+
+    void list(cmark_node* node) {
+        for (cmark_node* item = cmark_node_first_child(node); item; item = cmark_node_next(item)) {
+            if (!is_task_item(item)) {
+                if (!rb_.phases.empty())
+                    ctx_.diag.warning(ctx_.at(item), "list item is not a task ('- [ ] …'), so it is not a step");
+                continue;
+            }
+            if (rb_.phases.empty()) {
+                ctx_.diag.error(ctx_.at(item), "step outside a phase: put it under a '## Phase' heading");
+                continue;
+            }
+            step(item);
+        }
+    }
+
+    void stray_code_block(cmark_node* node) {
+        if (rb_.phases.empty()) return;
+        const char* info = cmark_node_get_fence_info(node);
+        std::string_view lang = info ? std::string_view(info) : std::string_view{};
+        lang = lang.substr(0, lang.find(' '));
+        if (lang == "sql" || lang == "http" || lang == "run")
+            ctx_.diag.error(ctx_.at(node), "action block is not under a step: indent it under the step's '- [ ]' line");
+    }
+
+    std::optional<AttributeBlock> attributes(std::string_view text, int line_no, std::size_t text_at) {
+        try {
+            return find_attribute_block(text);
+        } catch (const TextError& e) {
+            ctx_.diag.error(ctx_.at(line_no, text_at + e.offset()), e.what());
+            return std::nullopt;
+        }
+    }
+
+    void step(cmark_node* item) {
+        Step s;
+        s.checked = cmark_gfm_extensions_get_tasklist_item_checked(item);
+        cmark_node* first = cmark_node_first_child(item);
+        if (!first || node_type(first) != "paragraph") {
+            ctx_.diag.error(ctx_.at(item), "empty step: write what to do after '- [ ]'");
+            return;
+        }
+        int line_no = cmark_node_get_start_line(first);
+        std::size_t text_at = static_cast<std::size_t>(std::max(cmark_node_get_start_column(first) - 1, 0));
+        std::string_view line = ctx_.line(line_no).substr(std::min(text_at, ctx_.line(line_no).size()));
+        std::optional<AttributeBlock> attrs = attributes(line, line_no, text_at);
+        s.text = std::string(trim(attrs ? line.substr(0, attrs->start) : line));
+        s.pos = ctx_.at(line_no, text_at);
+        if (s.text.empty()) ctx_.diag.error(s.pos, "step has no text before its attribute block");
+        if (attrs) step_attributes(s, *attrs, line_no, text_at);
+        if (s.id.empty()) s.id = derive_step_id(s.text);
+
+        for (int l = line_no + 1; l <= cmark_node_get_end_line(first); ++l) s.details.emplace_back(trim(ctx_.line(l)));
+        for (cmark_node* child = cmark_node_next(first); child; child = cmark_node_next(child)) {
+            if (is_fenced(child)) action(s, child);
+            else details(s, child);
+        }
+        rb_.phases.back().steps.push_back(std::move(s));
+    }
+
+    void step_attributes(Step& s, const AttributeBlock& attrs, int line_no, std::size_t text_at) {
+        std::vector<std::string_view> seen;
+        for (const auto& a : attrs.items) {
+            SourcePos key_pos = ctx_.at(line_no, text_at + a.key_offset);
+            SourcePos value_pos = ctx_.at(line_no, text_at + a.value_offset);
+            if (std::find(seen.begin(), seen.end(), a.key) != seen.end()) {
+                ctx_.diag.error(key_pos, fmt::format("attribute '{}' is given twice", a.key));
+                continue;
+            }
+            seen.push_back(a.key);
+            if (a.flag && a.key != "confirm") {
+                ctx_.diag.error(key_pos, a.key == "role" || a.key == "gate" || a.key == "restores" || a.key == "rpo" ||
+                                                 a.key == "timeout"
+                                             ? fmt::format("attribute '{}' needs a value: {}=…", a.key, a.key)
+                                             : fmt::format("unknown attribute '{}' (known: #id, {})", a.key, kStepAttributes));
+                continue;
+            }
+            if (a.key == "id") {
+                if (!is_identifier(a.value))
+                    ctx_.diag.error(value_pos, fmt::format("step id '{}' must use lowercase letters, digits, '-' or '_'", a.value));
+                s.id = a.value;
+                s.explicit_id = true;
+            } else if (a.key == "role") {
+                s.role = a.value;
+                s.role_pos = value_pos;
+                if (!is_identifier(a.value))
+                    ctx_.diag.error(value_pos, fmt::format("role '{}' must be an id such as 'ic' or 'db'", a.value));
+            } else if (a.key == "gate") {
+                s.gate_text = a.value;
+                s.gate_pos = value_pos;
+                try {
+                    s.gate = parse_gate(a.value);
+                } catch (const TextError& e) {
+                    // Offsets inside a quoted value are exact unless it holds escapes.
+                    ctx_.diag.error(ctx_.at(line_no, text_at + a.value_offset + e.offset()), fmt::format("gate: {}", e.what()));
+                }
+            } else if (a.key == "restores") {
+                s.restores_pos = value_pos;
+                std::size_t start = 0;
+                while (start <= a.value.size()) {
+                    std::size_t comma = a.value.find(',', start);
+                    if (comma == std::string::npos) comma = a.value.size();
+                    s.restores.emplace_back(trim(std::string_view(a.value).substr(start, comma - start)));
+                    start = comma + 1;
+                }
+            } else if (a.key == "rpo") {
+                s.rpo_target = a.value;
+                s.rpo_pos = value_pos;
+            } else if (a.key == "timeout") {
+                try {
+                    s.timeout = parse_duration(a.value);
+                } catch (const TextError& e) {
+                    ctx_.diag.error(ctx_.at(line_no, text_at + a.value_offset + e.offset()), fmt::format("timeout: {}", e.what()));
+                }
+            } else if (a.key == "confirm") {
+                s.confirm = a.flag ? "yes" : a.value;
+            } else {
+                ctx_.diag.error(key_pos, fmt::format("unknown attribute '{}' (known: #id, {})", a.key, kStepAttributes));
+            }
+        }
+    }
+
+    void action(Step& s, cmark_node* block) {
+        int line_no = cmark_node_get_start_line(block);
+        std::string_view fence_line = ctx_.line(line_no);
+        std::size_t at = fence_line.find_first_not_of(' ');
+        at = fence_line.find_first_not_of(fence_line[at], at);  // past the fence characters
+        at = fence_line.find_first_not_of(" \t", at == std::string_view::npos ? fence_line.size() : at);
+        if (at == std::string_view::npos) at = fence_line.size();
+        SourcePos lang_pos = ctx_.at(line_no, at);
+        if (s.action) {
+            ctx_.diag.error(ctx_.at(block), "a step has one action block; this is a second one");
+            return;
+        }
+        const char* raw_info = cmark_node_get_fence_info(block);
+        std::string_view info = raw_info ? trim(raw_info) : std::string_view{};
+        std::size_t sp = info.find_first_of(" \t");
+        std::string_view lang = info.substr(0, sp);
+        Action a;
+        a.pos = ctx_.at(block);
+        a.body = cmark_node_get_literal(block) ? cmark_node_get_literal(block) : "";
+        if (lang == "sql") a.kind = ActionKind::sql;
+        else if (lang == "http") a.kind = ActionKind::http;
+        else if (lang == "run") a.kind = ActionKind::run;
+        else {
+            ctx_.diag.error(lang_pos, lang.empty()
+                                          ? std::string("action block has no language: use 'sql target=ID', 'http target=ID' or 'run'")
+                                          : fmt::format("unknown action language '{}': use 'sql target=ID', 'http target=ID' or 'run'", lang));
+            return;
+        }
+        // The rest of the info string: key=value words.
+        std::size_t i = sp == std::string_view::npos ? info.size() : sp;
+        std::size_t info_at = at;  // info starts where the language does
+        while (i < info.size()) {
+            while (i < info.size() && (info[i] == ' ' || info[i] == '\t')) ++i;
+            if (i >= info.size()) break;
+            std::size_t end = info.find_first_of(" \t", i);
+            if (end == std::string_view::npos) end = info.size();
+            std::string_view word = info.substr(i, end - i);
+            SourcePos word_pos = ctx_.at(line_no, info_at + i);
+            if (word.substr(0, 7) == "target=" && a.kind != ActionKind::run && word.size() > 7) {
+                a.target = std::string(word.substr(7));
+                a.target_pos = ctx_.at(line_no, info_at + i + 7);
+            } else {
+                ctx_.diag.error(word_pos, fmt::format("unknown setting '{}' for a {} action", word, lang));
+            }
+            i = end;
+        }
+        if (a.kind != ActionKind::run && a.target.empty())
+            ctx_.diag.error(lang_pos, fmt::format("{} action needs target=ID naming an environment target", lang));
+        if (trim(a.body).empty()) ctx_.diag.error(a.pos, "action block is empty");
+        if (a.kind == ActionKind::http) http_request_line(a, line_no + 1);
+        s.action = std::move(a);
+    }
+
+    void http_request_line(const Action& a, int first_line) {
+        std::string request = a.body.substr(0, a.body.find('\n'));
+        static const std::regex line(R"((GET|POST|PUT|PATCH|DELETE|HEAD) +/\S*)");
+        if (!std::regex_match(request.begin(), request.end(), line)) {
+            std::string_view src = ctx_.line(first_line);
+            ctx_.diag.error(ctx_.at(first_line, src.find_first_not_of(' ') == std::string_view::npos ? 0 : src.find_first_not_of(' ')),
+                            "http action must start with 'METHOD /path' (GET, POST, PUT, PATCH, DELETE or HEAD)");
+        }
+    }
+
+    void details(Step& s, cmark_node* child) {
+        int first = cmark_node_get_start_line(child);
+        int last = std::min<int>(std::max(cmark_node_get_end_line(child), first), static_cast<int>(ctx_.lines.size()));
+        std::size_t indent = std::string_view::npos;
+        for (int l = first; l <= last; ++l) {
+            std::string_view text = ctx_.line(l);
+            std::size_t lead = text.find_first_not_of(' ');
+            if (lead != std::string_view::npos) indent = std::min(indent, lead);
+        }
+        if (!s.details.empty()) s.details.emplace_back();
+        for (int l = first; l <= last; ++l) {
+            std::string_view text = ctx_.line(l);
+            s.details.emplace_back(text.size() > indent ? text.substr(indent) : std::string_view{});
+        }
+        while (!s.details.empty() && s.details.back().empty()) s.details.pop_back();
+    }
+
+    ParseContext& ctx_;
+    Runbook& rb_;
+};
+
+}  // namespace
+}  // namespace runbook
+
+RunbookResult parse_runbook(std::string_view source, const std::string& file) {
+    Diagnostics diag(file);
+    auto rb = std::make_shared<Runbook>();
+    rb->path = file;
+    rb->sha256 = sha256_hex(source);
+    rb->source = std::string(source);
+    if (auto bad = first_invalid_utf8(source)) {
+        diag.error(position_of(source, *bad), fmt::format("not valid UTF-8: byte 0x{:02x}", static_cast<unsigned char>(source[*bad])));
+        return {nullptr, diag.sorted()};
+    }
+    if (source.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+        diag.error({1, 1}, "runbook is empty");
+        return {nullptr, diag.sorted()};
+    }
+    runbook::ParseContext ctx(source, diag);
+    runbook::Document doc = runbook::parse_gfm(source);
+    runbook::Parser(ctx, *rb).walk(doc.get());
+    runbook::check_runbook(ctx, *rb);
+    if (diag.has_errors()) return {nullptr, diag.sorted()};
+    return {std::move(rb), diag.sorted()};
+}
+
+RunbookResult load_runbook(const std::filesystem::path& path) {
+    std::string error;
+    std::optional<std::string> source = try_read_file(path, error);
+    if (!source) {
+        Diagnostics diag(path.string());
+        diag.error({1, 1}, error);
+        return {nullptr, diag.sorted()};
+    }
+    return parse_runbook(*source, path.string());
+}
+
+}  // namespace drconsole

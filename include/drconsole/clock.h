@@ -1,0 +1,45 @@
+// Clocks: UTC wall time and a monotonic reading, both in microseconds. Injectable for tests.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace drconsole {
+
+class Clock {
+public:
+    virtual ~Clock() = default;
+    virtual std::int64_t wall_us() const = 0;  // microseconds since the Unix epoch, UTC
+    virtual std::int64_t mono_us() const = 0;  // CLOCK_MONOTONIC: comparable across processes of one boot
+};
+
+class SystemClock final : public Clock {
+public:
+    std::int64_t wall_us() const override;
+    std::int64_t mono_us() const override;
+};
+
+// A clock that moves only when told: RTO timers and event times in tests.
+class ManualClock final : public Clock {
+public:
+    explicit ManualClock(std::int64_t wall_us = 1'790'000'000'000'000, std::int64_t mono_us = 1'000'000)
+        : wall_(wall_us), mono_(mono_us) {}
+    std::int64_t wall_us() const override { return wall_; }
+    std::int64_t mono_us() const override { return mono_; }
+    void advance_us(std::int64_t us) {
+        wall_ += us;
+        mono_ += us;
+    }
+    void jump_wall_us(std::int64_t us) { wall_ += us; }
+
+private:
+    std::int64_t wall_;
+    std::int64_t mono_;
+};
+
+// "2026-11-21T03:04:05.123456Z"
+std::string format_utc(std::int64_t wall_us);
+// "T+12:05" (or "T-00:30" before T0); hours shown when needed: "T+1:02:03".
+std::string format_offset(std::int64_t delta_us);
+
+}  // namespace drconsole

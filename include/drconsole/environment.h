@@ -1,0 +1,78 @@
+// The environment file: where the targets are (PostgreSQL, Kafka, HTTP, Prometheus), the roster, comms.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "drconsole/diagnostic.h"
+#include "drconsole/duration.h"
+
+namespace drconsole {
+
+struct Runbook;
+
+enum class TargetType { postgres, kafka, kafka_mirror, http, prometheus };
+std::string_view to_string(TargetType type);
+
+// Values may hold ${NAME} references; they are kept as written and expanded only at use.
+struct Target {
+    std::string id;
+    TargetType type = TargetType::postgres;
+    SourcePos pos;
+    std::optional<Millis> interval, deadline;
+    std::string dsn;                            // postgres
+    std::string bootstrap;                      // kafka
+    std::map<std::string, std::string> config;  // kafka: librdkafka properties
+    std::string source, target;                 // kafka-mirror: ids of kafka targets
+    std::vector<std::string> topics;            // kafka-mirror
+    std::string target_topic = "{topic}";       // kafka-mirror: name on the target cluster
+    std::vector<std::string> groups;            // kafka, kafka-mirror: consumer groups to watch
+    std::string url;                            // http, prometheus
+    int expect_status = 200;                    // http
+    std::map<std::string, std::string> queries; // prometheus: name -> PromQL
+};
+
+struct CommsSettings {
+    std::optional<Millis> cadence;
+    std::string webhook;
+};
+
+struct Environment {
+    std::string path;
+    std::string sha256;  // of the file's bytes
+    std::string source;  // the file as written (it holds no secrets in clear)
+    std::string name;
+    std::map<std::string, Target, std::less<>> targets;
+    std::map<std::string, std::string> roster;  // role -> person
+    std::map<std::string, std::string> vars;    // template values for actions
+    CommsSettings comms;
+
+    const Target* find(std::string_view id) const;
+};
+
+struct EnvironmentResult {
+    std::shared_ptr<const Environment> env;  // null when there are errors
+    std::vector<Diagnostic> diagnostics;
+};
+
+EnvironmentResult parse_environment(std::string_view text, const std::string& file);
+EnvironmentResult load_environment(const std::filesystem::path& path);
+
+// Expands ${NAME} from the process environment. Throws InputError naming an unset variable.
+std::string expand_references(std::string_view value);
+// Byte offset and message of the first malformed "${" reference, if any.
+std::optional<std::pair<std::size_t, std::string>> check_references(std::string_view value);
+
+// The metrics a gate or rpo= may name on a target of this type.
+std::vector<std::string> known_metrics(const Target& target);
+
+// Runbook × environment: every gate, action and rpo= names a target that exists and a
+// metric it has. Diagnostics point into the runbook.
+std::vector<Diagnostic> check_runbook_targets(const Runbook& runbook, const Environment& env);
+
+}  // namespace drconsole

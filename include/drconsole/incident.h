@@ -1,0 +1,130 @@
+// The incident engine: commands are checked against state, recorded as events, and folded into state.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "drconsole/environment.h"
+#include "drconsole/event.h"
+#include "drconsole/journal.h"
+#include "drconsole/runbook.h"
+
+namespace drconsole {
+
+// A command the current state does not allow ("step 'x' is already completed").
+// The command line turns it into exit status 2; nothing was recorded.
+class RuleViolation : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+enum class StepStatus { pending, started, done, skipped, failed };
+std::string_view to_string(StepStatus status);
+
+struct StepState {
+    StepStatus status = StepStatus::pending;
+    std::optional<std::int64_t> started_us, ended_us;  // latest attempt
+    std::optional<Actor> started_by, ended_by;
+    std::string reason;  // skip or fail reason of the latest attempt
+    int attempts = 0;    // reopen count + 1 once started or ended
+};
+
+struct RoleSpell {
+    std::string role;
+    std::string person;
+    std::int64_t from_us = 0;
+    std::optional<std::int64_t> to_us;
+};
+
+struct Note {
+    std::int64_t seq = 0;
+    std::int64_t wall_us = 0;
+    Actor actor;
+    std::string step;
+    std::string text;
+    std::optional<std::int64_t> corrects;  // set for a correction: the seq it corrects
+};
+
+struct IncidentState {
+    std::int64_t id = 0;
+    std::string title, mode, severity;
+    std::string runbook_path, runbook_sha256, env_path, env_sha256;
+    std::shared_ptr<const Runbook> runbook;
+    std::int64_t started_us = 0;
+    std::optional<std::int64_t> fault_us, declared_us, resolved_us;
+    std::string resolution;
+    std::map<std::string, std::string> roster;  // role -> person, now
+    std::vector<RoleSpell> role_history;
+    std::map<std::string, StepState> steps;
+    std::vector<Note> notes;  // notes and corrections, in order
+    std::vector<std::int64_t> comms_us;
+    std::int64_t last_seq = 0;
+    std::string head_hash;
+
+    bool resolved() const { return resolved_us.has_value(); }
+    // T0: the fault in a drill, else the declaration, else the start.
+    std::int64_t t0_us() const;
+    const StepState& step(const std::string& id) const;
+};
+
+// The pure fold: the same runbook and events always give the same state.
+void apply(IncidentState& state, const Event& event);
+IncidentState fold(std::shared_ptr<const Runbook> runbook, const std::vector<Event>& events);
+
+// Throws RuleViolation when `state` does not allow `draft`. Pure.
+void check_command(const IncidentState& state, const EventDraft& draft);
+
+nlohmann::json to_json(const IncidentState& state);
+
+struct StartRequest {
+    std::shared_ptr<const Runbook> runbook;
+    std::shared_ptr<const Environment> env;  // may be null
+    std::string mode;                          // "drill" | "real"
+    std::string severity;
+    Actor actor;
+    std::map<std::string, std::string> roster;  // role -> person, recorded as role.assigned events
+};
+
+class Incident {
+public:
+    // Validates and records the start (and the roster); returns the attached incident.
+    static Incident start(Journal& journal, const StartRequest& request);
+    // Rebuilds state from the journal alone (runbook read from the stored document).
+    static Incident attach(Journal& journal, std::int64_t id);
+
+    const IncidentState& state() const { return state_; }
+    std::int64_t id() const { return state_.id; }
+
+    // Checks the command against the newest state inside the write transaction, records
+    // it, folds it in, and returns the recorded event.
+    Event submit(const EventDraft& draft);
+    // Folds in events other writers recorded since; returns how many.
+    std::size_t refresh();
+
+    Event start_step(const std::string& step, const Actor& actor);
+    Event complete_step(const std::string& step, const Actor& actor);
+    Event skip_step(const std::string& step, const std::string& reason, const Actor& actor);
+    Event fail_step(const std::string& step, const std::string& reason, const Actor& actor);
+    Event reopen_step(const std::string& step, const std::string& reason, const Actor& actor);
+    Event add_note(const std::string& text, const std::string& step, const Actor& actor);
+    Event correct(std::int64_t seq, const std::string& text, const Actor& actor);
+    Event inject_fault(const std::string& description, const Actor& actor);
+    Event declare(const Actor& actor);
+    Event comms_sent(const std::string& summary, const Actor& actor);
+    Event assign_role(const std::string& role, const std::string& person, const Actor& actor);
+    Event resolve(const std::string& summary, const Actor& actor);
+
+private:
+    Incident(Journal& journal, IncidentState state) : journal_(&journal), state_(std::move(state)) {}
+    Journal* journal_;
+    IncidentState state_;
+};
+
+}  // namespace drconsole

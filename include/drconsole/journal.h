@@ -1,0 +1,104 @@
+// The journal: SQLite file of incidents, hash-chained append-only events, documents and samples.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "drconsole/clock.h"
+#include "drconsole/event.h"
+
+namespace drconsole {
+
+// A write or read that did not succeed: the caller must not claim it happened.
+class JournalError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct IncidentRecord {
+    std::int64_t id = 0;
+    std::int64_t created_us = 0;
+    std::string title;
+    std::string mode;  // "drill" | "real"
+    std::string runbook_path;
+    std::string runbook_sha256;
+};
+
+// A file the incident depends on (runbook, environment), stored whole so that the
+// journal alone can rebuild state and reports.
+struct StoredDocument {
+    std::string sha256;
+    std::string kind;  // "runbook" | "environment"
+    std::string path;
+    std::string content;
+};
+
+struct Sample {
+    std::int64_t incident = 0;  // 0: not tied to an incident
+    std::string target;
+    std::string metric;
+    std::int64_t wall_us = 0;
+    std::int64_t mono_us = 0;
+    double value = 0;
+    std::string status;  // ok | stale | down | error
+    std::string labels;  // JSON object text
+};
+
+struct ChainReport {
+    std::int64_t incident = 0;
+    bool intact = false;
+    std::string problem;  // "event 17: hash mismatch"
+    std::int64_t count = 0;
+    std::string head;     // hash of the last event
+};
+
+class Journal {
+public:
+    // Opens (creating if needed) and migrates the journal at `path`.
+    explicit Journal(const std::filesystem::path& path, std::shared_ptr<const Clock> clock = nullptr);
+    ~Journal();
+    Journal(Journal&&) noexcept;
+    Journal& operator=(Journal&&) noexcept;
+
+    // Chooses the event to append after seeing the events newer than `known_seq`, inside
+    // the write transaction: it may throw to refuse (nothing is written).
+    using Decide = std::function<EventDraft(const std::vector<Event>& newer)>;
+
+    // Appends one event; returns only after the commit succeeded. Throws JournalError
+    // when it could not be recorded, or whatever `decide` threw.
+    Event append(std::int64_t incident, std::int64_t known_seq, const Decide& decide);
+
+    // Creates an incident with its documents and its first event in one transaction.
+    Event create_incident(const IncidentRecord& record, const EventDraft& started,
+                          const std::vector<StoredDocument>& documents);
+
+    std::vector<Event> events(std::int64_t incident, std::int64_t after_seq = 0) const;
+    std::vector<IncidentRecord> incidents() const;
+    std::optional<IncidentRecord> incident(std::int64_t id) const;
+    std::optional<StoredDocument> document(const std::string& sha256) const;
+
+    // Recomputes the chain of one incident or of all of them.
+    std::vector<ChainReport> verify(std::optional<std::int64_t> incident = std::nullopt) const;
+
+    // Appends readings in one transaction.
+    void add_samples(const std::vector<Sample>& samples);
+    std::vector<Sample> samples(std::int64_t incident) const;
+
+    const std::filesystem::path& path() const;
+    const Clock& clock() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+// $XDG_DATA_HOME/drconsole/journal.db, else ~/.local/share/drconsole/journal.db.
+std::filesystem::path default_journal_path();
+
+}  // namespace drconsole

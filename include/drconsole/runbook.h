@@ -1,0 +1,101 @@
+// The runbook model: a GFM checklist read into title, objectives, roles, phases and steps.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "drconsole/diagnostic.h"
+#include "drconsole/duration.h"
+#include "drconsole/gate.h"
+
+namespace drconsole {
+
+enum class PhaseKind { detect, promote, repoint, verify, failback };
+
+std::optional<PhaseKind> phase_kind_from(std::string_view name);  // case-insensitive
+std::string_view to_string(PhaseKind kind);
+
+// The component name that stands for the whole service in an objectives table.
+inline constexpr std::string_view kServiceComponent = "service";
+
+struct Objective {
+    std::string component;
+    std::optional<Millis> rpo;  // none when the table says "-" (no data objective)
+    std::optional<Millis> rto;
+    SourcePos pos;
+};
+
+enum class ActionKind { sql, http, run };
+std::string_view to_string(ActionKind kind);
+
+struct Action {
+    ActionKind kind = ActionKind::run;
+    std::string target;  // sql and http: the environment target id
+    SourcePos target_pos;
+    std::string body;    // the block's text, verbatim
+    SourcePos pos;       // the fence's opening line
+};
+
+struct Step {
+    std::string id;
+    bool explicit_id = false;
+    std::string text;  // the step's first line as written (Markdown), without its attribute block
+    bool checked = false;  // written as "- [x]" in the file
+    std::string role;
+    std::optional<GateExpr> gate;
+    std::string gate_text;
+    std::vector<std::string> restores;  // component names this step's completion restores
+    std::string rpo_target;             // environment target whose readings measure the RPO
+    std::optional<Millis> timeout;
+    std::string confirm;                // non-empty: ask before completing; the text is the prompt
+    std::vector<std::string> details;   // lines under the step, dedented
+    std::optional<Action> action;
+    SourcePos pos;                      // the step's text
+    SourcePos role_pos, gate_pos, rpo_pos, restores_pos;
+};
+
+struct Phase {
+    std::string name;
+    PhaseKind kind = PhaseKind::detect;
+    std::vector<Step> steps;
+    SourcePos pos;
+};
+
+struct Runbook {
+    std::string path;     // as given when loaded
+    std::string sha256;   // of the file's bytes
+    std::string source;   // the file's bytes, kept so the journal can store them
+    std::string title;
+    std::string summary;  // paragraphs before the first phase
+    std::string severity; // from "Severity: SEV-1" in the summary, if present
+    std::optional<Millis> comms_every;  // from "Comms every 15 min" / "Comms every 15m"
+    std::vector<Objective> objectives;
+    std::vector<std::string> roles;     // from a "Role | …" table, else the roles steps use
+    bool roles_declared = false;
+    std::vector<Phase> phases;
+
+    const Step* find_step(std::string_view id) const;
+    const Phase* phase_of(std::string_view step_id) const;
+    const Objective* objective(std::string_view component) const;
+    bool has_role(std::string_view role) const;
+    std::size_t step_count() const;
+};
+
+struct RunbookResult {
+    std::shared_ptr<const Runbook> runbook;  // null when there are errors
+    std::vector<Diagnostic> diagnostics;     // errors and warnings, sorted by position
+};
+
+// Parses and validates runbook text; `file` names it in diagnostics.
+RunbookResult parse_runbook(std::string_view source, const std::string& file);
+// Reads and parses a file; an unreadable file is an error diagnostic at 1:1.
+RunbookResult load_runbook(const std::filesystem::path& path);
+
+// The id a step without "#id" gets from its text (see docs/runbook-format.md).
+std::string derive_step_id(std::string_view text);
+
+}  // namespace drconsole

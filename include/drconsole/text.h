@@ -1,0 +1,33 @@
+// Text helpers: UTF-8 checks, source positions, and making untrusted text safe to show.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "drconsole/diagnostic.h"
+
+namespace drconsole {
+
+// Byte offset of the first byte that is not part of valid UTF-8, if any.
+std::optional<std::size_t> first_invalid_utf8(std::string_view text);
+
+// The 1-based line and character column of a byte offset in `text`.
+SourcePos position_of(std::string_view text, std::size_t byte_offset);
+
+// The 1-based character column of a byte offset within one line.
+int column_of(std::string_view line, std::size_t byte_offset);
+
+// Splits on '\n', dropping a trailing '\r' from each line. Keeps empty lines.
+std::vector<std::string_view> split_lines(std::string_view text);
+
+std::string_view trim(std::string_view s);
+
+// Makes an untrusted string safe to print on a terminal or into a report line:
+// control characters (C0, DEL, C1) become \xNN (a newline too, unless keep_newlines),
+// bidirectional overrides and isolates become \u{...}, invalid UTF-8 becomes \xNN.
+std::string safe_text(std::string_view untrusted, bool keep_newlines = false);
+
+}  // namespace drconsole
