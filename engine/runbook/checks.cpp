@@ -81,8 +81,7 @@ namespace runbook {
 void check_runbook(ParseContext& ctx, Runbook& rb) {
     if (rb.title.empty()) ctx.diag.error({1, 1}, "runbook has no title: start it with '# Title'");
     if (rb.phases.empty()) {
-        ctx.diag.error({static_cast<int>(ctx.lines.size()), 1},
-                       "runbook has no phases: add '## Detect', '## Promote', … headings with '- [ ]' steps");
+        ctx.diag.error({1, 1}, "runbook has no phases: add '## Detect', '## Promote', … headings with '- [ ]' steps");
     }
     std::map<std::string, SourcePos> ids;
     std::vector<std::string> used_roles;
@@ -98,7 +97,8 @@ void check_runbook(ParseContext& ctx, Runbook& rb) {
                                                            "give one of them an id with {{#…}}", step.id, it->second.line));
             }
             if (step.role.empty()) {
-                ctx.diag.warning(step.pos, fmt::format("step '{}' has no owner role: add {{role=…}}", step.id));
+                if (!ctx.attributes_incomplete)
+                    ctx.diag.warning(step.pos, fmt::format("step '{}' has no owner role: add {{role=…}}", step.id));
             } else if (std::find(used_roles.begin(), used_roles.end(), step.role) == used_roles.end()) {
                 used_roles.push_back(step.role);
             }
@@ -125,6 +125,7 @@ void check_runbook(ParseContext& ctx, Runbook& rb) {
     if (rb.objectives.empty() && !rb.phases.empty())
         ctx.diag.warning({1, 1}, "no objectives table ('Component | RPO | RTO'): achieved RPO/RTO will not be judged");
     for (const auto& o : rb.objectives) {
+        if (ctx.attributes_incomplete) break;
         if (o.component != kServiceComponent && !restored.count(o.component))
             ctx.diag.error(o.pos, fmt::format("component '{}' has no step with restores={}: nothing marks it restored",
                                               o.component, o.component));

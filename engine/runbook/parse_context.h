@@ -32,6 +32,9 @@ struct ParseContext {
 
     std::vector<std::string_view> lines;
     Diagnostics& diag;
+    // An attribute block failed to parse: attributes such as restores= may be missing, so
+    // checks that depend on them would only report the same mistake again.
+    bool attributes_incomplete = false;
 };
 
 // Reads an objectives ("Component | RPO | RTO") or roles ("Role | …") table; others are left alone.

@@ -155,6 +155,7 @@ private:
             return find_attribute_block(text);
         } catch (const TextError& e) {
             ctx_.diag.error(ctx_.at(line_no, text_at + e.offset()), e.what());
+            ctx_.attributes_incomplete = true;
             return std::nullopt;
         }
     }
