@@ -33,9 +33,14 @@ Incident Incident::start(Journal& journal, const StartRequest& req) {
         for (const auto& d : diagnostics)
             if (d.severity == Severity::error) throw InputError(diagnostics);
     }
-    std::map<std::string, std::string> roster = req.env ? req.env->roster : std::map<std::string, std::string>{};
+    // One environment serves many runbooks: its roster fills the roles this runbook has.
+    // Roles named on the command line must all exist.
+    check_roster(rb, req.roster);
+    std::map<std::string, std::string> roster;
+    if (req.env)
+        for (const auto& [role, person] : req.env->roster)
+            if (rb.has_role(role)) roster[role] = person;
     for (const auto& [role, person] : req.roster) roster[role] = person;
-    check_roster(rb, roster);
 
     IncidentState empty;
     empty.runbook = req.runbook;

@@ -199,6 +199,14 @@ std::vector<ChainReport> Journal::verify(std::optional<std::int64_t> only) const
     return reports;
 }
 
+std::string Journal::check_head(std::int64_t incident, std::int64_t count, const std::string& hash) const {
+    auto newer = events(incident, count - 1);
+    if (newer.empty() || newer.front().seq != count) return fmt::format("event {} is missing", count);
+    if (newer.front().hash != hash)
+        return fmt::format("event {} now hashes to {}: the chain was rewritten after that head was printed", count, newer.front().hash);
+    return {};
+}
+
 void Journal::add_samples(const std::vector<Sample>& samples) {
     Transaction tx(impl_->db);
     Statement s = impl_->db.prepare(

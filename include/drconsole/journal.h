@@ -86,6 +86,10 @@ public:
     // Recomputes the chain of one incident or of all of them.
     std::vector<ChainReport> verify(std::optional<std::int64_t> incident = std::nullopt) const;
 
+    // Checks a head printed earlier ("COUNT:HASH"): event COUNT must still hash to HASH.
+    // Returns the problem, or an empty string when it matches.
+    std::string check_head(std::int64_t incident, std::int64_t count, const std::string& hash) const;
+
     // Appends readings in one transaction.
     void add_samples(const std::vector<Sample>& samples);
     std::vector<Sample> samples(std::int64_t incident) const;

@@ -1,0 +1,172 @@
+// The command line end to end: the real binary, a real journal file, a walked drill.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "support/process.h"
+#include "support/temp_dir.h"
+
+using namespace drconsole;
+using test::run_drconsole;
+using test::source_path;
+
+namespace {
+
+class Cli : public ::testing::Test {
+protected:
+    std::string db() const { return (dir / "journal.db").string(); }
+    test::ProcessResult run(std::vector<std::string> args) {
+        args.insert(args.begin() + 1, {"--db", db()});
+        return run_drconsole(args, {"USER=tester"});
+    }
+    test::TempDir dir;
+};
+
+}  // namespace
+
+TEST_F(Cli, AWalkedDrillShowsEveryStepWithTimesAndActors) {
+    auto start = run({"start", "--runbook", source_path("checklists/kafka-cluster-failover.md"), "--mode", "drill",
+                      "--env", source_path("data/lab.env.jsonc"), "--roster", "ic=alice,messaging=carol", "--as", "ic:alice"});
+    ASSERT_EQ(start.exit_code, 0) << start.err;
+    EXPECT_EQ(start.out, "1\n") << "start prints the incident id alone on stdout";
+    EXPECT_NE(start.err.find("started drill incident 1"), std::string::npos);
+
+    ASSERT_EQ(run({"handover", "--incident", "1", "app", "dave", "--as", "ic:alice"}).exit_code, 0);
+    ASSERT_EQ(run({"fault", "--incident", "1", "stopped the primary brokers", "--as", "ic:alice"}).exit_code, 0);
+    ASSERT_EQ(run({"declare", "--incident", "1", "--as", "ic:alice"}).exit_code, 0);
+
+    // Every step: started then done, by its owner role (the default actor role).
+    auto status = nlohmann::json::parse(run({"status", "--incident", "1", "--json"}).out);
+    std::vector<std::string> ids;
+    for (const auto& phase : status["phases"])
+        for (const auto& step : phase["steps"]) ids.push_back(step["id"]);
+    ASSERT_EQ(ids.size(), 16u);
+    for (const auto& id : ids) {
+        if (id == "reverse-replication") {
+            auto skip = run({"step", "--incident", "1", id, "skip", "--reason", "primary unreachable"});
+            ASSERT_EQ(skip.exit_code, 0) << skip.err;
+            continue;
+        }
+        auto s = run({"step", "--incident", "1", id, "start"});
+        ASSERT_EQ(s.exit_code, 0) << id << ": " << s.err;
+        auto d = run({"step", "--incident", "1", id, "done"});
+        ASSERT_EQ(d.exit_code, 0) << id << ": " << d.err;
+    }
+    ASSERT_EQ(run({"comms", "--incident", "1", "serving from DR", "--as", "comms:erin"}).exit_code, 0);
+    ASSERT_EQ(run({"resolve", "--incident", "1", "failed over and back", "--as", "ic:alice"}).exit_code, 0);
+
+    auto final = run({"status", "--incident", "1", "--json"});
+    ASSERT_EQ(final.exit_code, 0) << final.err;
+    auto j = nlohmann::json::parse(final.out);
+    EXPECT_EQ(j["incident"]["status"], "resolved");
+    EXPECT_EQ(j["incident"]["mode"], "drill");
+    EXPECT_EQ(j["incident"]["t0_source"], "fault injected");
+    EXPECT_EQ(j["roster"]["app"], "dave");
+    EXPECT_EQ(j["roster"]["ic"], "alice");
+    EXPECT_EQ(j["progress"]["done"], 15);
+    EXPECT_EQ(j["progress"]["skipped"], 1);
+    for (const auto& phase : j["phases"]) {
+        for (const auto& step : phase["steps"]) {
+            ASSERT_FALSE(step["ended_at"].is_null()) << step["id"];
+            ASSERT_FALSE(step["ended_by"].is_null()) << step["id"];
+            EXPECT_EQ(step["ended_by"]["role"], step["role"]) << step["id"];
+            EXPECT_EQ(step["ended_by"]["person"], "tester") << "the person defaults to $USER";
+            if (step["id"] == "reverse-replication") {
+                EXPECT_EQ(step["state"], "skipped");
+                EXPECT_EQ(step["reason"], "primary unreachable");
+            } else {
+                EXPECT_EQ(step["state"], "done");
+                EXPECT_FALSE(step["started_at"].is_null()) << step["id"];
+                EXPECT_LE(step["started_at"].get<std::string>(), step["ended_at"].get<std::string>());
+            }
+        }
+    }
+    // started, 2 roster roles, handover, fault, declare, 15 × (start, done) + 1 skip, comms, resolve
+    EXPECT_EQ(j["chain"]["count"], 1 + 2 + 1 + 1 + 1 + 31 + 1 + 1);
+}
+
+TEST_F(Cli, RefusalsAndBadInputExitWith2AndRecordNothing) {
+    ASSERT_EQ(run({"start", "--runbook", source_path("checklists/postgres-pitr.md"), "--mode", "real"}).exit_code, 0);
+    ASSERT_EQ(run({"step", "identify-corruption", "done"}).exit_code, 0);  // the only open incident
+    auto twice = run({"step", "identify-corruption", "done"});
+    EXPECT_EQ(twice.exit_code, 2);
+    EXPECT_NE(twice.err.find("already completed"), std::string::npos) << twice.err;
+    EXPECT_NE(twice.err.find("nothing recorded"), std::string::npos) << twice.err;
+    EXPECT_EQ(run({"step", "declare", "skip"}).exit_code, 2);              // no reason
+    EXPECT_EQ(run({"fault", "oops"}).exit_code, 2);                          // real incident
+    EXPECT_EQ(run({"step", "no-such-step", "done"}).exit_code, 2);
+    EXPECT_EQ(run({"step", "declare", "finish"}).exit_code, 2);             // not a step action
+    EXPECT_EQ(run({"note", "x", "--as", "dba:eve"}).exit_code, 2);          // unknown role
+    EXPECT_EQ(run({"status", "--incident", "9"}).exit_code, 2);
+    auto bad_runbook = run({"start", "--runbook", source_path("tests/runbooks/invalid/13-duplicate-step-id.md"), "--mode", "drill"});
+    EXPECT_EQ(bad_runbook.exit_code, 2);
+    EXPECT_NE(bad_runbook.err.find("13-duplicate-step-id.md:9:7: error: duplicate step id 'promote'"), std::string::npos) << bad_runbook.err;
+    auto j = nlohmann::json::parse(run({"status", "--json"}).out);
+    EXPECT_EQ(j["chain"]["count"], 2) << "started and one completed step: the refusals recorded nothing";
+}
+
+TEST_F(Cli, StartRefusesAnEnvironmentThatDoesNotMatchTheRunbook) {
+    auto env = dir.write("env.jsonc", R"({"targets": {"pg-standby": {"type": "postgres", "dsn": "host=127.0.0.1"}}})");
+    auto r = run({"start", "--runbook", source_path("checklists/region-failover.md"), "--mode", "drill", "--env", env.string()});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("region-failover.md:"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("gate names target 'api-primary'"), std::string::npos) << r.err;
+    EXPECT_EQ(r.out, "");
+    auto list = run({"list", "--json"});
+    EXPECT_EQ(nlohmann::json::parse(list.out).size(), 0u) << "nothing was started";
+}
+
+TEST_F(Cli, VerifyPrintsTheHeadAndCatchesARewrittenChain) {
+    ASSERT_EQ(run({"start", "--runbook", source_path("checklists/quarterly-drill.md"), "--mode", "drill"}).exit_code, 0);
+    ASSERT_EQ(run({"note", "first"}).exit_code, 0);
+    auto v = run({"verify", "--incident", "1"});
+    ASSERT_EQ(v.exit_code, 0) << v.out << v.err;
+    auto at = v.out.find("head ");
+    ASSERT_NE(at, std::string::npos) << v.out;
+    std::string head = v.out.substr(at + 5, v.out.find('\n', at) - at - 5);
+    EXPECT_EQ(head.substr(0, 2), "2:");  // started, note
+    EXPECT_EQ(run({"verify", "--incident", "1", "--head", head}).exit_code, 0);
+    ASSERT_EQ(run({"note", "second"}).exit_code, 0);
+    EXPECT_EQ(run({"verify", "--incident", "1", "--head", head}).exit_code, 0) << "an old head stays valid as the chain grows";
+    auto wrong = run({"verify", "--incident", "1", "--head", "2:" + std::string(64, 'a')});
+    EXPECT_EQ(wrong.exit_code, 1);
+    EXPECT_NE(wrong.out.find("does not match"), std::string::npos) << wrong.out;
+    EXPECT_EQ(run({"verify", "--incident", "1", "--head", "nonsense"}).exit_code, 2);
+}
+
+TEST_F(Cli, ValidateReportsEachFileAndChecksTargetsWithEnv) {
+    auto ok = run_drconsole({"validate", source_path("checklists/region-failover.md"), source_path("checklists/postgres-pitr.md"),
+                         "--env", source_path("data/lab.env.jsonc")});
+    EXPECT_EQ(ok.exit_code, 0) << ok.err;
+    EXPECT_NE(ok.out.find("ok " + source_path("checklists/region-failover.md") + " (7 phases, 25 steps)"), std::string::npos) << ok.out;
+    EXPECT_NE(ok.out.find("postgres-pitr.md (6 phases, 17 steps)"), std::string::npos) << ok.out;
+    auto missing = run_drconsole({"validate", (dir / "nope.md").string()});
+    EXPECT_EQ(missing.exit_code, 2);
+    EXPECT_NE(missing.err.find("nope.md:1:1: error: cannot read: No such file or directory"), std::string::npos) << missing.err;
+}
+
+TEST_F(Cli, HelpAnswersOnEverySubcommand) {
+    for (const char* cmd : {"validate", "start", "step", "note", "correct", "fault", "declare", "comms", "handover", "resolve",
+                            "status", "list", "verify"}) {
+        auto r = run_drconsole({cmd, "--help"});
+        EXPECT_EQ(r.exit_code, 0) << cmd;
+        EXPECT_NE(r.out.find("Usage"), std::string::npos) << cmd;
+    }
+    auto none = run_drconsole({});
+    EXPECT_EQ(none.exit_code, 2);
+    EXPECT_EQ(run_drconsole({"frobnicate"}).exit_code, 2);
+}
+
+TEST_F(Cli, TheDefaultJournalLivesUnderXdgDataHome) {
+    std::string xdg = "XDG_DATA_HOME=" + (dir / "xdg").string();
+    auto r = run_drconsole({"start", "--runbook", source_path("checklists/quarterly-drill.md"), "--mode", "drill"}, {xdg});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(std::filesystem::exists(dir / "xdg" / "drconsole" / "journal.db"));
+}
+
+TEST_F(Cli, UntrustedTextIsEscapedOnTheTerminal) {
+    ASSERT_EQ(run({"start", "--runbook", source_path("checklists/quarterly-drill.md"), "--mode", "drill"}).exit_code, 0);
+    ASSERT_EQ(run({"note", "lag \x1b[2J\xe2\x80\xae spoof"}).exit_code, 0);
+    auto status = run({"status"});
+    EXPECT_EQ(status.out.find('\x1b'), std::string::npos);
+    EXPECT_NE(status.out.find("lag \\x1b[2J\\u{202e} spoof"), std::string::npos) << status.out;
+}

@@ -1,0 +1,48 @@
+// UTF-8 checks, positions, and text made safe for a terminal.
+#include <gtest/gtest.h>
+
+#include "drconsole/clock.h"
+#include "drconsole/sha256.h"
+#include "drconsole/text.h"
+
+using namespace drconsole;
+
+TEST(Text, FindsTheFirstInvalidUtf8Byte) {
+    EXPECT_FALSE(first_invalid_utf8("plain ascii"));
+    EXPECT_FALSE(first_invalid_utf8("primary \xE2\x86\x92 secondary"));
+    EXPECT_EQ(first_invalid_utf8("ab\xE9" "cd"), std::optional<std::size_t>(2));
+    EXPECT_EQ(first_invalid_utf8("ok\xE2\x86"), std::optional<std::size_t>(2));  // truncated sequence
+    EXPECT_EQ(first_invalid_utf8("\xC0\xAF"), std::optional<std::size_t>(0));     // overlong
+    EXPECT_EQ(first_invalid_utf8("\xED\xA0\x80"), std::optional<std::size_t>(0)); // surrogate
+}
+
+TEST(Text, PositionsCountCharactersNotBytes) {
+    std::string text = "line one\n\xE2\x86\x92x";  // second line: arrow then x
+    SourcePos pos = position_of(text, text.size() - 1);
+    EXPECT_EQ(pos.line, 2);
+    EXPECT_EQ(pos.column, 2);
+}
+
+TEST(Text, EscapesControlAndBidiCharacters) {
+    EXPECT_EQ(safe_text("red \x1b[31malert"), "red \\x1b[31malert");
+    EXPECT_EQ(safe_text("a\rb"), "a\\x0db");
+    EXPECT_EQ(safe_text("a\nb"), "a\\x0ab");
+    EXPECT_EQ(safe_text("a\nb", true), "a\nb");
+    EXPECT_EQ(safe_text("x\xE2\x80\xAEy"), "x\\u{202e}y");  // RIGHT-TO-LEFT OVERRIDE
+    EXPECT_EQ(safe_text("\xC2\x9B"), "\\x9b");               // C1 CSI
+    EXPECT_EQ(safe_text("bad\xFF"), "bad\\xff");
+    EXPECT_EQ(safe_text("caf\xC3\xA9 \xE2\x86\x92 ok"), "caf\xC3\xA9 \xE2\x86\x92 ok");
+}
+
+TEST(Text, Sha256MatchesTheKnownVector) {
+    EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(Clock, FormatsUtcAndOffsets) {
+    EXPECT_EQ(format_utc(0), "1970-01-01T00:00:00.000000Z");
+    EXPECT_EQ(format_utc(1'790'000'000'123'456), "2026-09-21T14:13:20.123456Z");
+    EXPECT_EQ(format_offset(0), "T+00:00");
+    EXPECT_EQ(format_offset(754'000'000), "T+12:34");
+    EXPECT_EQ(format_offset(3'723'000'000), "T+1:02:03");
+    EXPECT_EQ(format_offset(-30'000'000), "T-00:30");
+}

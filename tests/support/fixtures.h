@@ -1,0 +1,38 @@
+// A small runbook and incident requests shared by the engine tests.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "drconsole/incident.h"
+#include "drconsole/runbook.h"
+
+namespace drconsole::test {
+
+// Two phases, four steps, roles ic/db/messaging, components postgres and kafka.
+inline constexpr const char* kSmallRunbook = R"(# Small failover
+
+| Component | RPO | RTO |
+|-----------|-----|-----|
+| postgres  | 60s | 10m |
+| kafka     | 30s | 8m  |
+
+| Role      | Owner |
+|-----------|-------|
+| ic        | SRE   |
+| db        | DBRE  |
+| messaging | SPE   |
+
+## Detect
+- [ ] Confirm the outage {#confirm role=ic}
+- [ ] Declare SEV-1 {#declare role=ic}
+
+## Promote
+- [ ] Promote the standby {#pg-promote role=db restores=postgres}
+- [ ] Promote the mirror target {#kafka-promote role=messaging restores=kafka}
+)";
+
+std::shared_ptr<const Runbook> small_runbook();
+StartRequest drill_request(const std::string& mode = "drill");
+
+}  // namespace drconsole::test
