@@ -53,7 +53,7 @@ void print_status(const IncidentState& s, std::int64_t now_us) {
             else if (st.started_us && st.started_by)
                 detail = fmt::format("started {} by {}:{}", format_offset(*st.started_us - s.t0_us()), st.started_by->role, st.started_by->person);
             if (!st.reason.empty()) detail += fmt::format(" ({})", st.reason);
-            line(fmt::format("  {} {:<36} {:<10} {}", mark(st.status), step.id, step.role.empty() ? "-" : step.role, detail));
+            line(fmt::format("  {} {:<36} {:<13} {}", mark(st.status), step.id, step.role.empty() ? "-" : step.role, detail));
         }
     }
     if (!s.notes.empty()) {

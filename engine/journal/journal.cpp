@@ -26,9 +26,17 @@ struct Journal::Impl {
         journal::migrate(db);
     }
 
+    // Statements on the append path, prepared once per connection.
+    Statement& cached(std::unique_ptr<Statement>& slot, std::string_view sql) {
+        if (!slot) slot = std::make_unique<Statement>(db.raw(), sql);
+        slot->reset();
+        return *slot;
+    }
+
     std::filesystem::path path;
     std::shared_ptr<const Clock> clock;
     Database db;
+    std::unique_ptr<Statement> select_last, select_newer, insert;
 };
 
 namespace {
@@ -52,10 +60,11 @@ Event read_event(const Statement& s) {
     return e;
 }
 
-void insert_event(Database& db, const Event& e) {
-    Statement s = db.prepare(
-        "INSERT INTO events (incident_id, seq, wall_us, mono_us, kind, role, person, step_id, payload, prev_hash, hash) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+constexpr std::string_view kInsertEvent =
+    "INSERT INTO events (incident_id, seq, wall_us, mono_us, kind, role, person, step_id, payload, prev_hash, hash) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+
+void insert_event(Statement& s, const Event& e) {
     s.bind(1, e.incident).bind(2, e.seq).bind(3, e.wall_us).bind(4, e.mono_us).bind(5, e.kind);
     s.bind(6, e.actor.role).bind(7, e.actor.person);
     if (e.step.empty()) s.bind_null(8);
@@ -96,7 +105,7 @@ const Clock& Journal::clock() const { return *impl_->clock; }
 
 Event Journal::append(std::int64_t incident, std::int64_t known_seq, const Decide& decide) {
     Transaction tx(impl_->db);
-    Statement last = impl_->db.prepare("SELECT seq, hash FROM events WHERE incident_id = ?1 ORDER BY seq DESC LIMIT 1");
+    Statement& last = impl_->cached(impl_->select_last, "SELECT seq, hash FROM events WHERE incident_id = ?1 ORDER BY seq DESC LIMIT 1");
     last.bind(1, incident);
     if (!last.step()) throw InputError(fmt::format("no incident {} in {}", incident, impl_->path.string()));
     std::int64_t last_seq = last.integer(0);
@@ -104,13 +113,13 @@ Event Journal::append(std::int64_t incident, std::int64_t known_seq, const Decid
     last.reset();
 
     std::vector<Event> newer;
-    Statement s = impl_->db.prepare(kSelectEvents);
+    Statement& s = impl_->cached(impl_->select_newer, kSelectEvents);
     s.bind(1, incident).bind(2, known_seq);
     while (s.step()) newer.push_back(read_event(s));
 
     EventDraft draft = decide(newer);
     Event e = seal(draft, incident, last_seq + 1, last_hash, *impl_->clock);
-    insert_event(impl_->db, e);
+    insert_event(impl_->cached(impl_->insert, kInsertEvent), e);
     tx.commit();
     return e;
 }
@@ -130,7 +139,7 @@ Event Journal::create_incident(const IncidentRecord& record, const EventDraft& s
     s.run();
     std::int64_t id = sqlite3_last_insert_rowid(impl_->db.raw());
     Event e = seal(started, id, 1, kGenesisHash, *impl_->clock);
-    insert_event(impl_->db, e);
+    insert_event(impl_->cached(impl_->insert, kInsertEvent), e);
     tx.commit();
     return e;
 }
