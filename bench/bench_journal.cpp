@@ -8,8 +8,8 @@
 
 #include <benchmark/benchmark.h>
 
+#include "drconsole/files.h"
 #include "drconsole/incident.h"
-#include "drconsole/sha256.h"
 
 using namespace drconsole;
 namespace fs = std::filesystem;
@@ -27,6 +27,14 @@ fs::path fresh(const std::string& name) {
 std::shared_ptr<const Runbook> region_failover() {
     static auto rb = load_runbook(fs::path(DRCONSOLE_SOURCE_DIR) / "checklists/region-failover.md").runbook;
     return rb;
+}
+
+Incident start_drill(Journal& journal) {
+    StartRequest req;
+    req.runbook = region_failover();
+    req.mode = "drill";
+    req.actor = {"ic", "bench"};
+    return Incident::start(journal, req);
 }
 
 void BM_RawSqliteCommit(benchmark::State& state) {
@@ -51,11 +59,7 @@ void BM_RawSqliteCommit(benchmark::State& state) {
 
 void BM_JournalAppend(benchmark::State& state) {
     Journal journal(fresh("append.db"));
-    StartRequest req;
-    req.runbook = region_failover();
-    req.mode = "drill";
-    req.actor = {"ic", "bench"};
-    Incident incident = Incident::start(journal, req);
+    Incident incident = start_drill(journal);
     for (auto _ : state) incident.add_note("a note of about forty bytes of text......", "", {"ic", "bench"});
     state.SetItemsProcessed(state.iterations());
     state.SetLabel("rules + hash chain + commit; compare with BM_RawSqliteCommit (goal: within 2x)");
@@ -69,11 +73,7 @@ void BM_ParseRunbook(benchmark::State& state) {
 
 void BM_ReplayIncident(benchmark::State& state) {
     Journal journal(fresh("replay.db"));
-    StartRequest req;
-    req.runbook = region_failover();
-    req.mode = "drill";
-    req.actor = {"ic", "bench"};
-    Incident incident = Incident::start(journal, req);
+    Incident incident = start_drill(journal);
     for (int i = 0; i < state.range(0); ++i) incident.add_note("note " + std::to_string(i), "", {"ic", "bench"});
     for (auto _ : state) benchmark::DoNotOptimize(Incident::attach(journal, incident.id()));
     state.SetItemsProcessed(state.iterations() * state.range(0));

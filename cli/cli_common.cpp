@@ -72,6 +72,14 @@ void print_diagnostics(const std::vector<Diagnostic>& diagnostics) {
     for (const auto& d : diagnostics) std::cerr << safe_text(d.str()) << '\n';
 }
 
+std::shared_ptr<const Environment> load_environment_or_refuse(const std::string& path) {
+    if (path.empty()) return nullptr;
+    EnvironmentResult loaded = load_environment(path);
+    if (!loaded.env) throw InputError(loaded.diagnostics);
+    print_diagnostics(loaded.diagnostics);  // warnings
+    return loaded.env;
+}
+
 void print_recorded(const Event& e) {
     std::cerr << safe_text(fmt::format("recorded #{} {}{}{} as {}:{}", e.seq, e.kind, e.step.empty() ? "" : " ", e.step,
                                        e.actor.role, e.actor.person))

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include "drconsole/diagnostic.h"
+#include "drconsole/environment.h"
 #include "drconsole/event.h"
 #include "drconsole/incident.h"
 #include "drconsole/journal.h"
@@ -36,6 +38,9 @@ Actor resolve_actor(const std::string& as, const std::string& default_role);
 std::string current_user();
 
 void print_diagnostics(const std::vector<Diagnostic>& diagnostics);
+// Loads --env FILE, printing its diagnostics; throws InputError (exit 2) when it has errors.
+// An empty path means no environment.
+std::shared_ptr<const Environment> load_environment_or_refuse(const std::string& path);
 // Prints the recorded event on stderr for humans: "recorded #12 step.completed pg-promote".
 void print_recorded(const Event& event);
 

@@ -30,16 +30,9 @@ int run_start(const StartOptions& opts) {
     RunbookResult rb = load_runbook(opts.runbook);
     print_diagnostics(rb.diagnostics);
     if (!rb.runbook) return 2;
-    std::shared_ptr<const Environment> env;
-    if (!opts.env.empty()) {
-        EnvironmentResult loaded = load_environment(opts.env);
-        print_diagnostics(loaded.diagnostics);
-        if (!loaded.env) return 2;
-        env = loaded.env;
-    }
     StartRequest req;
     req.runbook = rb.runbook;
-    req.env = env;
+    req.env = load_environment_or_refuse(opts.env);
     req.mode = opts.mode;
     req.severity = opts.severity;
     req.roster = parse_roster(opts.roster);

@@ -18,13 +18,7 @@ struct ValidateOptions {
 };
 
 int run_validate(const ValidateOptions& opts) {
-    std::shared_ptr<const Environment> env;
-    if (!opts.env.empty()) {
-        EnvironmentResult loaded = load_environment(opts.env);
-        print_diagnostics(loaded.diagnostics);
-        if (!loaded.env) return 2;
-        env = loaded.env;
-    }
+    std::shared_ptr<const Environment> env = load_environment_or_refuse(opts.env);
     int status = 0;
     for (const auto& file : opts.files) {
         RunbookResult result = load_runbook(file);

@@ -1,17 +1,11 @@
 // SHA-256 through OpenSSL's EVP interface, and whole-file reads.
 #include "drconsole/sha256.h"
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <stdexcept>
 
-#include <fmt/format.h>
 #include <openssl/evp.h>
 
-#include "drconsole/diagnostic.h"
 
 namespace drconsole {
 
@@ -31,33 +25,6 @@ std::string sha256_hex(std::string_view data) {
         hex += kHex[digest[i] & 0xF];
     }
     return hex;
-}
-
-std::optional<std::string> try_read_file(const std::filesystem::path& path, std::string& error) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) {
-        error = "cannot read: is a directory";
-        return std::nullopt;
-    }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        error = fmt::format("cannot read: {}", std::strerror(errno));
-        return std::nullopt;
-    }
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    if (in.bad()) {
-        error = "cannot read: I/O error";
-        return std::nullopt;
-    }
-    return buffer.str();
-}
-
-std::string read_file(const std::filesystem::path& path) {
-    std::string error;
-    std::optional<std::string> text = try_read_file(path, error);
-    if (!text) throw InputError(fmt::format("{}: error: {}", path.string(), error));
-    return std::move(*text);
 }
 
 }  // namespace drconsole

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "drconsole/environment.h"
+#include "drconsole/files.h"
 #include "drconsole/sha256.h"
 #include "drconsole/text.h"
 #include "env/json_positions.h"
@@ -292,13 +293,9 @@ EnvironmentResult parse_environment(std::string_view text, const std::string& fi
 }
 
 EnvironmentResult load_environment(const std::filesystem::path& path) {
-    std::string error;
-    std::optional<std::string> text = try_read_file(path, error);
-    if (!text) {
-        Diagnostics diag(path.string());
-        diag.error({1, 1}, error);
-        return {nullptr, diag.sorted()};
-    }
+    std::vector<Diagnostic> unreadable;
+    std::optional<std::string> text = read_input(path, unreadable);
+    if (!text) return {nullptr, unreadable};
     return parse_environment(*text, path.string());
 }
 

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "drconsole/files.h"
 #include "drconsole/runbook.h"
 #include "drconsole/sha256.h"
 #include "runbook/attributes.h"
@@ -358,13 +359,9 @@ RunbookResult parse_runbook(std::string_view source, const std::string& file) {
 }
 
 RunbookResult load_runbook(const std::filesystem::path& path) {
-    std::string error;
-    std::optional<std::string> source = try_read_file(path, error);
-    if (!source) {
-        Diagnostics diag(path.string());
-        diag.error({1, 1}, error);
-        return {nullptr, diag.sorted()};
-    }
+    std::vector<Diagnostic> unreadable;
+    std::optional<std::string> source = read_input(path, unreadable);
+    if (!source) return {nullptr, unreadable};
     return parse_runbook(*source, path.string());
 }
 

@@ -1,13 +1,16 @@
 // Durations: the forms runbooks write, and the ones they must not.
 #include <gtest/gtest.h>
 
+#include "support/text_errors.h"
+
+namespace test = drconsole::test;
+
 #include "drconsole/diagnostic.h"
 #include "drconsole/duration.h"
 
 using drconsole::format_duration;
 using drconsole::Millis;
 using drconsole::parse_duration;
-using drconsole::TextError;
 
 TEST(Duration, ParsesEachUnitAndCombinations) {
     EXPECT_EQ(parse_duration("0s"), Millis(0));
@@ -20,14 +23,7 @@ TEST(Duration, ParsesEachUnitAndCombinations) {
 }
 
 TEST(Duration, RefusesWithTheOffsetOfTheBadPart) {
-    auto offset_of = [](const char* text) -> std::size_t {
-        try {
-            parse_duration(text);
-        } catch (const TextError& e) {
-            return e.offset();
-        }
-        return 999;
-    };
+    auto offset_of = [](const char* text) { return test::error_offset([&] { parse_duration(text); }); };
     EXPECT_EQ(offset_of("10"), 2u);          // no unit
     EXPECT_EQ(offset_of("10 minutes"), 2u);  // space
     EXPECT_EQ(offset_of("m10"), 0u);         // no number

@@ -1,10 +1,13 @@
 // Attribute blocks at the end of a line.
 #include <gtest/gtest.h>
 
+#include "support/text_errors.h"
+
+namespace test = drconsole::test;
+
 #include "drconsole/diagnostic.h"
 #include "runbook/attributes.h"
 
-using drconsole::TextError;
 using drconsole::runbook::find_attribute_block;
 
 TEST(Attributes, ReadsIdKeysQuotedValuesAndFlags) {
@@ -40,14 +43,7 @@ TEST(Attributes, TheTrailingBlockWinsOverBracesInTheText) {
 }
 
 TEST(Attributes, MalformedBlocksAreRefusedWithAnOffset) {
-    auto offset_of = [](const std::string& line) -> std::size_t {
-        try {
-            find_attribute_block(line);
-        } catch (const TextError& e) {
-            return e.offset();
-        }
-        return 999;
-    };
+    auto offset_of = [](const std::string& line) { return test::error_offset([&] { find_attribute_block(line); }); };
     EXPECT_EQ(offset_of("Step {role=db"), 5u);                  // not closed
     EXPECT_EQ(offset_of("Step {role=db @x}"), 14u);             // stray character
     EXPECT_EQ(offset_of(R"(Step {gate="a < 1})"), 11u);         // quote not closed

@@ -1,6 +1,8 @@
 // Gate expressions: TARGET.METRIC OP NUMBER[unit] [for DURATION], joined by "and".
 #include <gtest/gtest.h>
 
+#include "support/text_errors.h"
+
 #include "drconsole/diagnostic.h"
 #include "drconsole/gate.h"
 
@@ -39,14 +41,7 @@ TEST(Gate, ComparesReadingsAgainstThresholds) {
 }
 
 TEST(Gate, RefusesWithTheOffsetOfTheBadToken) {
-    auto offset_of = [](const char* text) -> std::size_t {
-        try {
-            parse_gate(text);
-        } catch (const TextError& e) {
-            return e.offset();
-        }
-        return 999;
-    };
+    auto offset_of = [](const char* text) { return test::error_offset([&] { parse_gate(text); }); };
     EXPECT_EQ(offset_of(""), 0u);
     EXPECT_EQ(offset_of("pg < 30"), 2u);              // no .METRIC
     EXPECT_EQ(offset_of("pg.lag_s 30"), 9u);          // no comparison
