@@ -42,11 +42,7 @@ Incident Incident::start(Journal& journal, const StartRequest& req) {
             if (rb.has_role(role)) roster[role] = person;
     for (const auto& [role, person] : req.roster) roster[role] = person;
 
-    IncidentState empty;
-    empty.runbook = req.runbook;
-    empty.mode = req.mode;
-    // The starter's role is checked like any command's.
-    check_command(empty, draft(k::note, req.actor, {}, {{"text", "start"}}));
+    check_actor(rb, req.actor);
 
     nlohmann::json payload = {
         {"title", rb.title},

@@ -54,14 +54,18 @@ void check_step(const IncidentState& s, const EventDraft& d) {
 
 }  // namespace
 
-void check_command(const IncidentState& s, const EventDraft& d) {
-    if (d.actor.role.empty()) refuse("every command names the acting role: --as ROLE:PERSON");
-    if (d.actor.person.empty()) refuse("every command names the acting person: --as ROLE:PERSON");
-    if (s.runbook && !s.runbook->roles.empty() && !s.runbook->has_role(d.actor.role)) {
+void check_actor(const Runbook& rb, const Actor& actor) {
+    if (actor.role.empty()) refuse("every command names the acting role: --as ROLE:PERSON");
+    if (actor.person.empty()) refuse("every command names the acting person: --as ROLE:PERSON");
+    if (!rb.roles.empty() && !rb.has_role(actor.role)) {
         std::string roles;
-        for (const auto& r : s.runbook->roles) roles += (roles.empty() ? "" : ", ") + r;
-        refuse(fmt::format("unknown role '{}' (roles: {})", d.actor.role, roles));
+        for (const auto& r : rb.roles) roles += (roles.empty() ? "" : ", ") + r;
+        refuse(fmt::format("unknown role '{}' (roles: {})", actor.role, roles));
     }
+}
+
+void check_command(const IncidentState& s, const EventDraft& d) {
+    check_actor(*s.runbook, d.actor);
     if (d.kind == k::incident_started) refuse("the incident is already started");
     if (s.resolved() && d.kind != k::note && d.kind != k::correction)
         refuse(fmt::format("the incident was resolved at {}: only notes and corrections can be added", format_utc(*s.resolved_us)));

@@ -80,6 +80,8 @@ IncidentState fold(std::shared_ptr<const Runbook> runbook, const std::vector<Eve
 
 // Throws RuleViolation when `state` does not allow `draft`. Pure.
 void check_command(const IncidentState& state, const EventDraft& draft);
+// Throws RuleViolation unless the actor names a person and one of the runbook's roles.
+void check_actor(const Runbook& runbook, const Actor& actor);
 
 nlohmann::json to_json(const IncidentState& state);
 
