@@ -50,5 +50,6 @@ void add_start(CLI::App& app, int& exit_code);
 void add_record_commands(CLI::App& app, int& exit_code);
 void add_status(CLI::App& app, int& exit_code);
 void add_verify(CLI::App& app, int& exit_code);
+void add_probe(CLI::App& app, int& exit_code);
 
 }  // namespace drconsole::cli

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
     cli::add_record_commands(app, exit_code);
     cli::add_status(app, exit_code);
     cli::add_verify(app, exit_code);
+    cli::add_probe(app, exit_code);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -24,7 +24,7 @@ struct TypeInfo {
 
 const std::vector<TypeInfo>& target_types() {
     static const std::vector<TypeInfo> types{
-        {TargetType::postgres, "postgres", {"dsn"}, {}},
+        {TargetType::postgres, "postgres", {"dsn"}, {"role", "primary", "heartbeat"}},
         {TargetType::kafka, "kafka", {"bootstrap"}, {"config", "groups"}},
         {TargetType::kafka_mirror, "kafka-mirror", {"source", "target", "topics"}, {"target_topic", "groups"}},
         {TargetType::http, "http", {"url"}, {"expect"}},
@@ -64,8 +64,9 @@ public:
             else key_error(p, fmt::format("unknown setting '{}' (known: name, targets, roster, comms, vars)", key));
         }
         for (const auto& [id, target] : env.targets) {
-            if (target.type != TargetType::kafka_mirror) continue;
             std::string p = env::pointer_child("/targets", id);
+            if (target.type == TargetType::postgres) postgres_links(p, target, env);
+            if (target.type != TargetType::kafka_mirror) continue;
             for (const auto& [field, ref] : {std::pair{"source", target.source}, std::pair{"target", target.target}}) {
                 const Target* other = env.find(ref);
                 if (!other || other->type != TargetType::kafka)
@@ -75,6 +76,16 @@ public:
     }
 
 private:
+    void postgres_links(const std::string& p, const Target& t, const Environment& env) {
+        if (!t.primary.empty()) {
+            const Target* primary = env.find(t.primary);
+            if (t.pg_role != "standby") error(p + "/primary", "only a \"role\": \"standby\" target names its primary");
+            else if (!primary || primary->type != TargetType::postgres)
+                error(p + "/primary", fmt::format("'{}' is not a postgres target of this environment", t.primary));
+        }
+        if (t.heartbeat && t.pg_role != "primary") error(p + "/heartbeat", "the heartbeat is written on a \"role\": \"primary\" target");
+    }
+
     void error(const std::string& pointer, std::string message) { diag_.error(positions_.value(pointer), std::move(message)); }
     void key_error(const std::string& pointer, std::string message) { diag_.error(positions_.key(pointer), std::move(message)); }
 
@@ -190,6 +201,11 @@ private:
 
     void field(const std::string& fp, const std::string& key, const json& value, Target& t) {
         if (key == "dsn") t.dsn = dsn_at(fp, value);
+        else if (key == "role") {
+            t.pg_role = string_at(fp, value);
+            if (t.pg_role != "primary" && t.pg_role != "standby") error(fp, "role is \"primary\" or \"standby\"");
+        } else if (key == "primary") t.primary = string_at(fp, value);
+        else if (key == "heartbeat") t.heartbeat = duration_at(fp, value);
         else if (key == "bootstrap") t.bootstrap = string_at(fp, value);
         else if (key == "config") kafka_config(fp, value, t.config);
         else if (key == "source") t.source = string_at(fp, value);

@@ -26,6 +26,9 @@ struct Target {
     SourcePos pos;
     std::optional<Millis> interval, deadline;
     std::string dsn;                            // postgres
+    std::string pg_role;                        // postgres: "primary", "standby" or "" (detected)
+    std::string primary;                        // postgres standby: the id of its primary
+    std::optional<Millis> heartbeat;            // postgres primary: write a heartbeat this often
     std::string bootstrap;                      // kafka
     std::map<std::string, std::string> config;  // kafka: librdkafka properties
     std::string source, target;                 // kafka-mirror: ids of kafka targets

@@ -1,0 +1,183 @@
+// drconsole probe: live readings of every environment target, printed and optionally recorded as samples.
+#include <atomic>
+#include <csignal>
+#include <iostream>
+#include <memory>
+#include <set>
+#include <thread>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/cli_common.h"
+#include "drconsole/gate_eval.h"
+#include "drconsole/probes.h"
+#include "drconsole/text.h"
+
+namespace drconsole::cli {
+namespace {
+
+std::atomic<bool> g_stop{false};
+extern "C" void on_stop_signal(int) { g_stop = true; }
+
+struct ProbeOptions {
+    IncidentOptions incident;
+    std::string env, runbook, duration;
+    bool once = false, json = false;
+};
+
+nlohmann::json reading_json(const Reading& r, const std::map<std::string, Millis>& rpo) {
+    nlohmann::json metrics = nlohmann::json::array();
+    for (const auto& m : r.metrics) metrics.push_back({{"name", m.name}, {"value", m.value}, {"labels", m.labels}});
+    nlohmann::json j = {{"target", r.target}, {"status", to_string(r.status)}, {"at", format_utc(r.wall_us)},
+                        {"duration_ms", r.duration_ms}, {"metrics", metrics}};
+    if (!r.error.empty()) j["error"] = r.error;
+    if (auto objective = rpo.find(r.target); objective != rpo.end()) {
+        if (auto lag = r.value("lag_s")) {
+            j["level"] = to_string(level_for(*lag, objective->second));
+            j["rpo_s"] = static_cast<double>(objective->second.count()) / 1000.0;
+        }
+    }
+    return j;
+}
+
+std::string reading_line(const Reading& r, const std::map<std::string, Millis>& rpo) {
+    std::string values;
+    std::map<std::string, bool> shown;
+    for (const auto& m : r.metrics) {
+        if (shown[m.name]) continue;  // the worst value across labels, once per metric
+        shown[m.name] = true;
+        values += fmt::format(" {}={:g}", m.name, *r.value(m.name));
+    }
+    std::string level;
+    if (auto objective = rpo.find(r.target); objective != rpo.end())
+        if (auto lag = r.value("lag_s")) level = fmt::format(" [{}]", to_string(level_for(*lag, objective->second)));
+    return safe_text(fmt::format("{} {:<16} {:<7}{}{}{}", format_utc(r.wall_us).substr(11, 12), r.target, to_string(r.status), level,
+                                 values, r.error.empty() ? "" : "  (" + r.error + ")"));
+}
+
+std::vector<Sample> samples_of(const Reading& r, std::int64_t incident) {
+    std::vector<Sample> out;
+    for (const auto& m : r.metrics)
+        out.push_back({incident, r.target, m.name, r.wall_us, r.mono_us, m.value, std::string(to_string(r.status)),
+                       nlohmann::json(m.labels).dump()});
+    if (r.metrics.empty())
+        out.push_back({incident, r.target, "up", r.wall_us, r.mono_us, 0, std::string(to_string(r.status)),
+                       nlohmann::json({{"error", r.error}}).dump()});
+    return out;
+}
+
+int run_probe(const ProbeOptions& opts) {
+    auto env = load_environment_or_refuse(opts.env);
+    std::map<std::string, Millis> rpo;
+    std::optional<Journal> journal;
+    std::int64_t incident_id = 0;
+    std::shared_ptr<const Runbook> runbook;
+    if (!opts.runbook.empty()) {
+        RunbookResult rb = load_runbook(opts.runbook);
+        if (!rb.runbook) throw InputError(rb.diagnostics);
+        runbook = rb.runbook;
+    }
+    bool recording = !opts.incident.db.empty() || opts.incident.incident.has_value();
+    if (recording) {
+        journal.emplace(open_journal(opts.incident.db));
+        Incident incident = attach_incident(*journal, opts.incident.incident);
+        incident_id = incident.id();
+        if (!runbook) runbook = incident.state().runbook;
+    }
+    if (runbook) rpo = rpo_by_target(*runbook);
+    std::optional<Millis> limit;
+    if (!opts.duration.empty()) {
+        try {
+            limit = parse_duration(opts.duration);
+        } catch (const TextError& e) {
+            throw InputError(fmt::format("--for: {}", e.what()));
+        }
+    }
+
+    auto store = std::make_shared<ReadingStore>();
+    ProbeScheduler scheduler(store);
+    add_environment_probes(scheduler, *env);
+    std::signal(SIGINT, on_stop_signal);
+    std::signal(SIGTERM, on_stop_signal);
+    scheduler.start();
+
+    auto started = std::chrono::steady_clock::now();
+    auto last_flush = started;
+    std::vector<Sample> batch;
+    std::size_t recorded = 0;
+    auto flush = [&] {
+        if (!journal || batch.empty()) return;
+        journal->add_samples(batch);
+        recorded += batch.size();
+        batch.clear();
+    };
+    Millis longest_deadline{0};
+    for (const auto& [id, t] : env->targets) longest_deadline = std::max(longest_deadline, t.deadline.value_or(kDefaultDeadline));
+    std::set<std::string> seen;
+    while (!g_stop) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        for (const auto& r : store->drain()) {
+            if (opts.once && !seen.insert(r.target).second) continue;
+            seen.insert(r.target);
+            if (opts.json) std::cout << reading_json(r, rpo).dump() << '\n';
+            else std::cout << reading_line(r, rpo) << '\n';
+            if (journal) {
+                auto s = samples_of(r, incident_id);
+                batch.insert(batch.end(), s.begin(), s.end());
+            }
+        }
+        std::cout.flush();
+        auto now = std::chrono::steady_clock::now();
+        if (now - last_flush >= std::chrono::seconds(2)) {
+            flush();
+            last_flush = now;
+        }
+        if (opts.once && (seen.size() == env->targets.size() || now - started > longest_deadline + std::chrono::milliseconds(500))) break;
+        if (limit && now - started >= *limit) break;
+    }
+    scheduler.stop();
+    for (const auto& r : store->drain()) {  // readings that landed while stopping
+        if (opts.once && seen.count(r.target)) continue;
+        if (opts.json) std::cout << reading_json(r, rpo).dump() << '\n';
+        else std::cout << reading_line(r, rpo) << '\n';
+        if (journal) {
+            auto s = samples_of(r, incident_id);
+            batch.insert(batch.end(), s.begin(), s.end());
+        }
+    }
+    if (opts.once) {
+        // A target that gave nothing within its deadline is reported as stale, not left out.
+        for (const auto& [id, view] : store->snapshot(steady_now_us())) {
+            if (!view.never_read) continue;
+            Reading r;
+            r.target = id;
+            r.status = ProbeStatus::stale;
+            r.error = "no reading within the deadline";
+            r.wall_us = SystemClock().wall_us();
+            if (opts.json) std::cout << reading_json(r, rpo).dump() << '\n';
+            else std::cout << reading_line(r, rpo) << '\n';
+        }
+    }
+    flush();
+    if (journal) std::cerr << fmt::format("recorded {} samples for incident {}", recorded, incident_id) << '\n';
+    return 0;
+}
+
+}  // namespace
+
+void add_probe(CLI::App& app, int& exit_code) {
+    auto opts = std::make_shared<ProbeOptions>();
+    CLI::App* cmd = app.add_subcommand("probe", "Read every environment target live: lag, up/down, health");
+    cmd->add_option("--env", opts->env, "Environment file")->required();
+    cmd->add_flag("--once", opts->once, "One reading per target (or stale after its deadline), then exit");
+    cmd->add_flag("--json", opts->json, "One JSON object per reading, one per line");
+    cmd->add_option("--for", opts->duration, "Stop after this long, e.g. 30s (default: until Ctrl-C)");
+    cmd->add_option("--runbook", opts->runbook, "Runbook whose objectives give each rpo= target a level (ok/warn/breach)");
+    cmd->add_option("--db", opts->incident.db, "Record the readings as samples of an incident in this journal");
+    cmd->add_option("--incident", opts->incident.incident, "The incident to record samples for (default: the only open one)");
+    cmd->footer("Recording writes samples in batches every 2 s; Ctrl-C or SIGTERM writes the last batch before exiting.");
+    cmd->callback([opts, &exit_code] { exit_code = run_probe(*opts); });
+}
+
+}  // namespace drconsole::cli

@@ -1,0 +1,22 @@
+// One probe per environment target, with the target's interval and deadline.
+#include "probes/probe_factory.h"
+
+namespace drconsole {
+
+void add_environment_probes(ProbeScheduler& scheduler, const Environment& env) {
+    for (const auto& [id, t] : env.targets) {
+        std::unique_ptr<Probe> probe;
+        switch (t.type) {
+            case TargetType::postgres: probe = probes::make_postgres_probe(t, scheduler.store()); break;
+            case TargetType::http: probe = probes::make_http_probe(t); break;
+            case TargetType::prometheus: probe = probes::make_prometheus_probe(t); break;
+            case TargetType::kafka: probe = probes::make_kafka_probe(t); break;
+            case TargetType::kafka_mirror:
+                probe = probes::make_kafka_mirror_probe(t, *env.find(t.source), *env.find(t.target));
+                break;
+        }
+        scheduler.add(id, std::move(probe), t.interval.value_or(kDefaultInterval), t.deadline.value_or(kDefaultDeadline));
+    }
+}
+
+}  // namespace drconsole

@@ -1,0 +1,178 @@
+// PostgreSQL probe: replication lag on a primary (per standby) and on a standby, heartbeats, up/down.
+//
+// It runs on its target's own worker thread. libpq may resolve a host name with a blocking
+// getaddrinfo() inside PQconnectStart: that delays only this target, which then shows stale.
+#include <algorithm>
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+#include "drconsole/environment.h"
+#include "probes/pg_session.h"
+#include "probes/probe_factory.h"
+
+namespace drconsole::probes {
+namespace {
+
+constexpr const char* kIsInRecovery = "SELECT pg_is_in_recovery()";
+
+// Lag per standby as the primary sees it; bytes from the current WAL position.
+constexpr const char* kReplication = R"sql(
+SELECT application_name, state, sync_state,
+       pg_wal_lsn_diff(pg_current_wal_lsn(), sent_lsn)   AS sent_lag_bytes,
+       pg_wal_lsn_diff(pg_current_wal_lsn(), write_lsn)  AS write_lag_bytes,
+       pg_wal_lsn_diff(pg_current_wal_lsn(), flush_lsn)  AS flush_lag_bytes,
+       pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn) AS lag_bytes,
+       EXTRACT(EPOCH FROM replay_lag)                    AS replay_lag_s
+FROM pg_stat_replication)sql";
+
+// On a standby: lag is counted only while received WAL waits to be replayed, so an idle
+// primary (nothing to replay) shows 0 rather than the age of the last transaction.
+constexpr const char* kStandby = R"sql(
+SELECT pg_is_in_recovery() AS in_recovery,
+       pg_wal_lsn_diff(pg_last_wal_receive_lsn(), '0/0') AS receive_lsn,
+       pg_wal_lsn_diff(pg_last_wal_replay_lsn(), '0/0')  AS replay_lsn,
+       pg_get_wal_replay_pause_state() <> 'not paused'   AS replay_paused,
+       EXTRACT(EPOCH FROM pg_last_xact_replay_timestamp()) AS replay_ts,
+       EXTRACT(EPOCH FROM clock_timestamp())               AS now_ts,
+       to_regclass('drconsole.heartbeat') IS NOT NULL      AS has_heartbeat)sql";
+
+constexpr const char* kHeartbeatSetup =
+    "CREATE SCHEMA IF NOT EXISTS drconsole; "
+    "CREATE TABLE IF NOT EXISTS drconsole.heartbeat (id int PRIMARY KEY, ts timestamptz NOT NULL)";
+constexpr const char* kHeartbeatWrite =
+    "INSERT INTO drconsole.heartbeat (id, ts) VALUES (1, clock_timestamp()) "
+    "ON CONFLICT (id) DO UPDATE SET ts = excluded.ts RETURNING EXTRACT(EPOCH FROM ts) AS ts";
+constexpr const char* kHeartbeatRead = "SELECT EXTRACT(EPOCH FROM ts) AS ts FROM drconsole.heartbeat WHERE id = 1";
+
+double number(const std::optional<std::string>& v) { return v ? std::strtod(v->c_str(), nullptr) : 0; }
+bool truth(const std::optional<std::string>& v) { return v && *v == "t"; }
+
+class PostgresProbe final : public Probe {
+public:
+    PostgresProbe(const Target& t, std::shared_ptr<const ReadingStore> store)
+        : dsn_(t.dsn), role_(t.pg_role), primary_(t.primary), heartbeat_(t.heartbeat), store_(std::move(store)) {}
+
+    Reading read(SteadyTime deadline) override {
+        Reading r;
+        auto now = std::chrono::steady_clock::now();
+        if (!session_ || !session_->connected()) {
+            if (now < retry_at_) {
+                return down(fmt::format("{} (retrying in {}s)", last_error_,
+                                        std::chrono::duration_cast<std::chrono::seconds>(retry_at_ - now).count() + 1));
+            }
+            session_ = std::make_unique<PgSession>(expand_references(dsn_));
+        }
+        try {
+            session_->connect(deadline);
+            backoff_ = std::chrono::seconds(0);
+            bool in_recovery = truth(session_->query(kIsInRecovery, deadline).rows.at(0).at(0));
+            r.set("up", 1);
+            r.set("in_recovery", in_recovery ? 1 : 0);
+            if (in_recovery) read_standby(r, deadline);
+            else read_primary(r, deadline);
+            if (!role_.empty() && (role_ == "standby") != in_recovery)
+                r.error = fmt::format("configured as {} but the server is {}", role_, in_recovery ? "in recovery" : "a primary");
+        } catch (const PgError& e) {
+            if (session_ && session_->connected()) {  // the server answered with an error
+                r.status = ProbeStatus::error;
+                r.error = e.what();
+                return r;
+            }
+            last_error_ = e.what();
+            backoff_ = std::min<std::chrono::seconds>(std::max<std::chrono::seconds>(backoff_ * 2, std::chrono::seconds(1)),
+                                                     std::chrono::seconds(8));
+            retry_at_ = std::chrono::steady_clock::now() + backoff_;
+            return down(last_error_);
+        }
+        return r;
+    }
+
+private:
+    Reading down(const std::string& why) {
+        Reading r;
+        r.status = ProbeStatus::down;
+        r.error = why;
+        r.set("up", 0);
+        return r;
+    }
+
+    void read_primary(Reading& r, SteadyTime deadline) {
+        if (heartbeat_) {
+            auto now = std::chrono::steady_clock::now();
+            if (!heartbeat_ready_) {
+                session_->query(kHeartbeatSetup, deadline);
+                heartbeat_ready_ = true;
+            }
+            if (now >= next_heartbeat_) {
+                last_heartbeat_ = number(session_->query(kHeartbeatWrite, deadline).rows.at(0).at(0));
+                next_heartbeat_ = now + *heartbeat_;
+            }
+            r.set("heartbeat_ts", last_heartbeat_);
+        }
+        PgRows rows = session_->query(kReplication, deadline);
+        r.set("standbys", static_cast<double>(rows.rows.size()));
+        for (std::size_t i = 0; i < rows.rows.size(); ++i) {
+            Labels labels{{"application_name", rows.at(i, "application_name").value_or("")},
+                          {"state", rows.at(i, "state").value_or("")},
+                          {"sync_state", rows.at(i, "sync_state").value_or("")}};
+            for (const char* column : {"sent_lag_bytes", "write_lag_bytes", "flush_lag_bytes", "lag_bytes"})
+                if (rows.at(i, column)) r.set(column, number(rows.at(i, column)), labels);
+            // NULL whenever the standby is caught up: that is 0 s, not unknown.
+            r.set("replay_lag_s", number(rows.at(i, "replay_lag_s")), labels);
+        }
+    }
+
+    void read_standby(Reading& r, SteadyTime deadline) {
+        PgRows rows = session_->query(kStandby, deadline);
+        double receive = number(rows.at(0, "receive_lsn"));
+        double replay = number(rows.at(0, "replay_lsn"));
+        r.set("receive_lsn", receive);
+        r.set("replay_lsn", replay);
+        r.set("lag_bytes", std::max(0.0, receive - replay));
+        r.set("replay_paused", truth(rows.at(0, "replay_paused")) ? 1 : 0);
+        if (rows.at(0, "replay_ts")) r.set("replay_ts", number(rows.at(0, "replay_ts")));
+        if (receive <= replay) r.set("lag_s", 0);
+        else if (rows.at(0, "replay_ts")) r.set("lag_s", std::max(0.0, number(rows.at(0, "now_ts")) - number(rows.at(0, "replay_ts"))));
+        if (truth(rows.at(0, "has_heartbeat"))) {
+            PgRows hb = session_->query(kHeartbeatRead, deadline);
+            if (!hb.rows.empty() && hb.rows[0][0]) {
+                double standby_ts = number(hb.rows[0][0]);
+                r.set("heartbeat_ts", standby_ts);
+                if (auto primary = primary_heartbeat())
+                    r.set("heartbeat_lag_s", std::max(0.0, *primary - standby_ts));
+            }
+        }
+    }
+
+    // The newest heartbeat the primary acknowledged, from the primary's own reading.
+    std::optional<double> primary_heartbeat() const {
+        if (primary_.empty() || !store_) return std::nullopt;
+        auto view = store_->view(primary_, steady_now_us());
+        if (!view || view->never_read) return std::nullopt;
+        auto history = store_->history(primary_, "heartbeat_ts");
+        std::optional<double> newest;
+        for (const auto& p : history)
+            if (p.present && p.value > 0) newest = std::max(newest.value_or(0), p.value);
+        return newest;
+    }
+
+    std::string dsn_, role_, primary_;
+    std::optional<Millis> heartbeat_;
+    std::shared_ptr<const ReadingStore> store_;
+    std::unique_ptr<PgSession> session_;
+    std::string last_error_;
+    std::chrono::seconds backoff_{0};
+    SteadyTime retry_at_{};
+    bool heartbeat_ready_ = false;
+    SteadyTime next_heartbeat_{};
+    double last_heartbeat_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Probe> make_postgres_probe(const Target& t, std::shared_ptr<const ReadingStore> store) {
+    return std::make_unique<PostgresProbe>(t, std::move(store));
+}
+
+}  // namespace drconsole::probes
