@@ -78,7 +78,11 @@ PgRows PgSession::query(const std::string& sql, SteadyTime deadline, const std::
     connect(deadline);
     std::vector<const char*> values;
     for (const auto& p : params) values.push_back(p.c_str());
-    if (!PQsendQueryParams(conn_.get(), sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0)) {
+    // Without parameters the simple protocol is used, which also allows several statements.
+    int sent = params.empty() ? PQsendQuery(conn_.get(), sql.c_str())
+                              : PQsendQueryParams(conn_.get(), sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
+                                                  nullptr, nullptr, 0);
+    if (!sent) {
         std::string message = pq_message(PQerrorMessage(conn_.get()));
         drop();
         throw PgError(message);
