@@ -93,10 +93,19 @@ std::map<PartitionKey, std::int64_t> KafkaClient::timestamps_at(const std::map<P
     return found;
 }
 
-std::map<PartitionKey, std::int64_t> KafkaClient::committed(const std::string& group, SteadyTime deadline) {
+std::map<PartitionKey, std::int64_t> KafkaClient::committed(const std::string& group, SteadyTime deadline,
+                                                            const std::vector<std::string>& topics) {
     std::map<PartitionKey, std::int64_t> out;
+    std::unique_ptr<rd_kafka_topic_partition_list_t, decltype(&rd_kafka_topic_partition_list_destroy)> partitions(
+        nullptr, &rd_kafka_topic_partition_list_destroy);
+    if (!topics.empty()) {
+        partitions.reset(rd_kafka_topic_partition_list_new(static_cast<int>(topics.size())));
+        for (const auto& topic : topics)
+            for (int p = 0, n = partition_count(topic, deadline); p < n; ++p)
+                rd_kafka_topic_partition_list_add(partitions.get(), topic.c_str(), p);
+    }
     std::unique_ptr<rd_kafka_queue_t, decltype(&rd_kafka_queue_destroy)> queue(rd_kafka_queue_new(rk_.get()), &rd_kafka_queue_destroy);
-    rd_kafka_ListConsumerGroupOffsets_t* request = rd_kafka_ListConsumerGroupOffsets_new(group.c_str(), nullptr);
+    rd_kafka_ListConsumerGroupOffsets_t* request = rd_kafka_ListConsumerGroupOffsets_new(group.c_str(), partitions.get());
     std::unique_ptr<rd_kafka_AdminOptions_t, decltype(&rd_kafka_AdminOptions_destroy)> options(
         rd_kafka_AdminOptions_new(rk_.get(), RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS), &rd_kafka_AdminOptions_destroy);
     char err[256];

@@ -42,8 +42,10 @@ public:
     Watermarks watermarks(const std::string& topic, std::int32_t partition, SteadyTime deadline);
     // Timestamp (ms) of the message at each partition's offset (high watermark − 1).
     std::map<PartitionKey, std::int64_t> timestamps_at(const std::map<PartitionKey, std::int64_t>& offsets, SteadyTime deadline);
-    // Committed offsets of a consumer group, all partitions it has committed.
-    std::map<PartitionKey, std::int64_t> committed(const std::string& group, SteadyTime deadline);
+    // Committed offsets of a consumer group: for every partition of `topics`, or for all the
+    // partitions the group has committed when `topics` is empty.
+    std::map<PartitionKey, std::int64_t> committed(const std::string& group, SteadyTime deadline,
+                                                   const std::vector<std::string>& topics = {});
 
 private:
     struct Destroy {

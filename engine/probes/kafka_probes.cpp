@@ -17,11 +17,13 @@ Reading kafka_down(const std::string& why) {
     return r;
 }
 
-// Lag of each group: committed offsets against the partitions' high watermarks.
-void read_group_lag(KafkaClient& client, const std::vector<std::string>& groups, Reading& r, SteadyTime deadline) {
+// Lag of each group: committed offsets against the partitions' high watermarks, over `topics`
+// (or every partition the group committed, when none are named).
+void read_group_lag(KafkaClient& client, const std::vector<std::string>& groups, Reading& r, SteadyTime deadline,
+                    const std::vector<std::string>& topics = {}) {
     for (const auto& group : groups) {
         double total = 0;
-        for (const auto& [key, offset] : client.committed(group, deadline)) {
+        for (const auto& [key, offset] : client.committed(group, deadline, topics)) {
             Watermarks w = client.watermarks(key.topic, key.partition, deadline);
             double lag = static_cast<double>(std::max<std::int64_t>(0, w.high - offset));
             total += lag;
@@ -64,7 +66,9 @@ public:
             if (!source_client_) source_client_ = std::make_unique<KafkaClient>(source_.bootstrap, source_.config);
             if (!target_client_) target_client_ = std::make_unique<KafkaClient>(target_.bootstrap, target_.config);
             read_mirror(r, deadline);
-            read_group_lag(*target_client_, mirror_.groups, r, deadline);
+            std::vector<std::string> mirrored;
+            for (const auto& topic : mirror_.topics) mirrored.push_back(mirrored_name(topic));
+            read_group_lag(*target_client_, mirror_.groups, r, deadline, mirrored);
         } catch (const KafkaError& e) {
             return kafka_down(e.what());
         }

@@ -62,6 +62,28 @@ TEST(KafkaMirrorProbe, MessagesAndSecondsBehindAreExactlyWhatTheMirrorLeft) {
     EXPECT_EQ(*r.value("lag_s"), 0);
 }
 
+TEST(KafkaMirrorProbe, ConsumerGroupLagOnTheTargetIsCommittedOffsetsAgainstHighWatermarks) {
+    test::KafkaMockPair pair("orders");
+    pair.produce(10, kT0, 1000);
+    ASSERT_EQ(pair.mirror(10), 10);
+    pair.commit_on_target("order-processor", 7);  // the group has read 7 of the 10 mirrored messages
+    auto t = targets_for(pair);
+    t.mirror.groups = {"order-processor"};
+    Reading r = probes::make_kafka_mirror_probe(t.mirror, t.source, t.target)->read(in(5000));
+    ASSERT_EQ(r.status, ProbeStatus::ok) << r.error;
+    EXPECT_EQ(*r.value("group_lag"), 3);
+    EXPECT_EQ(*r.value("lag_messages"), 0);
+}
+
+TEST(KafkaProbe, AClusterThatAnswersIsUpWithItsBrokers) {
+    test::KafkaMockPair pair("orders");
+    auto t = targets_for(pair);
+    Reading r = probes::make_kafka_probe(t.target)->read(in(5000));
+    ASSERT_EQ(r.status, ProbeStatus::ok) << r.error;
+    EXPECT_EQ(*r.value("up"), 1);
+    EXPECT_EQ(*r.value("brokers"), 3);
+}
+
 TEST(KafkaMirrorProbe, AStoppedMirrorIsStalled) {
     test::KafkaMockPair pair("fills");
     pair.produce(2, kT0, 100);

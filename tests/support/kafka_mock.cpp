@@ -9,7 +9,8 @@
 namespace drconsole::test {
 namespace {
 
-rd_kafka_t* client(rd_kafka_type_t type, const std::string& bootstrap, bool consumer_group = false) {
+rd_kafka_t* client(rd_kafka_type_t type, const std::string& bootstrap, bool consumer_group = false,
+                   const std::string& group = "test-mirror") {
     rd_kafka_conf_t* conf = rd_kafka_conf_new();
     char err[256];
     auto set = [&](const char* k, const std::string& v) {
@@ -18,7 +19,7 @@ rd_kafka_t* client(rd_kafka_type_t type, const std::string& bootstrap, bool cons
     if (!bootstrap.empty()) set("bootstrap.servers", bootstrap);
     set("log_level", "0");
     if (consumer_group) {
-        set("group.id", "test-mirror");
+        set("group.id", group);
         set("enable.auto.commit", "false");
         set("fetch.wait.max.ms", "10");
     } else if (type == RD_KAFKA_PRODUCER) {
@@ -100,6 +101,20 @@ int KafkaMockPair::mirror(int count) {
     rd_kafka_assign(consumer_, nullptr);
     if (rd_kafka_flush(producer_target_, 10000)) throw std::runtime_error("produce to the target did not finish");
     return copied;
+}
+
+}  // namespace drconsole::test
+
+namespace drconsole::test {
+
+void KafkaMockPair::commit_on_target(const std::string& group, std::int64_t offset) {
+    rd_kafka_t* consumer = client(RD_KAFKA_CONSUMER, target_bootstrap(), true, group);
+    rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(1);
+    rd_kafka_topic_partition_list_add(list, mirrored_topic().c_str(), 0)->offset = offset;
+    rd_kafka_resp_err_t e = rd_kafka_commit(consumer, list, 0);
+    rd_kafka_topic_partition_list_destroy(list);
+    rd_kafka_destroy(consumer);
+    if (e) throw std::runtime_error(std::string("commit: ") + rd_kafka_err2str(e));
 }
 
 }  // namespace drconsole::test

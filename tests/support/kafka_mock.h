@@ -25,6 +25,8 @@ public:
     void produce(int count, std::int64_t first_ts_ms, std::int64_t step_ms);
     // Copies up to `count` messages of partition 0 from source to target, keeping timestamps.
     int mirror(int count);
+    // Commits `offset` for `group` on the target cluster's mirrored topic, partition 0.
+    void commit_on_target(const std::string& group, std::int64_t offset);
 
     rd_kafka_mock_cluster_t* source_cluster() { return source_; }
     rd_kafka_mock_cluster_t* target_cluster() { return target_; }
