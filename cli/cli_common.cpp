@@ -20,6 +20,17 @@ void add_incident_options(CLI::App& cmd, IncidentOptions& opts, bool with_actor)
         cmd.add_option("--as", opts.as, "Acting ROLE[:PERSON] (default role: the step's owner or ic; person: $USER)");
 }
 
+namespace {
+std::shared_ptr<FakeClock> g_fake_clock;
+}
+
+void set_clock(const std::string& spec) { g_fake_clock = parse_fake_clock(spec); }
+std::shared_ptr<FakeClock> fake_clock() { return g_fake_clock; }
+std::shared_ptr<const Clock> command_clock() {
+    if (g_fake_clock) return g_fake_clock;
+    return std::make_shared<SystemClock>();
+}
+
 Journal open_journal(const std::string& db) {
     std::filesystem::path path = db.empty() ? default_journal_path() : std::filesystem::path(db);
     if (path.has_parent_path()) {
@@ -27,7 +38,7 @@ Journal open_journal(const std::string& db) {
         std::filesystem::create_directories(path.parent_path(), ec);
         if (ec) throw JournalError(fmt::format("cannot create {}: {}", path.parent_path().string(), ec.message()));
     }
-    return Journal(path);
+    return Journal(path, command_clock());
 }
 
 Incident attach_incident(Journal& journal, const std::optional<std::int64_t>& id) {

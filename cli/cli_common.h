@@ -10,6 +10,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "drconsole/clock.h"
 #include "drconsole/diagnostic.h"
 #include "drconsole/environment.h"
 #include "drconsole/event.h"
@@ -26,6 +27,11 @@ struct IncidentOptions {
 };
 
 void add_incident_options(CLI::App& cmd, IncidentOptions& opts, bool with_actor = true);
+
+// The test hook --clock fake:START[+RATE], for every command; the system clock otherwise.
+void set_clock(const std::string& spec);
+std::shared_ptr<const Clock> command_clock();
+std::shared_ptr<FakeClock> fake_clock();  // null unless --clock was given
 
 // Opens the journal named by --db, or the default one (creating its folder).
 Journal open_journal(const std::string& db);
@@ -51,5 +57,7 @@ void add_record_commands(CLI::App& app, int& exit_code);
 void add_status(CLI::App& app, int& exit_code);
 void add_verify(CLI::App& app, int& exit_code);
 void add_probe(CLI::App& app, int& exit_code);
+CLI::App* add_open(CLI::App& app, int& exit_code);
+void add_keys(CLI::App& app, int& exit_code);
 
 }  // namespace drconsole::cli

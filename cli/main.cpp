@@ -12,18 +12,25 @@ int main(int argc, char** argv) {
     using namespace drconsole;
     CLI::App app{"drconsole: run a disaster-recovery runbook, record every action, measure RPO and RTO"};
     app.set_version_flag("--version", "drconsole 0.1.0");
-    app.require_subcommand(1);
+    app.require_subcommand(0, 1);
     app.footer("Exit status: 0 success, 1 runtime failure (journal, I/O), 2 bad input or a refused command.\n"
                "Run 'drconsole COMMAND --help' for each command's options.");
     int exit_code = 0;
+    app.fallthrough();  // global options may follow the command
+    app.add_option_function<std::string>("--clock", [](const std::string& spec) { cli::set_clock(spec); },
+                                         "Test hook: fake:YYYY-MM-DDTHH:MM:SSZ[+RATE] for deterministic clocks");
     cli::add_validate(app, exit_code);
     cli::add_start(app, exit_code);
     cli::add_record_commands(app, exit_code);
     cli::add_status(app, exit_code);
     cli::add_verify(app, exit_code);
     cli::add_probe(app, exit_code);
+    CLI::App* open = cli::add_open(app, exit_code);
+    cli::add_keys(app, exit_code);
     try {
         app.parse(argc, argv);
+        // No command: open the console, as `drconsole open` would with its defaults.
+        if (app.get_subcommands().empty()) open->parse(std::vector<std::string>{});
     } catch (const CLI::ParseError& e) {
         int code = app.exit(e);
         return code == 0 ? 0 : 2;

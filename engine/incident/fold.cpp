@@ -76,6 +76,8 @@ void apply(IncidentState& s, const Event& e) {
         Note n{e.seq, e.wall_us, e.actor, e.step, p.value("text", ""), std::nullopt};
         if (e.kind == k::correction) n.corrects = p.value("corrects", std::int64_t{0});
         s.notes.push_back(std::move(n));
+    } else if (e.kind == k::gate_overridden) {
+        s.gate_overrides[e.step] = p.value("reason", "");
     } else if (e.kind == k::fault_injected) {
         s.fault_us = e.wall_us;
     } else if (e.kind == k::incident_declared) {

@@ -83,9 +83,10 @@ Event Incident::submit(const EventDraft& d) {
     return e;
 }
 
-std::size_t Incident::refresh() {
+std::size_t Incident::refresh(std::vector<Event>* out) {
     auto newer = journal_->events(state_.id, state_.last_seq);
     for (const auto& e : newer) apply(state_, e);
+    if (out) out->insert(out->end(), newer.begin(), newer.end());
     return newer.size();
 }
 
@@ -117,6 +118,9 @@ Event Incident::assign_role(const std::string& role, const std::string& person, 
     auto held = state_.roster.find(role);
     if (held == state_.roster.end()) return submit(draft(k::role_assigned, a, {}, {{"role", role}, {"person", person}}));
     return submit(draft(k::role_handed_over, a, {}, {{"role", role}, {"from", held->second}, {"to", person}}));
+}
+Event Incident::override_gate(const std::string& step, const std::string& reason, nlohmann::json live, const Actor& a) {
+    return submit(draft(k::gate_overridden, a, step, {{"reason", reason}, {"live", std::move(live)}}));
 }
 Event Incident::resolve(const std::string& summary, const Actor& a) {
     return submit(draft(k::incident_resolved, a, {}, {{"summary", summary}}));

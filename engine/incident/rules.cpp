@@ -85,6 +85,14 @@ void check_command(const IncidentState& s, const EventDraft& d) {
         if (s.fault_us) refuse(fmt::format("the fault was already injected at {}", format_utc(*s.fault_us)));
     } else if (d.kind == k::incident_declared) {
         if (s.declared_us) refuse(fmt::format("the incident was already declared at {}", format_utc(*s.declared_us)));
+    } else if (d.kind == k::gate_overridden) {
+        const Step* step = s.runbook->find_step(d.step);
+        if (!step) refuse(fmt::format("no step '{}' in runbook {}", d.step, s.runbook_path));
+        if (!step->gate) refuse(fmt::format("step '{}' has no gate to override", d.step));
+        if (d.actor.role != "ic") refuse(fmt::format("only the IC overrides a gate (acting as {})", d.actor.role));
+        if (d.payload.value("reason", "").empty()) refuse("a reason is required to override a gate");
+        const StepState& st = s.step(d.step);
+        if (st.status == StepStatus::done || st.status == StepStatus::skipped) refuse(fmt::format("step '{}' is already {}", d.step, to_string(st.status)));
     } else if (d.kind == k::comms_sent || d.kind == k::incident_resolved) {
         // Always allowed while open.
     } else if (d.kind == k::role_assigned || d.kind == k::role_handed_over) {

@@ -68,6 +68,7 @@ json to_json(const IncidentState& s) {
             if (st.ended_us) j["t_plus"] = format_offset(*st.ended_us - s.t0_us());
             if (!step.restores.empty()) j["restores"] = step.restores;
             if (!step.gate_text.empty()) j["gate"] = step.gate_text;
+            if (auto o = s.gate_overrides.find(step.id); o != s.gate_overrides.end()) j["gate_override"] = o->second;
             if (step.action) j["action"] = to_string(step.action->kind);
             steps.push_back(std::move(j));
         }

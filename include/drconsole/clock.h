@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 namespace drconsole {
@@ -36,6 +37,25 @@ private:
     std::int64_t wall_;
     std::int64_t mono_;
 };
+
+// The test hook behind --clock fake:START[+RATE]: wall time starts at START and runs at RATE
+// times real time (0: frozen); advance() moves it on explicitly.
+class FakeClock final : public Clock {
+public:
+    FakeClock(std::int64_t start_wall_us, double rate);
+    std::int64_t wall_us() const override;
+    std::int64_t mono_us() const override;
+    void advance_us(std::int64_t us) { advanced_ += us; }
+
+private:
+    std::int64_t start_wall_;
+    double rate_;
+    std::int64_t real_;
+    std::int64_t advanced_ = 0;
+};
+
+// Parses "fake:2026-01-03T02:00:00Z+0"; throws InputError on anything else.
+std::shared_ptr<FakeClock> parse_fake_clock(const std::string& spec);
 
 // "2026-11-21T03:04:05.123456Z"
 std::string format_utc(std::int64_t wall_us);

@@ -24,6 +24,7 @@ inline constexpr std::string_view fault_injected = "fault.injected";
 inline constexpr std::string_view incident_declared = "incident.declared";
 inline constexpr std::string_view comms_sent = "comms.sent";
 inline constexpr std::string_view incident_resolved = "incident.resolved";
+inline constexpr std::string_view gate_overridden = "gate.overridden";
 }  // namespace event_kind
 
 struct Actor {
@@ -54,6 +55,9 @@ struct Event {
 };
 
 inline const std::string kGenesisHash(64, '0');
+
+// One line for people: "completed pg-promote", "skipped dns-cutover: TTL already 60 s".
+std::string describe(const Event& event);
 
 // The bytes that are hashed: a JSON object of every field but the hashes, keys sorted,
 // no whitespace, UTF-8 as is (see docs/journal.md).

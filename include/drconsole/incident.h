@@ -65,6 +65,7 @@ struct IncidentState {
     std::map<std::string, StepState> steps;
     std::vector<Note> notes;  // notes and corrections, in order
     std::vector<std::int64_t> comms_us;
+    std::map<std::string, std::string> gate_overrides;  // step -> reason
     std::int64_t last_seq = 0;
     std::string head_hash;
 
@@ -107,8 +108,9 @@ public:
     // Checks the command against the newest state inside the write transaction, records
     // it, folds it in, and returns the recorded event.
     Event submit(const EventDraft& draft);
-    // Folds in events other writers recorded since; returns how many.
-    std::size_t refresh();
+    // Folds in events other writers recorded since; returns how many, and appends them to
+    // `out` when given.
+    std::size_t refresh(std::vector<Event>* out = nullptr);
 
     Event start_step(const std::string& step, const Actor& actor);
     Event complete_step(const std::string& step, const Actor& actor);
@@ -122,6 +124,8 @@ public:
     Event comms_sent(const std::string& summary, const Actor& actor);
     Event assign_role(const std::string& role, const std::string& person, const Actor& actor);
     Event resolve(const std::string& summary, const Actor& actor);
+    // The IC lets a step complete although its gate does not pass; `live` holds the readings.
+    Event override_gate(const std::string& step, const std::string& reason, nlohmann::json live, const Actor& actor);
 
 private:
     Incident(Journal& journal, IncidentState state) : journal_(&journal), state_(std::move(state)) {}

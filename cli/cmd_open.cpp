@@ -1,0 +1,117 @@
+// drconsole open (and drconsole with no command): the console on an incident.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <clocale>
+#include <csignal>
+#include <cstdlib>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "cli/cli_common.h"
+#include "drconsole/probes.h"
+#include "drconsole/text.h"
+#include "tui/keymap.h"
+#include "tui/run.h"
+#include "tui/terminal.h"
+
+namespace drconsole::cli {
+namespace {
+
+struct OpenOptions {
+    std::string db, env, as, size, keys, dump;
+    std::optional<std::int64_t> incident;
+};
+
+std::optional<std::pair<int, int>> parse_size(const std::string& text) {
+    if (text.empty()) return std::nullopt;
+    int w = 0, h = 0;
+    char x = 0;
+    if (std::sscanf(text.c_str(), "%d%c%d", &w, &x, &h) != 3 || (x != 'x' && x != 'X') || w < 1 || h < 1)
+        throw InputError(fmt::format("--size '{}': write WIDTHxHEIGHT, e.g. 120x40", safe_text(text)));
+    return std::pair{w, h};
+}
+
+std::shared_ptr<const Environment> incident_environment(const Journal& journal, const IncidentState& s, const std::string& path) {
+    if (!path.empty()) return load_environment_or_refuse(path);
+    if (s.env_sha256.empty()) return nullptr;
+    auto doc = journal.document(s.env_sha256);
+    if (!doc) return nullptr;
+    EnvironmentResult env = parse_environment(doc->content, doc->path);
+    if (!env.env) throw InputError(env.diagnostics);
+    return env.env;
+}
+
+int run_open(const OpenOptions& opts) {
+    std::shared_ptr<FakeClock> fake = fake_clock();
+    auto size = parse_size(opts.size);
+    std::filesystem::path path = opts.db.empty() ? default_journal_path() : std::filesystem::path(opts.db);
+    if (!std::filesystem::exists(path))
+        throw InputError(fmt::format("no journal at {}: start an incident first:\n  drconsole start --runbook checklists/region-failover.md "
+                                     "--env data/lab.env.jsonc --mode drill", path.string()));
+    std::shared_ptr<const Clock> clock = command_clock();
+    Journal journal(path, clock);
+    Incident incident = attach_incident(journal, opts.incident);
+    const Runbook& rb = *incident.state().runbook;
+    Actor who = resolve_actor(opts.as, rb.has_role("ic") || rb.roles.empty() ? "ic" : rb.roles.front());
+
+    // A disk that fills up must fail a write, not kill the console.
+    std::signal(SIGXFSZ, SIG_IGN);
+    tui::RunOptions run;
+    run.size = size;
+    run.keys_file = opts.keys;
+    run.dump_file = opts.dump;
+    run.fake_clock = fake;
+    run.utf8 = tui::locale_is_utf8();
+    const char* no_color = std::getenv("NO_COLOR");
+    run.monochrome = no_color && *no_color;
+
+    std::shared_ptr<ReadingStore> store;
+    std::unique_ptr<ProbeScheduler> scheduler;
+    int wake[2] = {-1, -1};
+    if (auto env = incident_environment(journal, incident.state(), opts.env)) {
+        store = std::make_shared<ReadingStore>();
+        scheduler = std::make_unique<ProbeScheduler>(store);
+        add_environment_probes(*scheduler, *env);
+        if (pipe2(wake, O_CLOEXEC | O_NONBLOCK) == 0) {
+            int fd = wake[1];
+            scheduler->on_reading([fd] { (void)!::write(fd, "r", 1); });
+            run.wake_fd = wake[0];
+        }
+        scheduler->start();
+    }
+    tui::ConsoleApp app(journal, std::move(incident), who, store, clock);
+    int status = tui::run_console(app, run);
+    if (scheduler) scheduler->stop();
+    for (int fd : wake)
+        if (fd >= 0) close(fd);
+    return status;
+}
+
+}  // namespace
+
+CLI::App* add_open(CLI::App& app, int& exit_code) {
+    auto opts = std::make_shared<OpenOptions>();
+    CLI::App* cmd = app.add_subcommand("open", "Open the console on an incident (also: drconsole with no command)");
+    cmd->add_option("--db", opts->db, "Journal file (default: $XDG_DATA_HOME/drconsole/journal.db)");
+    cmd->add_option("--incident", opts->incident, "Incident id (default: the only open incident)");
+    cmd->add_option("--env", opts->env, "Environment for live readings (default: the one the incident started with)");
+    cmd->add_option("--as", opts->as, "Who is at this console: ROLE[:PERSON] (default ic:$USER)");
+    cmd->add_option("--size", opts->size, "Test hook: draw at WIDTHxHEIGHT instead of the terminal's size");
+    cmd->add_option("--keys", opts->keys, "Test hook: apply the keys in FILE without a terminal, then exit");
+    cmd->add_option("--dump-screen", opts->dump, "Test hook: write the final screen as plain text to FILE");
+    cmd->footer("Keys:\n" + tui::keys_markdown());
+    cmd->callback([opts, &exit_code] { exit_code = run_open(*opts); });
+    return cmd;
+}
+
+void add_keys(CLI::App& app, int& exit_code) {
+    CLI::App* cmd = app.add_subcommand("keys", "Print the console's key bindings as a Markdown table");
+    cmd->callback([&exit_code] {
+        std::cout << tui::keys_markdown();
+        exit_code = 0;
+    });
+}
+
+}  // namespace drconsole::cli

@@ -1,0 +1,34 @@
+// One line per event for timelines and reports.
+#include <fmt/format.h>
+
+#include "drconsole/event.h"
+
+namespace drconsole {
+
+std::string describe(const Event& e) {
+    namespace k = event_kind;
+    const auto& p = e.payload;
+    auto text = [&](const char* key) { return p.is_object() ? p.value(key, std::string()) : std::string(); };
+    auto with = [&](std::string head, const char* key) {
+        std::string extra = text(key);
+        return extra.empty() ? head : head + ": " + extra;
+    };
+    if (e.kind == k::incident_started) return fmt::format("started {} incident: {}", text("mode"), text("title"));
+    if (e.kind == k::role_assigned) return fmt::format("{} is {}", text("person"), text("role"));
+    if (e.kind == k::role_handed_over) return fmt::format("{} handed over {} to {}", text("from"), text("role"), text("to"));
+    if (e.kind == k::step_started) return "started " + e.step;
+    if (e.kind == k::step_completed) return "completed " + e.step;
+    if (e.kind == k::step_skipped) return with("skipped " + e.step, "reason");
+    if (e.kind == k::step_failed) return with("failed " + e.step, "reason");
+    if (e.kind == k::step_reopened) return with("reopened " + e.step, "reason");
+    if (e.kind == k::gate_overridden) return with("overrode the gate of " + e.step, "reason");
+    if (e.kind == k::note) return (e.step.empty() ? std::string("note: ") : "note on " + e.step + ": ") + text("text");
+    if (e.kind == k::correction) return fmt::format("correction of #{}: {}", p.value("corrects", 0), text("text"));
+    if (e.kind == k::fault_injected) return with("FAULT INJECTED (T0)", "description");
+    if (e.kind == k::incident_declared) return "incident declared";
+    if (e.kind == k::comms_sent) return with("comms update sent", "summary");
+    if (e.kind == k::incident_resolved) return with("RESOLVED", "summary");
+    return e.kind;
+}
+
+}  // namespace drconsole

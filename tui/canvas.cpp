@@ -1,0 +1,137 @@
+// The canvas: UTF-8 decoding, wcwidth, cutting with an ellipsis, and the plain-text dump.
+#include "tui/canvas.h"
+
+#include <cwchar>
+
+namespace drconsole::tui {
+namespace {
+
+// Decodes one code point; invalid bytes give U+FFFD (text reaching here was made safe already).
+char32_t next_code_point(std::string_view s, std::size_t& i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    int len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (len == 0 || i + len > s.size()) {
+        ++i;
+        return 0xFFFD;
+    }
+    char32_t cp = len == 1 ? c : c & (0x7F >> len);
+    for (int k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    i += len;
+    return cp;
+}
+
+int width_of(char32_t cp, bool utf8) {
+    if (!utf8) return cp < 0x20 || cp == 0x7F ? 0 : 1;
+    int w = ::wcwidth(static_cast<wchar_t>(cp));
+    return w < 0 ? 1 : w;  // unknown to this locale's tables: one column, shown as is
+}
+
+void append_utf8(std::string& out, char32_t cp) {
+    if (cp < 0x80) {
+        out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+        out += static_cast<char>(0xC0 | (cp >> 6));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        out += static_cast<char>(0xE0 | (cp >> 12));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | (cp >> 18));
+        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+}
+
+}  // namespace
+
+const Glyphs& Glyphs::utf8() {
+    static const Glyphs g{"→", "✓", "✗", "↷", "▶", "·", "•", "…", "─", "│", {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"}};
+    return g;
+}
+
+const Glyphs& Glyphs::ascii() {
+    static const Glyphs g{"->", "x", "!", "-", ">", ".", "*", "~", "-", "|", {"_", "_", ".", ".", "-", "=", "#", "#"}};
+    return g;
+}
+
+int columns(std::string_view text, bool utf8) {
+    int total = 0;
+    for (std::size_t i = 0; i < text.size();) total += width_of(next_code_point(text, i), utf8);
+    return total;
+}
+
+Canvas::Canvas(int width, int height, bool utf8)
+    : width_(std::max(width, 0)), height_(std::max(height, 0)), utf8_(utf8), cells_(static_cast<std::size_t>(width_ * height_)) {}
+
+int Canvas::put(int x, int y, std::string_view text, Role role, int max) {
+    if (y < 0 || y >= height_ || x >= width_) return 0;
+    int limit = max < 0 ? width_ - x : std::min(max, width_ - x);
+    if (limit <= 0) return 0;
+    std::string_view ellipsis = glyphs().ellipsis;
+    int ellipsis_w = columns(ellipsis, utf8_);
+    bool cut = columns(text, utf8_) > limit;
+    int room = cut ? limit - ellipsis_w : limit;
+    int col = 0;
+    auto place = [&](char32_t cp, int w) {
+        if (x + col < 0) {
+            col += w;
+            return;
+        }
+        Cell& cell = cells_[static_cast<std::size_t>(y * width_ + x + col)];
+        cell.glyph = std::u32string(1, cp);
+        cell.role = role;
+        for (int k = 1; k < w; ++k) {
+            Cell& rest = cells_[static_cast<std::size_t>(y * width_ + x + col + k)];
+            rest.glyph.clear();
+            rest.role = role;
+        }
+        col += w;
+    };
+    for (std::size_t i = 0; i < text.size();) {
+        char32_t cp = next_code_point(text, i);
+        if (!utf8_ && cp >= 0x80) cp = U'?';
+        int w = width_of(cp, utf8_);
+        if (w == 0) {
+            // A combining mark joins the cell before it.
+            if (col > 0) cells_[static_cast<std::size_t>(y * width_ + x + col - 1)].glyph += cp;
+            continue;
+        }
+        if (col + w > room) break;
+        place(cp, w);
+    }
+    if (cut) {
+        for (std::size_t i = 0; i < ellipsis.size();) place(next_code_point(ellipsis, i), 1);
+    }
+    return col;
+}
+
+void Canvas::fill(Rect r, Role role, char32_t ch) {
+    for (int y = std::max(r.y, 0); y < std::min(r.y + r.h, height_); ++y)
+        for (int x = std::max(r.x, 0); x < std::min(r.x + r.w, width_); ++x) {
+            Cell& cell = cells_[static_cast<std::size_t>(y * width_ + x)];
+            cell.glyph = std::u32string(1, ch);
+            cell.role = role;
+        }
+}
+
+void Canvas::set_role(Rect r, Role role) {
+    for (int y = std::max(r.y, 0); y < std::min(r.y + r.h, height_); ++y)
+        for (int x = std::max(r.x, 0); x < std::min(r.x + r.w, width_); ++x) cells_[static_cast<std::size_t>(y * width_ + x)].role = role;
+}
+
+std::string Canvas::text() const {
+    std::string out;
+    for (int y = 0; y < height_; ++y) {
+        std::string line;
+        for (int x = 0; x < width_; ++x)
+            for (char32_t cp : at(x, y).glyph) append_utf8(line, cp);
+        while (!line.empty() && line.back() == ' ') line.pop_back();
+        out += line;
+        out += '\n';
+    }
+    return out;
+}
+
+}  // namespace drconsole::tui

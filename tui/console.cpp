@@ -1,0 +1,373 @@
+// Keys to commands: every command goes through the engine and the journal before the screen changes.
+#include "tui/console.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "drconsole/probes.h"
+#include "drconsole/text.h"
+
+namespace drconsole::tui {
+
+ConsoleApp::ConsoleApp(Journal& journal, Incident incident, Actor who, std::shared_ptr<ReadingStore> store,
+                       std::shared_ptr<const Clock> clock)
+    : journal_(journal), incident_(std::move(incident)), who_(std::move(who)), store_(std::move(store)), clock_(std::move(clock)) {
+    events_ = journal_.events(incident_.id());
+    // Start on the first phase with an open step.
+    const auto& phases = state().runbook->phases;
+    for (std::size_t p = 0; p < phases.size(); ++p) {
+        bool open = std::any_of(phases[p].steps.begin(), phases[p].steps.end(), [&](const Step& s) {
+            auto st = state().step(s.id).status;
+            return st == StepStatus::pending || st == StepStatus::started;
+        });
+        if (open) {
+            phase_ = p;
+            break;
+        }
+    }
+    ensure_selection();
+}
+
+bool ConsoleApp::poll_journal() { return incident_.refresh(&events_) > 0; }
+
+std::vector<std::string> ConsoleApp::phase_steps() const {
+    std::vector<std::string> ids;
+    const auto& phases = state().runbook->phases;
+    if (phase_ < phases.size())
+        for (const auto& s : phases[phase_].steps) ids.push_back(s.id);
+    return ids;
+}
+
+const Step* ConsoleApp::selected_step() const { return state().runbook->find_step(selected_); }
+
+void ConsoleApp::ensure_selection() {
+    auto ids = phase_steps();
+    if (ids.empty() || std::find(ids.begin(), ids.end(), selected_) != ids.end()) return;
+    // The first open step of the phase, else its first step.
+    for (const auto& id : ids) {
+        auto st = state().step(id).status;
+        if (st == StepStatus::pending || st == StepStatus::started) {
+            selected_ = id;
+            return;
+        }
+    }
+    selected_ = ids.front();
+}
+
+// A step is recorded as done by its owner role, by the person holding that role (the
+// console's user when nobody does); who typed it is kept in the payload.
+Actor ConsoleApp::step_actor(const Step& step) const {
+    if (step.role.empty()) return who_;
+    auto held = state().roster.find(step.role);
+    return {step.role, held != state().roster.end() ? held->second : who_.person};
+}
+
+std::map<std::string, GateResult> ConsoleApp::gate_results() const {
+    std::map<std::string, GateResult> out;
+    std::int64_t now = steady_now_us();
+    for (const auto& phase : state().runbook->phases)
+        for (const auto& step : phase.steps) {
+            if (!step.gate) continue;
+            if (store_) {
+                out[step.id] = evaluate_gate(*step.gate, *store_, now);
+            } else {
+                GateResult unknown;
+                unknown.reason = "no live readings: the console was opened without an environment";
+                out[step.id] = unknown;
+            }
+        }
+    return out;
+}
+
+std::map<Action, std::string> ConsoleApp::disabled_actions() const {
+    std::map<Action, std::string> off;
+    const IncidentState& s = state();
+    if (s.resolved()) {
+        for (Action a : {Action::act, Action::skip, Action::fail, Action::comms, Action::handover, Action::fault,
+                         Action::override_gate, Action::resolve})
+            off[a] = fmt::format("the incident was resolved at {}", format_offset(*s.resolved_us - s.t0_us()));
+        return off;
+    }
+    const Step* step = selected_step();
+    if (!step) {
+        for (Action a : {Action::act, Action::skip, Action::fail, Action::override_gate}) off[a] = "no step selected";
+    } else {
+        const StepState& st = s.step(step->id);
+        bool open = st.status == StepStatus::pending || st.status == StepStatus::started;
+        if (!open) {
+            std::string why = fmt::format("{} is {}", step->id, to_string(st.status));
+            for (Action a : {Action::act, Action::skip, Action::fail, Action::override_gate}) off[a] = why;
+        } else if (st.status == StepStatus::started && step->gate && !s.gate_overrides.count(step->id)) {
+            auto gates = gate_results();
+            const GateResult& g = gates[step->id];
+            if (g.outcome != GateOutcome::pass) off[Action::act] = "gate: " + g.reason;
+        }
+        if (!off.count(Action::override_gate)) {
+            auto gates = step->gate ? gate_results() : std::map<std::string, GateResult>{};
+            if (!step->gate) off[Action::override_gate] = fmt::format("{} has no gate", step->id);
+            else if (s.gate_overrides.count(step->id)) off[Action::override_gate] = "its gate is already overridden";
+            else if (gates[step->id].outcome == GateOutcome::pass) off[Action::override_gate] = "its gate passes";
+            else if (who_.role != "ic") off[Action::override_gate] = fmt::format("only the IC overrides a gate (you are {})", who_.role);
+        }
+    }
+    if (s.mode != "drill") off[Action::fault] = "faults are injected only in a drill";
+    else if (s.fault_us) off[Action::fault] = fmt::format("the fault was injected at {}", format_utc(*s.fault_us).substr(11, 8));
+    return off;
+}
+
+void ConsoleApp::record(const std::function<Event()>& command, const std::string& step) {
+    try {
+        Event e = command();
+        events_.push_back(e);
+        // Events other writers added in between were folded in by submit(); pick them up too.
+        std::vector<Event> all = journal_.events(incident_.id());
+        events_ = std::move(all);
+        not_recorded_.clear();
+        not_recorded_step_.clear();
+        message_ = "recorded: " + describe(e);
+        message_is_error_ = false;
+    } catch (const RuleViolation& e) {
+        message_ = std::string("refused: ") + e.what();
+        message_is_error_ = true;
+    } catch (const InputError& e) {
+        message_ = std::string("refused: ") + e.what();
+        message_is_error_ = true;
+    } catch (const JournalError& e) {
+        not_recorded_ = e.what();
+        not_recorded_step_ = step;
+        message_ = "NOT RECORDED: press the same key to retry";
+        message_is_error_ = true;
+    }
+    ensure_selection();
+}
+
+void ConsoleApp::open_text(Action purpose, std::string title, std::string prompt, std::string step) {
+    dialog_ = {Dialog::Kind::text, purpose, std::move(title), std::move(prompt), "", std::move(step)};
+}
+
+void ConsoleApp::open_confirm(Action purpose, std::string title, std::string prompt, std::string step) {
+    dialog_ = {Dialog::Kind::confirm, purpose, std::move(title), std::move(prompt), "", std::move(step)};
+}
+
+void ConsoleApp::handle(const Key& key) {
+    if (key.code == Key::Code::resize) return;
+    if (dialog_.kind != Dialog::Kind::none) {
+        dialog_key(key);
+        return;
+    }
+    if (help_ && !(key == Key::of(U'?') || key == Key::of(U'q'))) {
+        help_ = false;  // any key closes the overlay
+        return;
+    }
+    if (key.code == Key::Code::esc) {
+        search_.clear();
+        message_.clear();
+        return;
+    }
+    auto action = action_for(key);
+    message_.clear();
+    if (!action) return;
+    auto off = disabled_actions();
+    if (auto why = off.find(*action); why != off.end()) {
+        message_ = fmt::format("{}: {}", binding(*action).name, why->second);
+        message_is_error_ = true;
+        return;
+    }
+    act(*action);
+}
+
+void ConsoleApp::move(int delta) {
+    if (focus_ == Pane::timeline) {
+        timeline_back_ = std::max(0, timeline_back_ - delta);
+        return;
+    }
+    if (focus_ == Pane::lag) {
+        std::size_t n = store_ ? store_->snapshot(steady_now_us()).size() : 0;
+        if (n) lag_selected_ = (lag_selected_ + n + (delta > 0 ? 1 : n - 1)) % n;
+        return;
+    }
+    auto ids = phase_steps();
+    auto it = std::find(ids.begin(), ids.end(), selected_);
+    long pos = it == ids.end() ? 0 : it - ids.begin();
+    long next = pos + delta;
+    const auto& phases = state().runbook->phases;
+    if (next < 0 && phase_ > 0) {
+        --phase_;
+        selected_ = phases[phase_].steps.back().id;
+    } else if (next >= static_cast<long>(ids.size()) && phase_ + 1 < phases.size()) {
+        ++phase_;
+        selected_ = phases[phase_].steps.front().id;
+    } else if (next >= 0 && next < static_cast<long>(ids.size())) {
+        selected_ = ids[static_cast<std::size_t>(next)];
+    }
+}
+
+void ConsoleApp::act(Action action) {
+    const Step* step = selected_step();
+    const IncidentState& s = state();
+    switch (action) {
+        case Action::move_up: move(-1); break;
+        case Action::move_down: move(+1); break;
+        case Action::prev_phase:
+        case Action::next_phase: {
+            std::size_t n = s.runbook->phases.size();
+            phase_ = action == Action::next_phase ? std::min(phase_ + 1, n - 1) : (phase_ == 0 ? 0 : phase_ - 1);
+            selected_.clear();
+            ensure_selection();
+            break;
+        }
+        case Action::next_pane:
+            focus_ = focus_ == Pane::checklist ? Pane::lag : focus_ == Pane::lag ? Pane::timeline : Pane::checklist;
+            break;
+        case Action::act:
+            if (s.step(step->id).status == StepStatus::pending) {
+                record([&] { return incident_.start_step(step->id, step_actor(*step)); }, step->id);
+            } else if (!step->confirm.empty()) {
+                std::string question = step->confirm == "yes" ? std::string("Mark it done?") : step->confirm;
+                open_confirm(Action::act, "Complete " + step->id, question, step->id);
+            } else {
+                record([&] { return incident_.complete_step(step->id, step_actor(*step)); }, step->id);
+            }
+            break;
+        case Action::skip: open_text(action, "Skip " + step->id, "Reason:", step->id); break;
+        case Action::fail: open_text(action, "Fail " + step->id, "Reason:", step->id); break;
+        case Action::note: open_text(action, step ? "Note on " + step->id : "Note", "Note:", step ? step->id : ""); break;
+        case Action::comms: open_text(action, "Comms update sent", "Summary (optional):"); break;
+        case Action::handover: open_text(action, "Hand over a role", "ROLE PERSON:"); break;
+        case Action::fault: open_text(action, "Inject the fault (T0)", "What was broken:"); break;
+        case Action::override_gate: open_text(action, "Override the gate of " + step->id, "Reason:", step->id); break;
+        case Action::search: open_text(action, "Search the timeline", "Text:"); break;
+        case Action::resolve: open_text(action, "Resolve the incident", "Summary:"); break;
+        case Action::help: help_ = !help_; break;
+        case Action::quit: quit_ = true; break;
+    }
+}
+
+void ConsoleApp::dialog_key(const Key& key) {
+    if (key.code == Key::Code::esc) {
+        dialog_ = {};
+        message_ = "cancelled: nothing recorded";
+        message_is_error_ = false;
+        return;
+    }
+    if (dialog_.kind == Dialog::Kind::confirm) {
+        if (key == Key::of(U'y') || key == Key::of(U'Y')) submit_dialog();
+        else if (key == Key::of(U'n') || key == Key::of(U'N') || key.code == Key::Code::enter) {
+            dialog_ = {};
+            message_ = "not confirmed: nothing recorded";
+            message_is_error_ = false;
+        }
+        return;
+    }
+    if (key.code == Key::Code::enter) submit_dialog();
+    else if (key.code == Key::Code::backspace) {
+        while (!dialog_.input.empty() && (static_cast<unsigned char>(dialog_.input.back()) & 0xC0) == 0x80) dialog_.input.pop_back();
+        if (!dialog_.input.empty()) dialog_.input.pop_back();
+    } else if (key.code == Key::Code::ch && key.ch >= 0x20 && key.ch != 0x7F && dialog_.input.size() < 1000) {
+        char32_t cp = key.ch;
+        std::string& out = dialog_.input;
+        if (cp < 0x80) out += static_cast<char>(cp);
+        else if (cp < 0x800) {
+            out += static_cast<char>(0xC0 | (cp >> 6));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        } else if (cp < 0x10000) {
+            out += static_cast<char>(0xE0 | (cp >> 12));
+            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        } else {
+            out += static_cast<char>(0xF0 | (cp >> 18));
+            out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        }
+    }
+}
+
+void ConsoleApp::submit_dialog() {
+    Dialog d = dialog_;
+    dialog_ = {};
+    std::string text(trim(d.input));
+    const Step* step = state().runbook->find_step(d.step);
+    switch (d.purpose) {
+        case Action::act: record([&] { return incident_.complete_step(step->id, step_actor(*step)); }, d.step); break;
+        case Action::skip: record([&] { return incident_.skip_step(step->id, text, step_actor(*step)); }, d.step); break;
+        case Action::fail: record([&] { return incident_.fail_step(step->id, text, step_actor(*step)); }, d.step); break;
+        case Action::note: record([&] { return incident_.add_note(text, d.step, who_); }); break;
+        case Action::comms: record([&] { return incident_.comms_sent(text, who_); }); break;
+        case Action::fault: record([&] { return incident_.inject_fault(text, who_); }); break;
+        case Action::resolve: record([&] { return incident_.resolve(text, who_); }); break;
+        case Action::handover: {
+            std::size_t sp = text.find(' ');
+            if (sp == std::string::npos) {
+                message_ = "refused: write ROLE PERSON, e.g. db carol";
+                message_is_error_ = true;
+                return;
+            }
+            std::string role = text.substr(0, sp), person(trim(std::string_view(text).substr(sp + 1)));
+            record([&] { return incident_.assign_role(role, person, who_); });
+            break;
+        }
+        case Action::override_gate: {
+            nlohmann::json live = nlohmann::json::array();
+            auto gates = gate_results();
+            for (const auto& c : gates[d.step].conditions) live.push_back({{"outcome", to_string(c.outcome)}, {"reason", c.reason}});
+            record([&] { return incident_.override_gate(d.step, text, live, who_); }, d.step);
+            break;
+        }
+        case Action::search:
+            search_ = text;
+            timeline_back_ = 0;
+            break;
+        default: break;
+    }
+}
+
+View ConsoleApp::view() const {
+    View v;
+    v.state = &incident_.state();
+    v.events = &events_;
+    v.now_us = clock_->wall_us();
+    v.phase = phase_;
+    v.selected = selected_;
+    v.focus = focus_;
+    v.lag_selected = lag_selected_;
+    v.timeline_back = timeline_back_;
+    v.search = search_;
+    v.not_recorded = not_recorded_;
+    v.not_recorded_step = not_recorded_step_;
+    v.message = message_;
+    v.message_is_error = message_is_error_;
+    v.dialog = dialog_;
+    v.help = help_;
+    v.who = who_;
+    v.gates = gate_results();
+    v.disabled = disabled_actions();
+    v.has_probes = store_ != nullptr;
+    if (store_) {
+        auto rpo = rpo_by_target(*state().runbook);
+        for (const auto& [id, tv] : store_->snapshot(steady_now_us())) {
+            TargetPanel p;
+            p.id = id;
+            p.view = tv;
+            for (const char* metric : {"lag_s", "heartbeat_lag_s", "lag_messages", "up"})
+                if (tv.last.value(metric)) {
+                    p.metric = metric;
+                    break;
+                }
+            if (p.metric.empty()) p.metric = "up";
+            p.value = tv.last.value(p.metric);
+            if (auto o = rpo.find(id); o != rpo.end()) {
+                p.rpo = o->second;
+                if (p.value && (p.metric == "lag_s" || p.metric == "heartbeat_lag_s")) p.level = level_for(*p.value, o->second);
+            }
+            for (const auto& h : store_->history(id, p.metric)) p.history.push_back(h.present ? h.value : 0);
+            v.panels.push_back(std::move(p));
+        }
+    }
+    return v;
+}
+
+void ConsoleApp::render(Canvas& canvas) const { render_screen(view(), canvas); }
+
+}  // namespace drconsole::tui

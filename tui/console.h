@@ -1,0 +1,68 @@
+// The console's controller: keys become commands on the incident; state becomes a View. No curses here.
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include "drconsole/clock.h"
+#include "drconsole/incident.h"
+#include "drconsole/journal.h"
+#include "tui/canvas.h"
+#include "tui/view.h"
+
+namespace drconsole::tui {
+
+class ConsoleApp {
+public:
+    // `who` is the person at this console and the role they act in; `store` may be null (no probes).
+    ConsoleApp(Journal& journal, Incident incident, Actor who, std::shared_ptr<ReadingStore> store,
+               std::shared_ptr<const Clock> clock);
+
+    void handle(const Key& key);
+    // Reads what other consoles and scripts recorded; true when something new arrived.
+    bool poll_journal();
+    void render(Canvas& canvas) const;
+    bool quit_requested() const { return quit_; }
+    const IncidentState& state() const { return incident_.state(); }
+    View view() const;
+
+private:
+    void act(Action action);
+    void dialog_key(const Key& key);
+    void submit_dialog();
+    void open_text(Action purpose, std::string title, std::string prompt, std::string step = {});
+    void open_confirm(Action purpose, std::string title, std::string prompt, std::string step = {});
+    // Runs one recording command; on success clears NOT RECORDED; on a journal failure shows it.
+    void record(const std::function<Event()>& command, const std::string& step = {});
+    std::map<Action, std::string> disabled_actions() const;
+    std::map<std::string, GateResult> gate_results() const;
+    std::vector<std::string> phase_steps() const;
+    const Step* selected_step() const;
+    Actor step_actor(const Step& step) const;
+    void move(int delta);
+    void ensure_selection();
+
+    Journal& journal_;
+    Incident incident_;
+    Actor who_;
+    std::shared_ptr<ReadingStore> store_;
+    std::shared_ptr<const Clock> clock_;
+    std::vector<Event> events_;
+    std::size_t phase_ = 0;
+    std::string selected_;
+    Pane focus_ = Pane::checklist;
+    std::size_t lag_selected_ = 0;
+    int timeline_back_ = 0;
+    std::string search_;
+    std::string not_recorded_, not_recorded_step_;
+    std::string message_;
+    bool message_is_error_ = false;
+    Dialog dialog_;
+    bool help_ = false;
+    bool quit_ = false;
+};
+
+// Renders a whole screen from a View (pure: no curses).
+void render_screen(const View& view, Canvas& canvas);
+
+}  // namespace drconsole::tui

@@ -1,0 +1,127 @@
+// The binding table and the key-script reader.
+#include "tui/keymap.h"
+
+#include <fmt/format.h>
+
+#include "drconsole/diagnostic.h"
+#include "drconsole/text.h"
+
+namespace drconsole::tui {
+namespace {
+
+using C = Key::Code;
+Key k(C code) { return {code, 0}; }
+Key c(char32_t ch) { return Key::of(ch); }
+
+}  // namespace
+
+const std::vector<Binding>& bindings() {
+    static const std::vector<Binding> table{
+        {Action::move_up, {k(C::up), c(U'k')}, "Up/k", "up", "Move up in the focused pane", false},
+        {Action::move_down, {k(C::down), c(U'j')}, "Down/j", "down", "Move down in the focused pane", false},
+        {Action::prev_phase, {k(C::left), c(U'[')}, "Left/[", "phase", "Show the previous phase", false},
+        {Action::next_phase, {k(C::right), c(U']')}, "Right/]", "phase", "Show the next phase", false},
+        {Action::next_pane, {k(C::tab)}, "Tab", "pane", "Focus the next pane (checklist, lag, timeline)", false},
+        {Action::act, {k(C::enter), c(U' ')}, "Enter/Space", "start/done", "Start the selected step, or complete it once started (asks first where the runbook says confirm)"},
+        {Action::skip, {c(U's')}, "s", "skip", "Skip the selected step (reason required)"},
+        {Action::fail, {c(U'f')}, "f", "fail", "Mark the selected step failed (reason required)"},
+        {Action::note, {c(U'n')}, "n", "note", "Add a note (attached to the selected step)"},
+        {Action::comms, {c(U'c')}, "c", "comms", "Record that a stakeholder update was sent"},
+        {Action::handover, {c(U'h')}, "h", "handover", "Hand over a role: ROLE PERSON"},
+        {Action::fault, {c(U'x')}, "x", "fault", "Record the injected fault, T0 of a drill (drill only)"},
+        {Action::override_gate, {c(U'g')}, "g", "override", "Override the selected step's gate (IC only, reason required)"},
+        {Action::search, {c(U'/')}, "/", "search", "Search the timeline (Esc clears)"},
+        {Action::resolve, {c(U'r')}, "r", "resolve", "Resolve the incident (asks first)"},
+        {Action::help, {c(U'?')}, "?", "help", "Show or hide this help"},
+        {Action::quit, {c(U'q')}, "q", "quit", "Quit; everything shown as recorded is already in the journal"},
+    };
+    return table;
+}
+
+std::optional<Action> action_for(const Key& key) {
+    for (const auto& b : bindings())
+        for (const auto& bound : b.keys)
+            if (bound == key) return b.action;
+    return std::nullopt;
+}
+
+const Binding& binding(Action action) {
+    for (const auto& b : bindings())
+        if (b.action == action) return b;
+    return bindings().front();
+}
+
+std::string keys_markdown() {
+    std::string out = "| key | what it does |\n|---|---|\n";
+    for (const auto& b : bindings()) out += fmt::format("| `{}` | {} |\n", b.label, b.help);
+    return out;
+}
+
+std::vector<ScriptItem> parse_key_script(std::string_view text, const std::string& file) {
+    static const std::vector<std::pair<std::string_view, C>> kNamed{
+        {"Enter", C::enter}, {"Tab", C::tab}, {"BackTab", C::backtab}, {"Esc", C::esc}, {"Up", C::up},
+        {"Down", C::down}, {"Left", C::left}, {"Right", C::right}, {"Backspace", C::backspace},
+        {"PageUp", C::page_up}, {"PageDown", C::page_down}};
+    std::vector<ScriptItem> items;
+    auto lines = split_lines(text);
+    for (std::size_t n = 0; n < lines.size(); ++n) {
+        std::string_view line = lines[n];
+        if (!line.empty() && line[0] == '#') continue;
+        for (std::size_t i = 0; i < line.size();) {
+            if (line[i] == '<') {
+                std::size_t close = line.find('>', i);
+                if (close == std::string_view::npos)
+                    throw InputError(fmt::format("{}:{}:{}: error: '<' without '>' (type a literal '<' as <Lt>)", file, n + 1, i + 1));
+                std::string_view name = line.substr(i + 1, close - i - 1);
+                ScriptItem item;
+                bool known = true;
+                if (name == "Space") item.key = Key::of(U' ');
+                else if (name == "Lt") item.key = Key::of(U'<');
+                else if (name == "Poll") item.kind = ScriptItem::Kind::poll;
+                else if (name.substr(0, 8) == "WaitFor ") {
+                    item.kind = ScriptItem::Kind::wait_for;
+                    item.text = std::string(name.substr(8));
+                }
+                else if (name.substr(0, 8) == "Advance ") {
+                    item.kind = ScriptItem::Kind::advance;
+                    try {
+                        item.advance = parse_duration(name.substr(8));
+                    } catch (const TextError& e) {
+                        throw InputError(fmt::format("{}:{}:{}: error: {}", file, n + 1, i + 10 + e.offset(), e.what()));
+                    }
+                } else if (name.substr(0, 7) == "Resize ") {
+                    item.kind = ScriptItem::Kind::resize;
+                    if (std::sscanf(std::string(name.substr(7)).c_str(), "%dx%d", &item.width, &item.height) != 2)
+                        throw InputError(fmt::format("{}:{}:{}: error: write <Resize WxH>", file, n + 1, i + 1));
+                } else {
+                    known = false;
+                    for (const auto& [spelling, code] : kNamed)
+                        if (name == spelling) {
+                            item.key = {code, 0};
+                            known = true;
+                        }
+                }
+                if (!known) throw InputError(fmt::format("{}:{}:{}: error: unknown key <{}>", file, n + 1, i + 1, name));
+                items.push_back(item);
+                i = close + 1;
+                continue;
+            }
+            // One UTF-8 character typed as one key.
+            std::size_t len = 1;
+            auto b = static_cast<unsigned char>(line[i]);
+            if (b >= 0xF0) len = 4;
+            else if (b >= 0xE0) len = 3;
+            else if (b >= 0xC0) len = 2;
+            std::string_view ch = line.substr(i, len);
+            char32_t cp = len == 1 ? b : b & (0x7F >> len);
+            for (std::size_t j = 1; j < ch.size(); ++j) cp = (cp << 6) | (static_cast<unsigned char>(ch[j]) & 0x3F);
+            ScriptItem item;
+            item.key = Key::of(cp);
+            items.push_back(item);
+            i += len;
+        }
+    }
+    return items;
+}
+
+}  // namespace drconsole::tui

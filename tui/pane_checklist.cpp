@@ -1,0 +1,123 @@
+// The checklist of the shown phase, and the selected step's details.
+#include <fmt/format.h>
+
+#include "drconsole/clock.h"
+#include "drconsole/text.h"
+#include "tui/panes.h"
+
+namespace drconsole::tui {
+
+void draw_title(Canvas& c, Rect r, const std::string& title, bool focused) {
+    const Glyphs& g = c.glyphs();
+    std::string line;
+    for (int i = 0; i < r.w; ++i) line += g.hline;
+    c.put(r.x, r.y, line, Role::dim, r.w);
+    c.put(r.x + 1, r.y, " " + title + " ", focused ? Role::focus : Role::title, r.w - 2);
+}
+
+void render_checklist(const View& v, Canvas& c, Rect r) {
+    const IncidentState& s = *v.state;
+    const Glyphs& g = c.glyphs();
+    c.fill(r, Role::normal);
+    const auto& phases = s.runbook->phases;
+    if (v.phase >= phases.size()) return;
+    const Phase& phase = phases[v.phase];
+    draw_title(c, r, fmt::format("{} {}/{}: {} ({})", g.bullet, v.phase + 1, phases.size(), safe_text(phase.name), to_string(phase.kind)),
+               v.focus == Pane::checklist);
+    int y = r.y + 1;
+    // Keep the selection visible when the phase has more steps than rows.
+    std::size_t first = 0, selected_index = 0;
+    for (std::size_t i = 0; i < phase.steps.size(); ++i)
+        if (phase.steps[i].id == v.selected) selected_index = i;
+    std::size_t rows = static_cast<std::size_t>(std::max(r.h - 1, 1));
+    if (selected_index >= rows) first = selected_index - rows + 1;
+    bool narrow = r.w < 70;
+    int role_w = narrow ? 9 : 13, status_w = narrow ? 12 : std::max(16, r.w / 4);
+    int text_w = r.w - 4 - role_w - status_w - 2;
+    for (std::size_t i = first; i < phase.steps.size() && y < r.y + r.h; ++i, ++y) {
+        const Step& step = phase.steps[i];
+        const StepState& st = s.step(step.id);
+        Role role = Role::step_pending;
+        std::string mark(g.pending), status;
+        switch (st.status) {
+            case StepStatus::done:
+                role = Role::step_done;
+                mark = g.check;
+                status = fmt::format("done {}", st.ended_us ? "T+" + mmss(*st.ended_us - s.t0_us()) : "");
+                break;
+            case StepStatus::started:
+                role = Role::step_active;
+                mark = g.active;
+                status = fmt::format("started {}", st.started_us ? "T+" + mmss(*st.started_us - s.t0_us()) : "");
+                break;
+            case StepStatus::skipped:
+                role = Role::step_skipped;
+                mark = g.skip;
+                status = "skipped: " + safe_text(st.reason);
+                break;
+            case StepStatus::failed:
+                role = Role::step_failed;
+                mark = g.cross;
+                status = "FAILED: " + safe_text(st.reason);
+                break;
+            case StepStatus::pending: break;
+        }
+        bool open = st.status == StepStatus::pending || st.status == StepStatus::started;
+        if (open && step.gate) {
+            auto gate = v.gates.find(step.id);
+            if (s.gate_overrides.count(step.id)) status = "gate overridden";
+            else if (gate != v.gates.end() && gate->second.outcome == GateOutcome::pass) status += status.empty() ? "gate ok" : ", gate ok";
+            else if (gate != v.gates.end()) {
+                role = st.status == StepStatus::started ? Role::step_blocked : role;
+                status = (status.empty() ? std::string() : status + ", ") + "gate " + std::string(to_string(gate->second.outcome)) + ": " +
+                         safe_text(gate->second.reason);
+            }
+        }
+        if (step.id == v.not_recorded_step && !v.not_recorded.empty()) {
+            role = Role::not_recorded;
+            status = "NOT RECORDED: " + safe_text(v.not_recorded);
+        }
+        bool selected = step.id == v.selected;
+        int x = r.x;
+        x += c.put(x, y, selected ? (c.utf8() ? "▸ " : "> ") : "  ", selected ? Role::selected : role);
+        x += c.put(x, y, mark + " ", role, 2);
+        std::string text = safe_text(step.text) + (step.action ? fmt::format(" [{}]", to_string(step.action->kind)) : "");
+        c.put(x, y, text, selected ? Role::selected : role, text_w);
+        c.put(r.x + 4 + text_w + 1, y, step.role.empty() ? "-" : safe_text(step.role), Role::dim, role_w);
+        c.put(r.x + 4 + text_w + 1 + role_w, y, status, role, status_w);
+    }
+}
+
+void render_details(const View& v, Canvas& c, Rect r) {
+    const IncidentState& s = *v.state;
+    c.fill(r, Role::normal);
+    const Step* step = s.runbook->find_step(v.selected);
+    if (!step) {
+        draw_title(c, r, "step", false);
+        return;
+    }
+    const StepState& st = s.step(step->id);
+    draw_title(c, r, "#" + safe_text(step->id), false);
+    int y = r.y + 1;
+    auto line = [&](const std::string& text, Role role = Role::normal) {
+        if (y < r.y + r.h) c.put(r.x + 1, y++, text, role, r.w - 2);
+    };
+    std::string owner = step->role.empty() ? "no owner role" : "owner " + safe_text(step->role);
+    if (auto held = s.roster.find(step->role); held != s.roster.end()) owner += " (" + safe_text(held->second) + ")";
+    line(fmt::format("{}   {}{}", owner, to_string(st.status), st.attempts > 1 ? fmt::format(", attempt {}", st.attempts) : ""));
+    if (step->gate) {
+        auto gate = v.gates.find(step->id);
+        std::string result = gate == v.gates.end() ? "" : std::string(to_string(gate->second.outcome)) + ": " + safe_text(gate->second.reason);
+        if (s.gate_overrides.count(step->id)) result = "overridden: " + safe_text(s.gate_overrides.at(step->id));
+        line("gate " + safe_text(step->gate_text) + "  " + result, gate != v.gates.end() && gate->second.outcome == GateOutcome::pass ? Role::step_done : Role::step_blocked);
+    }
+    if (!step->confirm.empty()) line("asks first: " + safe_text(step->confirm == "yes" ? "confirm" : step->confirm), Role::dim);
+    for (const auto& d : step->details) line(safe_text(d), Role::dim);
+    if (step->action) {
+        line(fmt::format("action: {}{}", to_string(step->action->kind), step->action->target.empty() ? "" : " on " + safe_text(step->action->target)));
+        for (const auto& l : split_lines(step->action->body))
+            if (!l.empty()) line("  " + safe_text(l), Role::dim);
+    }
+}
+
+}  // namespace drconsole::tui

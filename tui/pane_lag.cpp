@@ -1,0 +1,61 @@
+// Lag panels: one per probed target, with value, level against the objective, status and a sparkline.
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "drconsole/text.h"
+#include "tui/panes.h"
+
+namespace drconsole::tui {
+
+std::string sparkline(const std::vector<double>& values, int width, const Glyphs& g) {
+    if (width <= 0 || values.empty()) return {};
+    std::size_t n = std::min<std::size_t>(values.size(), static_cast<std::size_t>(width));
+    std::vector<double> tail(values.end() - static_cast<long>(n), values.end());
+    double top = *std::max_element(tail.begin(), tail.end());
+    std::string out;
+    for (double v : tail) {
+        int level = top <= 0 ? 0 : static_cast<int>(std::lround(v / top * 7));
+        out += g.blocks[std::clamp(level, 0, 7)];
+    }
+    return out;
+}
+
+void render_lag(const View& v, Canvas& c, Rect r) {
+    c.fill(r, Role::normal);
+    draw_title(c, r, "live readings", v.focus == Pane::lag);
+    int y = r.y + 1;
+    if (!v.has_probes) {
+        c.put(r.x + 1, y, "no environment: no live readings", Role::dim, r.w - 2);
+        c.put(r.x + 1, y + 1, "open with --env FILE, or start the", Role::dim, r.w - 2);
+        c.put(r.x + 1, y + 2, "incident with one", Role::dim, r.w - 2);
+        return;
+    }
+    // Two rows per target: name, value and level; then status or sparkline.
+    for (std::size_t i = 0; i < v.panels.size() && y + 1 < r.y + r.h; ++i) {
+        const TargetPanel& p = v.panels[i];
+        Role value_role = Role::level_ok;
+        if (p.level == Level::warn) value_role = Role::level_warn;
+        if (p.level == Level::breach) value_role = Role::level_breach;
+        std::string value = p.value ? fmt::format("{}={:.4g}", p.metric, *p.value) : p.metric + " -";
+        if (p.rpo) value += fmt::format(" / RPO {}", format_duration(*p.rpo));
+        if (p.level) value += fmt::format(" {}", to_string(*p.level));
+        bool selected = v.focus == Pane::lag && i == v.lag_selected;
+        int x = r.x + 1;
+        x += c.put(x, y, safe_text(p.id), selected ? Role::selected : Role::title, 16) + 1;
+        c.put(r.x + 18, y, value, p.view.status == ProbeStatus::ok ? value_role : Role::probe_stale, r.w - 19);
+        ++y;
+        if (p.view.status == ProbeStatus::ok) {
+            c.put(r.x + 3, y, sparkline(p.history, r.w - 5, c.glyphs()), value_role, r.w - 5);
+        } else {
+            Role role = p.view.status == ProbeStatus::stale ? Role::probe_stale : Role::probe_down;
+            std::string age = p.view.never_read ? "no reading yet" : fmt::format("{} ago", format_duration(Millis(p.view.age_us / 1'000'000 * 1000)));
+            std::string why = p.view.last.error.empty() ? "" : ": " + safe_text(p.view.last.error);
+            c.put(r.x + 3, y, fmt::format("{} ({}){}", to_string(p.view.status), age, why), role, r.w - 5);
+        }
+        ++y;
+    }
+}
+
+}  // namespace drconsole::tui

@@ -1,0 +1,184 @@
+// The header (title, mode, clocks against RTO and comms), the phase rail, and the footer.
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "drconsole/clock.h"
+#include "drconsole/text.h"
+#include "tui/panes.h"
+
+namespace drconsole::tui {
+namespace {
+
+struct Budget {
+    std::string text;
+    Role role = Role::header;
+};
+
+// RTO budget left for the service and the nearest unrestored component.
+Budget rto_budget(const View& v) {
+    const IncidentState& s = *v.state;
+    std::int64_t elapsed = v.now_us - s.t0_us();
+    auto restored = [&](const std::string& component) {
+        for (const auto& phase : s.runbook->phases)
+            for (const auto& step : phase.steps)
+                if (std::find(step.restores.begin(), step.restores.end(), component) != step.restores.end() &&
+                    s.step(step.id).status == StepStatus::done)
+                    return true;
+        return false;
+    };
+    Budget b;
+    std::string nearest;
+    std::int64_t nearest_left = 0;
+    bool any_over = false;
+    for (const auto& o : s.runbook->objectives) {
+        if (!o.rto || restored(o.component)) continue;
+        std::int64_t left = std::chrono::duration_cast<std::chrono::microseconds>(*o.rto).count() - elapsed;
+        if (left < 0) any_over = true;
+        if (o.component == kServiceComponent) continue;
+        if (nearest.empty() || left < nearest_left) {
+            nearest = o.component;
+            nearest_left = left;
+        }
+    }
+    const Objective* service = s.runbook->objective(kServiceComponent);
+    auto fmt_left = [](std::int64_t left) { return left >= 0 ? mmss(left) + " left" : "OVER by " + mmss(-left); };
+    std::string service_part, nearest_part;
+    if (service && service->rto) {
+        std::int64_t left = std::chrono::duration_cast<std::chrono::microseconds>(*service->rto).count() - elapsed;
+        service_part = restored(std::string(kServiceComponent)) ? "service restored" : "service " + fmt_left(left);
+    }
+    if (!nearest.empty()) nearest_part = nearest + " " + fmt_left(nearest_left);
+    if (!service_part.empty() && !nearest_part.empty()) b.text = fmt::format("RTO {} ({})", service_part, nearest_part);
+    else if (!service_part.empty() || !nearest_part.empty()) b.text = "RTO " + service_part + nearest_part;
+    if (any_over) b.role = Role::overdue;
+    return b;
+}
+
+}  // namespace
+
+std::string mmss(std::int64_t us) {
+    std::int64_t s = std::max<std::int64_t>(us, 0) / 1'000'000;
+    if (s >= 3600) return fmt::format("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60);
+    return fmt::format("{:02}:{:02}", s / 60, s % 60);
+}
+
+void render_header(const View& v, Canvas& c, Rect r) {
+    const IncidentState& s = *v.state;
+    c.fill(r, Role::header);
+    int x = 0;
+    bool drill = s.mode == "drill";
+    x += c.put(x, r.y, drill ? " DRILL " : " REAL INCIDENT ", drill ? Role::drill : Role::real);
+    x += 1;
+    x += c.put(x, r.y, safe_text(s.title), Role::title, r.w - x - 34);
+    std::string right = fmt::format("{}  IC {}", s.severity.empty() ? "" : s.severity,
+                                    s.roster.count("ic") ? safe_text(s.roster.at("ic")) : std::string("-"));
+    if (s.resolved()) right = "RESOLVED  " + right;
+    c.put(std::max(x + 1, r.w - columns(right) - 1), r.y, right, s.resolved() ? Role::rail_done : Role::header);
+
+    int y = r.y + 1;
+    x = 1;
+    std::string t0 = s.mode == "drill" && s.fault_us ? "since fault" : s.declared_us ? "since declared" : "since start";
+    std::int64_t end = s.resolved() ? *s.resolved_us : v.now_us;
+    x += c.put(x, y, fmt::format("T+{} {}", mmss(end - s.t0_us()), t0), Role::header) + 3;
+    Budget b = rto_budget(v);
+    if (!b.text.empty()) x += c.put(x, y, b.text, b.role) + 3;
+    std::optional<Millis> cadence = s.runbook->comms_every;
+    if (cadence && !s.resolved()) {
+        std::int64_t last = s.comms_us.empty() ? s.t0_us() : s.comms_us.back();
+        std::int64_t due = last + std::chrono::duration_cast<std::chrono::microseconds>(*cadence).count() - v.now_us;
+        x += c.put(x, y, due >= 0 ? "comms in " + mmss(due) : "comms OVERDUE " + mmss(-due), due >= 0 ? Role::header : Role::overdue) + 3;
+    }
+    if (!v.not_recorded.empty()) c.put(x, y, "NOT RECORDED — " + safe_text(v.not_recorded), Role::not_recorded, r.w - x);
+}
+
+void render_rail(const View& v, Canvas& c, Rect r) {
+    const Glyphs& g = c.glyphs();
+    c.fill(r, Role::normal);
+    // The full form when it fits; without the step counts when it does not.
+    for (bool counts : {true, false}) {
+        std::string probe = rail_text(v, g, counts);
+        if (columns(probe, c.utf8()) + 2 <= r.w || !counts) {
+            draw_rail(v, c, r, counts);
+            return;
+        }
+    }
+}
+
+namespace {
+struct RailItem {
+    PhaseKind kind;
+    std::string text;
+    Role role;
+};
+
+std::vector<RailItem> rail_items(const View& v, const Glyphs& g, bool counts) {
+    const IncidentState& s = *v.state;
+    std::vector<RailItem> items;
+    std::optional<PhaseKind> current;
+    if (v.phase < s.runbook->phases.size()) current = s.runbook->phases[v.phase].kind;
+    for (PhaseKind kind : {PhaseKind::detect, PhaseKind::promote, PhaseKind::repoint, PhaseKind::verify, PhaseKind::failback}) {
+        int total = 0, closed = 0;
+        std::optional<std::int64_t> first, last;
+        for (const auto& phase : s.runbook->phases) {
+            if (phase.kind != kind) continue;
+            for (const auto& step : phase.steps) {
+                ++total;
+                const StepState& st = s.step(step.id);
+                if (st.status == StepStatus::done || st.status == StepStatus::skipped) ++closed;
+                auto begin = st.started_us ? st.started_us : st.ended_us;
+                if (begin && (!first || *begin < *first)) first = begin;
+                if (st.ended_us && (!last || *st.ended_us > *last)) last = st.ended_us;
+            }
+        }
+        bool done = total > 0 && closed == total;
+        Role role = done ? Role::rail_done : current == kind ? Role::rail_current : Role::rail_pending;
+        std::string mark(done ? g.check : current == kind ? g.active : g.pending);
+        std::string dur;
+        if (first) dur = " " + mmss((done && last ? *last : v.now_us) - *first);
+        if (total == 0) dur = " -";
+        std::string text = fmt::format("{} {}{}", mark, to_string(kind), dur);
+        if (counts) text += fmt::format(" {}/{}", closed, total);
+        items.push_back({kind, text, role});
+    }
+    return items;
+}
+}  // namespace
+
+std::string rail_text(const View& v, const Glyphs& g, bool counts) {
+    std::string out;
+    for (const auto& item : rail_items(v, g, counts)) out += (out.empty() ? "" : " " + std::string(g.arrow) + " ") + item.text;
+    return out;
+}
+
+void draw_rail(const View& v, Canvas& c, Rect r, bool counts) {
+    int x = 1;
+    for (const auto& item : rail_items(v, c.glyphs(), counts)) {
+        if (x > 1) x += c.put(x, r.y, " " + std::string(c.glyphs().arrow) + " ", Role::dim);
+        x += c.put(x, r.y, item.text, item.role);
+    }
+}
+
+void render_footer(const View& v, Canvas& c, Rect r) {
+    c.fill(r, Role::key_hint);
+    if (v.dialog.kind != Dialog::Kind::none) {
+        c.put(1, r.y, v.dialog.kind == Dialog::Kind::confirm ? "y confirm   n/Enter no   Esc cancel" : "Enter OK   Esc cancel", Role::key_hint);
+        return;
+    }
+    if (!v.message.empty()) {
+        c.put(1, r.y, safe_text(v.message), v.message_is_error ? Role::not_recorded : Role::key_hint, r.w - 2);
+        return;
+    }
+    int x = 1;
+    for (const auto& b : bindings()) {
+        if (!b.in_footer) continue;
+        std::string label(b.label == "Enter/Space" ? "Enter" : b.label);
+        std::string item = fmt::format("{} {}", label, b.name);
+        if (x + columns(item) + 2 > r.w) break;
+        x += c.put(x, r.y, item, v.disabled.count(b.action) ? Role::dim : Role::key_hint) + 2;
+    }
+    if (auto why = v.disabled.find(Action::act); why != v.disabled.end() && why->second.rfind("gate:", 0) == 0 && x < r.w - 20)
+        c.put(x, r.y, "| " + safe_text(why->second), Role::step_blocked, r.w - x - 1);
+}
+
+}  // namespace drconsole::tui

@@ -1,0 +1,100 @@
+// Interactive: poll() stdin and the probes' wake pipe, poll the journal twice a second, repaint.
+// Scripted: apply each key of the file in order, then dump the screen. Both draw the same canvas.
+#include "tui/run.h"
+
+#include <poll.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "drconsole/files.h"
+#include "tui/terminal.h"
+
+namespace drconsole::tui {
+namespace {
+
+void dump(const Canvas& canvas, const std::string& file) {
+    if (file.empty()) return;
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    out << canvas.text();
+    if (!out) throw JournalError(fmt::format("cannot write the screen dump to {}", file));
+}
+
+int run_script(ConsoleApp& app, const RunOptions& o) {
+    auto [w, h] = o.size.value_or(std::pair{120, 40});
+    for (const auto& item : parse_key_script(read_file(o.keys_file), o.keys_file)) {
+        switch (item.kind) {
+            case ScriptItem::Kind::key: app.handle(item.key); break;
+            case ScriptItem::Kind::advance:
+                if (!o.fake_clock) throw InputError("<Advance …> needs --clock fake:…");
+                o.fake_clock->advance_us(std::chrono::duration_cast<std::chrono::microseconds>(item.advance).count());
+                break;
+            case ScriptItem::Kind::resize:
+                w = item.width;
+                h = item.height;
+                break;
+            case ScriptItem::Kind::poll: app.poll_journal(); break;
+            case ScriptItem::Kind::wait_for: {
+                auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+                while (true) {
+                    app.poll_journal();
+                    Canvas canvas(w, h, o.utf8);
+                    app.render(canvas);
+                    if (canvas.text().find(item.text) != std::string::npos) break;
+                    if (std::chrono::steady_clock::now() > until) {
+                        dump(canvas, o.dump_file);
+                        throw JournalError(fmt::format("{}: <WaitFor {}>: not on the screen after 10 s", o.keys_file, item.text));
+                    }
+                    ::poll(nullptr, 0, 20);
+                }
+                break;
+            }
+        }
+        if (app.quit_requested()) break;
+    }
+    Canvas canvas(w, h, o.utf8);
+    app.render(canvas);
+    dump(canvas, o.dump_file);
+    return 0;
+}
+
+int run_terminal(ConsoleApp& app, const RunOptions& o) {
+    install_terminal_signal_handlers();
+    Terminal term(o.monochrome);
+    auto last_poll = std::chrono::steady_clock::now();
+    std::optional<Canvas> last;
+    while (!stop_requested() && !app.quit_requested()) {
+        int w = 0, h = 0;
+        term.size(w, h);
+        if (o.size) std::tie(w, h) = *o.size;
+        Canvas canvas(w, h, o.utf8);
+        app.render(canvas);
+        term.paint(canvas);
+        last = std::move(canvas);
+
+        pollfd fds[2] = {{STDIN_FILENO, POLLIN, 0}, {o.wake_fd, POLLIN, 0}};
+        int n = ::poll(fds, o.wake_fd >= 0 ? 2 : 1, 250);
+        if (n > 0 && (fds[0].revents & POLLIN))
+            while (auto key = term.read_key()) app.handle(*key);
+        if (n > 0 && o.wake_fd >= 0 && (fds[1].revents & POLLIN)) {
+            char buf[256];
+            while (::read(o.wake_fd, buf, sizeof buf) > 0) {
+            }
+        }
+        if (auto now = std::chrono::steady_clock::now(); now - last_poll >= std::chrono::milliseconds(250)) {
+            app.poll_journal();
+            last_poll = now;
+        }
+    }
+    if (last) dump(*last, o.dump_file);
+    return 0;
+}
+
+}  // namespace
+
+int run_console(ConsoleApp& app, const RunOptions& o) { return o.keys_file.empty() ? run_terminal(app, o) : run_script(app, o); }
+
+}  // namespace drconsole::tui

@@ -1,0 +1,87 @@
+// A whole screen: the layout, every pane, then the overlays (help, dialog) on top.
+#include <fmt/format.h>
+
+#include "drconsole/text.h"
+#include "tui/console.h"
+#include "tui/layout.h"
+#include "tui/panes.h"
+
+namespace drconsole::tui {
+
+void render_too_small(Canvas& c) {
+    c.fill({0, 0, c.width(), c.height()}, Role::normal);
+    std::string need = fmt::format("terminal too small: need {}x{}", kMinWidth, kMinHeight);
+    std::string now = fmt::format("(now {}x{})", c.width(), c.height());
+    int y = c.height() / 2;
+    c.put(std::max(0, (c.width() - columns(need)) / 2), std::max(0, y - 1), need, Role::overdue);
+    c.put(std::max(0, (c.width() - columns(now)) / 2), y, now, Role::dim);
+}
+
+namespace {
+
+Rect centered(const Canvas& c, int w, int h) {
+    w = std::min(w, c.width() - 2);
+    h = std::min(h, c.height() - 2);
+    return {(c.width() - w) / 2, (c.height() - h) / 2, w, h};
+}
+
+void box(Canvas& c, Rect r, const std::string& title) {
+    c.fill(r, Role::dialog);
+    draw_title(c, {r.x, r.y, r.w, 1}, title, true);
+}
+
+}  // namespace
+
+void render_help(const View& v, Canvas& c) {
+    const auto& table = bindings();
+    Rect r = centered(c, 92, static_cast<int>(table.size()) + 4);
+    box(c, r, "keys (any key closes)");
+    int y = r.y + 1;
+    for (const auto& b : table) {
+        if (y >= r.y + r.h - 1) break;
+        c.put(r.x + 2, y, std::string(b.label), Role::key_hint, 12);
+        std::string text(b.help);
+        Role role = Role::dialog;
+        if (auto why = v.disabled.find(b.action); why != v.disabled.end()) {
+            text += "  [now: " + safe_text(why->second) + "]";
+            role = Role::dim;
+        }
+        c.put(r.x + 15, y, text, role, r.w - 17);
+        ++y;
+    }
+}
+
+void render_dialog(const View& v, Canvas& c) {
+    const Dialog& d = v.dialog;
+    Rect r = centered(c, 70, 6);
+    box(c, r, safe_text(d.title));
+    c.put(r.x + 2, r.y + 2, safe_text(d.prompt), Role::dialog, r.w - 4);
+    if (d.kind == Dialog::Kind::text) {
+        std::string input = safe_text(d.input) + "_";
+        int room = r.w - 4;
+        // Show the end of a long input, where the cursor is.
+        while (columns(input) > room && !input.empty()) input.erase(0, 1);
+        c.put(r.x + 2, r.y + 3, input, Role::focus, room);
+    } else {
+        c.put(r.x + 2, r.y + 3, "y = yes   n = no", Role::focus, r.w - 4);
+    }
+}
+
+void render_screen(const View& v, Canvas& c) {
+    Layout l = compute_layout(c.width(), c.height());
+    if (l.too_small) {
+        render_too_small(c);
+        return;
+    }
+    render_header(v, c, l.header);
+    render_rail(v, c, l.rail);
+    render_checklist(v, c, l.checklist);
+    render_details(v, c, l.details);
+    render_lag(v, c, l.lag);
+    render_timeline(v, c, l.timeline);
+    render_footer(v, c, l.footer);
+    if (v.help) render_help(v, c);
+    if (v.dialog.kind != Dialog::Kind::none) render_dialog(v, c);
+}
+
+}  // namespace drconsole::tui

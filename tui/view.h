@@ -1,0 +1,60 @@
+// Everything a repaint needs, gathered once: incident state, readings, gates, and the console's own state.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "drconsole/gate_eval.h"
+#include "drconsole/incident.h"
+#include "drconsole/readings.h"
+#include "tui/keymap.h"
+
+namespace drconsole::tui {
+
+enum class Pane { checklist, lag, timeline };
+
+struct Dialog {
+    enum class Kind { none, text, confirm } kind = Kind::none;
+    Action purpose = Action::help;
+    std::string title;
+    std::string prompt;
+    std::string input;
+    std::string step;
+};
+
+struct TargetPanel {
+    std::string id;
+    TargetView view;
+    std::string metric;  // the figure shown: lag_s, heartbeat_lag_s, lag_messages or up
+    std::optional<double> value;
+    std::optional<Millis> rpo;
+    std::optional<Level> level;
+    std::vector<double> history;  // oldest first
+};
+
+struct View {
+    const IncidentState* state = nullptr;
+    const std::vector<Event>* events = nullptr;
+    std::vector<TargetPanel> panels;
+    bool has_probes = false;
+    std::map<std::string, GateResult> gates;  // by step id
+    std::int64_t now_us = 0;                  // wall clock
+    std::size_t phase = 0;                    // index of the phase shown in the checklist
+    std::string selected;                     // selected step id
+    Pane focus = Pane::checklist;
+    std::size_t lag_selected = 0;
+    int timeline_back = 0;                    // events scrolled back from the newest
+    std::string search;
+    std::string not_recorded;                 // the last commit error, until a commit succeeds
+    std::string not_recorded_step;
+    std::string message;
+    bool message_is_error = false;
+    Dialog dialog;
+    bool help = false;
+    Actor who;
+    std::map<Action, std::string> disabled;   // actions not available now, and why
+};
+
+}  // namespace drconsole::tui
