@@ -73,7 +73,7 @@ std::map<std::string, GateResult> ConsoleApp::gate_results() const {
                 out[step.id] = evaluate_gate(*step.gate, *store_, now);
             } else {
                 GateResult unknown;
-                unknown.reason = "no live readings: the console was opened without an environment";
+                unknown.reason = step.gate_text + ": no live readings (the console has no environment)";
                 out[step.id] = unknown;
             }
         }

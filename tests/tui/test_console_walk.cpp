@@ -1,0 +1,73 @@
+// The quarterly drill walked by keys alone: the journal holds every step with the right actor, and
+// the final screen matches the committed golden.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "drconsole/journal.h"
+#include "tui/console_run.h"
+
+using namespace drconsole;
+
+TEST(ConsoleWalk, TheQuarterlyDrillByKeysAloneMatchesJournalAndGolden) {
+    test::TempDir dir;
+    ASSERT_EQ(test::start_drill(dir, "checklists/quarterly-drill.md").exit_code, 0);
+    std::string keys = test::slurp(test::source_path("tests/tui/scripts/quarterly-drill-walk.keys"));
+    auto r = test::console_keys(dir, keys, "120x40", {"LANG=C.UTF-8", "LC_ALL=C.UTF-8"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+
+    auto status = test::run_drconsole({"status", "--db", (dir / "j.db").string(), "--incident", "1", "--json"});
+    auto j = nlohmann::json::parse(status.out);
+    EXPECT_EQ(j["incident"]["status"], "resolved");
+    EXPECT_EQ(j["incident"]["t0_source"], "fault injected");
+    std::map<std::string, std::string> person{{"ic", "maria"}, {"db", "dmitri"}, {"messaging", "sofia"}, {"app", "kwame"},
+                                              {"observability", "lena"}, {"comms", "olu"}, {"scribe", "jun"}};
+    int steps = 0;
+    for (const auto& phase : j["phases"])
+        for (const auto& step : phase["steps"]) {
+            ++steps;
+            std::string id = step["id"];
+            ASSERT_FALSE(step["ended_by"].is_null()) << id << " was not recorded";
+            EXPECT_EQ(step["ended_by"]["role"], step["role"]) << id;
+            std::string who = id == "write-report" ? "ana" : person[step["role"]];  // scribe handed over to ana
+            EXPECT_EQ(step["ended_by"]["person"], who) << id;
+            EXPECT_EQ(step["state"], id == "block-object-storage" ? "skipped" : "done") << id;
+        }
+    EXPECT_EQ(steps, 26);
+    EXPECT_EQ(j["phases"][0]["steps"][3]["gate_override"], "replica lag checked on the Grafana board: 0.4 s");
+    EXPECT_EQ(j["comms"].size(), 1u);
+    EXPECT_EQ(j["roster"]["scribe"], "ana");
+
+    std::string screen = test::slurp(dir / "screen.txt");
+    std::filesystem::path golden = test::source_path("tests/tui/golden/quarterly-drill-120x40.txt");
+    if (std::getenv("DRCONSOLE_UPDATE_GOLDEN")) std::filesystem::copy_file(dir / "screen.txt", golden, std::filesystem::copy_options::overwrite_existing);
+    EXPECT_EQ(screen, test::slurp(golden)) << "the 120x40 screen changed; if that is intended, re-run with DRCONSOLE_UPDATE_GOLDEN=1 and review the diff";
+}
+
+TEST(ConsoleWalk, NothingIsRecordedWhenADialogIsCancelled) {
+    test::TempDir dir;
+    ASSERT_EQ(test::start_drill(dir, "checklists/quarterly-drill.md").exit_code, 0);
+    std::size_t before = Journal(dir / "j.db").events(1).size();
+    auto r = test::console_keys(dir, "s\nchanged my mind<Esc>\nn\nhalf a note<Esc>\nr\n<Esc>\n");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(Journal(dir / "j.db").events(1).size(), before);
+    EXPECT_NE(test::slurp(dir / "screen.txt").find("cancelled: nothing recorded"), std::string::npos);
+}
+
+TEST(ConsoleWalk, AGateThatDoesNotPassSaysWhyAndOnlyTheIcOverrides) {
+    test::TempDir dir;
+    ASSERT_EQ(test::start_drill(dir, "checklists/quarterly-drill.md").exit_code, 0);
+    // Move to standby-caught-up (4th step), start it, try to complete it.
+    auto r = test::console_keys(dir, "jjj<Enter><Enter>\n");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::string screen = test::slurp(dir / "screen.txt");
+    EXPECT_NE(screen.find("start/done: gate: pg-standby.lag_s < 5s for 1m: no live readings (the console has no environment)"), std::string::npos) << screen;
+    auto j = nlohmann::json::parse(test::run_drconsole({"status", "--db", (dir / "j.db").string(), "--json"}).out);
+    EXPECT_EQ(j["phases"][0]["steps"][3]["state"], "started") << "a blocked step is not completed";
+
+    auto scribe = test::run_drconsole({"open", "--clock", test::kFakeClock, "--db", (dir / "j.db").string(), "--keys",
+                                       dir.write("k2", "jjjg\n").string(), "--size", "120x40", "--dump-screen",
+                                       (dir / "scribe.txt").string(), "--as", "scribe:jun"});
+    ASSERT_EQ(scribe.exit_code, 0) << scribe.err;
+    EXPECT_NE(test::slurp(dir / "scribe.txt").find("override: only the IC overrides a gate (you are scribe)"), std::string::npos)
+        << test::slurp(dir / "scribe.txt");
+}
