@@ -107,6 +107,33 @@ int Canvas::put(int x, int y, std::string_view text, Role role, int max) {
     return col;
 }
 
+int Canvas::put_wrapped(int x, int y, std::string_view text, Role role, int width, int max_lines) {
+    int lines = 0;
+    while (!text.empty() && lines < max_lines && width > 0) {
+        if (lines == max_lines - 1 || columns(text, utf8_) <= width) {
+            put(x, y + lines, text, role, width);
+            return lines + 1;
+        }
+        // The longest prefix that fits.
+        std::size_t cut = 0, i = 0;
+        int used = 0;
+        while (i < text.size()) {
+            std::size_t start = i;
+            int w = width_of(next_code_point(text, i), utf8_);
+            if (used + w > width) {
+                i = start;
+                break;
+            }
+            used += w;
+            cut = i;
+        }
+        put(x, y + lines, text.substr(0, cut), role, width);
+        text.remove_prefix(cut);
+        ++lines;
+    }
+    return lines;
+}
+
 void Canvas::fill(Rect r, Role role, char32_t ch) {
     for (int y = std::max(r.y, 0); y < std::min(r.y + r.h, height_); ++y)
         for (int x = std::max(r.x, 0); x < std::min(r.x + r.w, width_); ++x) {

@@ -45,6 +45,9 @@ public:
     // Writes trusted UTF-8 text (already made safe) at (x, y), at most `max` columns; cut with
     // an ellipsis when longer. Returns the columns used. Without UTF-8, non-ASCII becomes '?'.
     int put(int x, int y, std::string_view text, Role role, int max = -1);
+    // Like put(), wrapping onto at most `max_lines` lines of `width` columns (the last one cut
+    // with an ellipsis). Returns the lines used.
+    int put_wrapped(int x, int y, std::string_view text, Role role, int width, int max_lines);
     void fill(Rect r, Role role, char32_t ch = U' ');
     void set_role(Rect r, Role role);
 

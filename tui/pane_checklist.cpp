@@ -68,9 +68,9 @@ void render_checklist(const View& v, Canvas& c, Rect r) {
             if (s.gate_overrides.count(step.id)) status = "gate overridden";
             else if (gate != v.gates.end() && gate->second.outcome == GateOutcome::pass) status += status.empty() ? "gate ok" : ", gate ok";
             else if (gate != v.gates.end()) {
+                // What blocks the step matters more than when it started.
                 role = st.status == StepStatus::started ? Role::step_blocked : role;
-                status = (status.empty() ? std::string() : status + ", ") + "gate " + std::string(to_string(gate->second.outcome)) + ": " +
-                         safe_text(gate->second.reason);
+                status = "gate " + std::string(to_string(gate->second.outcome)) + ": " + safe_text(gate->second.reason);
             }
         }
         if (step.id == v.not_recorded_step && !v.not_recorded.empty()) {

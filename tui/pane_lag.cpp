@@ -52,7 +52,9 @@ void render_lag(const View& v, Canvas& c, Rect r) {
             Role role = p.view.status == ProbeStatus::stale ? Role::probe_stale : Role::probe_down;
             std::string age = p.view.never_read ? "no reading yet" : fmt::format("{} ago", format_duration(Millis(p.view.age_us / 1'000'000 * 1000)));
             std::string why = p.view.last.error.empty() ? "" : ": " + safe_text(p.view.last.error);
-            c.put(r.x + 3, y, fmt::format("{} ({}){}", to_string(p.view.status), age, why), role, r.w - 5);
+            // Errors say what is wrong; give them up to three lines.
+            int lines = std::min(3, r.y + r.h - y);
+            y += c.put_wrapped(r.x + 3, y, fmt::format("{} ({}){}", to_string(p.view.status), age, why), role, r.w - 5, lines) - 1;
         }
         ++y;
     }

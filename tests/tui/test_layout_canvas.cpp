@@ -69,6 +69,15 @@ TEST(Canvas, WideCharactersTakeTwoColumnsAndNeverSplit) {
     EXPECT_EQ(columns("障害"), 4);
 }
 
+TEST(Canvas, LongErrorsWrapOntoTheNextLines) {
+    Canvas c(10, 3);
+    EXPECT_EQ(c.put_wrapped(0, 0, "connection refused by host", Role::normal, 10, 3), 3);
+    EXPECT_EQ(c.text(), "connection\n refused b\ny host\n");
+    Canvas cut(10, 2);
+    EXPECT_EQ(cut.put_wrapped(0, 0, "connection refused by host", Role::normal, 10, 2), 2);
+    EXPECT_EQ(cut.text(), "connection\n refused …\n");
+}
+
 TEST(Canvas, WithoutUtf8NonAsciiBecomesQuestionMarks) {
     Canvas c(30, 1, false);
     c.put(0, 0, "primary → secondary", Role::normal);
