@@ -1,0 +1,152 @@
+// The console in a real terminal (tmux): resize, two consoles, keypress latency beside dead
+// targets, monochrome, hostile text, and a clean exit.
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "support/http_server.h"
+#include "support/tmux.h"
+#include "tui/console_run.h"
+
+using namespace drconsole;
+using namespace std::chrono_literals;
+
+namespace {
+
+class Terminal : public ::testing::Test {
+protected:
+    std::string db() const { return (dir / "j.db").string(); }
+    // The console as a person starts it, in a UTF-8 locale unless told otherwise.
+    std::string console(const std::string& env = "LANG=C.UTF-8", const std::string& as = "ic:maria") const {
+        return env + " " + DRCONSOLE_BIN + " open --db " + db() + " --as " + as + "; echo EXIT=$?; sleep 30";
+    }
+    test::TempDir dir;
+    test::Tmux tmux{dir.path()};
+};
+
+}  // namespace
+
+TEST_F(Terminal, ResizesDownToTooSmallAndBack) {
+    ASSERT_EQ(test::start_drill(dir, "checklists/quarterly-drill.md").exit_code, 0);
+    tmux.start("ic", console(), 120, 40);
+    ASSERT_GE(tmux.wait_for("ic", "live readings"), 0ms) << tmux.screen("ic");
+    tmux.resize("ic", 80, 24);
+    ASSERT_GE(tmux.wait_for("ic", "▶ detect 0/7 → · promote 0/3"), 0ms) << "the rail at 80 columns:\n" << tmux.screen("ic");
+    EXPECT_NE(tmux.screen("ic").find("timeline (8 events)"), std::string::npos) << "started + 7 roster roles";
+    tmux.resize("ic", 60, 20);
+    ASSERT_GE(tmux.wait_for("ic", "terminal too small: need 80x24"), 0ms) << tmux.screen("ic");
+    EXPECT_NE(tmux.screen("ic").find("(now 60x20)"), std::string::npos);
+    tmux.resize("ic", 120, 40);
+    ASSERT_GE(tmux.wait_for("ic", "live readings"), 0ms) << tmux.screen("ic");
+    EXPECT_EQ(tmux.screen("ic").find("too small"), std::string::npos);
+}
+
+TEST_F(Terminal, TwoConsolesSeeEachOthersActionsWithinASecond) {
+    ASSERT_EQ(test::start_drill(dir, "checklists/quarterly-drill.md").exit_code, 0);
+    tmux.start("ic", console(), 120, 40);
+    tmux.start("scribe", console("LANG=C.UTF-8", "scribe:jun"), 120, 40);
+    ASSERT_GE(tmux.wait_for("ic", "live readings"), 0ms);
+    ASSERT_GE(tmux.wait_for("scribe", "live readings"), 0ms);
+    tmux.keys("ic", {"Enter"});
+    ASSERT_GE(tmux.wait_for("ic", "recorded: started notify-stakeholders", 2000ms), 0ms) << tmux.screen("ic");
+    auto seen = tmux.wait_for("scribe", "started notify-stakeholders", 2000ms);
+    ASSERT_GE(seen, 0ms) << tmux.screen("scribe");
+    EXPECT_LT(seen, 1000ms) << "the scribe saw the IC's action after " << seen.count() << " ms";
+    tmux.keys("scribe", {"n"});
+    ASSERT_GE(tmux.wait_for("scribe", "Note:"), 0ms);
+    tmux.keys("scribe", {"-l", "bridge is open"});
+    tmux.keys("scribe", {"Enter"});
+    auto back = tmux.wait_for("ic", "note on notify-stakeholders: bridge is open", 2000ms);
+    EXPECT_GE(back, 0ms) << tmux.screen("ic");
+    EXPECT_LT(back, 1000ms);
+}
+
+TEST_F(Terminal, KeysRepaintFastBesideABlackHoledDatabaseAndADownKafka) {
+    test::HttpServer hole(test::HttpServer::Mode::black_hole);
+    std::string dead_kafka = "127.0.0.1:" + std::to_string(test::closed_port());
+    auto env = dir.write("env.jsonc", R"({"targets": {
+        "pg-standby": {"type": "postgres", "dsn": "host=127.0.0.1 port=)" + std::to_string(hole.port()) + R"( dbname=ledger user=drconsole"},
+        "kafka-primary": {"type": "kafka", "bootstrap": ")" + dead_kafka + R"("},
+        "kafka-dr": {"type": "kafka", "bootstrap": ")" + dead_kafka + R"("},
+        "mm2": {"type": "kafka-mirror", "source": "kafka-primary", "target": "kafka-dr", "topics": ["orders"]},
+        "api-secondary": {"type": "http", "url": "http://127.0.0.1:)" + std::to_string(test::closed_port()) + R"(/healthz"}}})");
+    auto start = test::run_drconsole({"start", "--db", db(), "--runbook", test::source_path("checklists/quarterly-drill.md"), "--mode",
+                                      "drill", "--env", env.string(), "--roster", test::kFullRoster, "--as", "ic:maria"});
+    ASSERT_EQ(start.exit_code, 0) << start.err;
+    tmux.start("ic", console(), 120, 40);
+    ASSERT_GE(tmux.wait_for("ic", "kafka-dr"), 0ms) << tmux.screen("ic");
+    ASSERT_GE(tmux.wait_for("ic", "down ("), 0ms) << "the dead targets show as down:\n" << tmux.screen("ic");
+    std::chrono::microseconds worst{0};
+    for (int i = 0; i < 12; ++i) {
+        std::string before = tmux.screen("ic");
+        tmux.keys("ic", {i % 4 < 2 ? "j" : "k"});
+        auto took = tmux.wait_change("ic", before);
+        ASSERT_GE(took.count(), 0) << "key " << i << " never repainted";
+        worst = std::max(worst, took);
+    }
+    std::printf("keypress -> repaint, worst of 12 beside dead targets: %.1f ms (limit 100 ms)\n", static_cast<double>(worst.count()) / 1000.0);
+    EXPECT_LT(worst, std::chrono::microseconds(100'000));
+}
+
+TEST_F(Terminal, NoColorDrawsWithAttributesOnly) {
+    ASSERT_EQ(test::start_drill(dir, "checklists/quarterly-drill.md").exit_code, 0);
+    tmux.start("mono", console("LANG=C.UTF-8 NO_COLOR=1"), 120, 40);
+    tmux.start("colour", console(), 120, 40);
+    ASSERT_GE(tmux.wait_for("mono", "live readings"), 0ms);
+    ASSERT_GE(tmux.wait_for("colour", "live readings"), 0ms);
+    // A colour is an SGR parameter 30-38, 40-48, 90-97 or 100-107 (39 and 49 only reset to the default).
+    auto has_colour = [](const std::string& s) {
+        for (std::size_t at = s.find("\x1b["); at != std::string::npos; at = s.find("\x1b[", at + 1)) {
+            std::size_t end = s.find('m', at);
+            if (end == std::string::npos) break;
+            std::string params = s.substr(at + 2, end - at - 2);
+            for (std::size_t p = 0; p <= params.size();) {
+                std::size_t semi = params.find(';', p);
+                if (semi == std::string::npos) semi = params.size();
+                int n = std::atoi(params.substr(p, semi - p).c_str());
+                if ((n >= 30 && n <= 38) || (n >= 40 && n <= 48) || (n >= 90 && n <= 97) || (n >= 100 && n <= 107)) return true;
+                p = semi + 1;
+            }
+        }
+        return false;
+    };
+    std::string mono = tmux.screen("mono", true), colour = tmux.screen("colour", true);
+    EXPECT_TRUE(has_colour(colour)) << "the coloured console should use colours";
+    EXPECT_FALSE(has_colour(mono)) << "NO_COLOR must draw without colours";
+    EXPECT_NE(tmux.screen("mono").find("DRILL"), std::string::npos);
+}
+
+TEST_F(Terminal, HostileTextIsEscapedOnTheRealTerminal) {
+    ASSERT_EQ(test::start_drill(dir, "checklists/quarterly-drill.md").exit_code, 0);
+    ASSERT_EQ(test::run_drconsole({"note", "--db", db(), "--as", "scribe:jun", "x\x1b[2J\x1b[Hwiped\r\xe2\x80\xae"}).exit_code, 0);
+    tmux.start("ic", console(), 120, 40);
+    ASSERT_GE(tmux.wait_for("ic", "wiped"), 0ms) << tmux.screen("ic");
+    std::string screen = tmux.screen("ic");
+    EXPECT_NE(screen.find("x\\x1b[2J\\x1b[Hwiped\\x0d\\u{202e}"), std::string::npos) << screen;
+    EXPECT_NE(screen.find("DRILL"), std::string::npos) << "nothing cleared the screen";
+}
+
+TEST_F(Terminal, QuitAndSigtermGiveTheTerminalBack) {
+    ASSERT_EQ(test::start_drill(dir, "checklists/quarterly-drill.md").exit_code, 0);
+    tmux.start("q", console(), 100, 30);
+    ASSERT_GE(tmux.wait_for("q", "live readings"), 0ms);
+    tmux.keys("q", {"q"});
+    ASSERT_GE(tmux.wait_for("q", "EXIT=0"), 0ms) << tmux.screen("q");
+    EXPECT_EQ(tmux.screen("q").find("live readings"), std::string::npos) << "the console's screen is gone";
+
+    tmux.start("term", console("LANG=C.UTF-8 exec"), 100, 30);  // exec: the console is the pane's process
+    ASSERT_GE(tmux.wait_for("term", "live readings"), 0ms);
+    auto pid = test::run_process({"/usr/bin/tmux", "-S", (dir / "tmux.sock").string(), "display-message", "-p", "-t", "term", "#{pane_pid}"});
+    ASSERT_EQ(pid.exit_code, 0);
+    ASSERT_EQ(test::run_process({"/bin/kill", "-TERM", pid.out.substr(0, pid.out.find('\n'))}).exit_code, 0);
+    auto gone = std::chrono::steady_clock::now() + 5s;
+    bool alive = true;
+    while (alive && std::chrono::steady_clock::now() < gone) {
+        alive = test::run_process({"/usr/bin/tmux", "-S", (dir / "tmux.sock").string(), "has-session", "-t", "term"}).exit_code == 0;
+        if (alive) std::this_thread::sleep_for(20ms);
+    }
+    EXPECT_FALSE(alive) << "SIGTERM ends the console";
+}
