@@ -43,16 +43,19 @@ Journal open_journal(const std::string& db) {
 
 Incident attach_incident(Journal& journal, const std::optional<std::int64_t>& id) {
     if (id) return Incident::attach(journal, *id);
-    std::vector<std::int64_t> open;
+    std::vector<IncidentState> open;
     for (const auto& record : journal.incidents()) {
         Incident candidate = Incident::attach(journal, record.id);
-        if (!candidate.state().resolved()) open.push_back(record.id);
+        if (!candidate.state().resolved()) open.push_back(candidate.state());
     }
-    if (open.size() == 1) return Incident::attach(journal, open.front());
-    if (open.empty()) throw InputError(fmt::format("no open incident in {}: start one with 'drconsole start'", journal.path().string()));
-    std::string ids;
-    for (auto i : open) ids += fmt::format("{}{}", ids.empty() ? "" : ", ", i);
-    throw InputError(fmt::format("several open incidents ({}): name one with --incident ID", ids));
+    if (open.size() == 1) return Incident::attach(journal, open.front().id);
+    if (open.empty())
+        throw InputError(fmt::format("no open incident in {}: start one, e.g.\n  drconsole start --runbook checklists/region-failover.md "
+                                     "--env data/lab.env.jsonc --mode drill", journal.path().string()));
+    std::string list;
+    for (const auto& s : open)
+        list += fmt::format("\n  {:>4}  {:<5}  {}  {}", s.id, s.mode, format_utc(s.started_us).substr(0, 16), safe_text(s.title));
+    throw InputError(fmt::format("several open incidents in {}; name one with --incident ID:{}", journal.path().string(), list));
 }
 
 std::string current_user() {

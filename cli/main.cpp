@@ -35,7 +35,7 @@ int main(int argc, char** argv) {
         int code = app.exit(e);
         return code == 0 ? 0 : 2;
     } catch (const InputError& e) {
-        if (e.diagnostics().empty()) std::cerr << "drconsole: error: " << safe_text(e.what()) << '\n';
+        if (e.diagnostics().empty()) std::cerr << "drconsole: error: " << safe_text(e.what(), true) << '\n';
         else cli::print_diagnostics(e.diagnostics());
         return 2;
     } catch (const RuleViolation& e) {

@@ -71,3 +71,19 @@ TEST(ConsoleWalk, AGateThatDoesNotPassSaysWhyAndOnlyTheIcOverrides) {
     EXPECT_NE(test::slurp(dir / "scribe.txt").find("override: only the IC overrides a gate (you are scribe)"), std::string::npos)
         << test::slurp(dir / "scribe.txt");
 }
+
+TEST(ConsoleWalk, ANonUtf8LocaleDrawsAsciiAt80x24) {
+    test::TempDir dir;
+    ASSERT_EQ(test::start_drill(dir, "checklists/quarterly-drill.md").exit_code, 0);
+    auto r = test::console_keys(dir, "<Enter><Advance 1m><Enter>j\n", "80x24", {"LANG=C", "LC_ALL=C"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::string screen = test::slurp(dir / "screen.txt");
+    for (unsigned char ch : screen) ASSERT_LT(ch, 0x80) << "non-ASCII on a non-UTF-8 terminal:\n" << screen;
+    EXPECT_NE(screen.find(" DRILL "), std::string::npos);
+    EXPECT_NE(screen.find("> detect 01:00 -> . promote"), std::string::npos) << screen;
+    EXPECT_NE(screen.find("  x Notify all stakehold~"), std::string::npos) << screen;
+    EXPECT_NE(screen.find("> . Confirm the change w~"), std::string::npos) << screen;
+    int lines = 0;
+    for (char ch : screen) lines += ch == '\n';
+    EXPECT_EQ(lines, 24);
+}
