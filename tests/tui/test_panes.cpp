@@ -1,0 +1,79 @@
+// Snapshot → cells with colour roles, in-process and without curses.
+#include <gtest/gtest.h>
+
+#include "drconsole/probes.h"
+#include "support/temp_dir.h"
+#include "tui/console.h"
+
+using namespace drconsole;
+using namespace drconsole::tui;
+
+namespace {
+
+constexpr const char* kRunbook = R"(# Roles drill
+
+| Component | RPO | RTO |
+|-----------|-----|-----|
+| db        | 30s | 5m  |
+
+## Promote
+- [ ] Confirm the outage {#confirm role=ic}
+- [ ] Wait for the standby {#catch-up role=ic gate="pg-standby.lag_s < 30s"}
+- [ ] Promote the standby {#promote role=ic restores=db rpo=pg-standby}
+)";
+
+// The role of the cell where `text` starts on the screen.
+Role role_at(const Canvas& c, const std::string& text) {
+    std::string screen = c.text();
+    std::size_t at = screen.find(text);
+    if (at == std::string::npos) throw std::runtime_error("not on the screen: " + text);
+    int y = 0;
+    std::size_t line_start = 0;
+    for (std::size_t i = 0; i < at; ++i)
+        if (screen[i] == '\n') {
+            ++y;
+            line_start = i + 1;
+        }
+    return c.at(columns(screen.substr(line_start, at - line_start)), y).role;
+}
+
+}  // namespace
+
+TEST(Panes, EachPartOfTheScreenGetsItsColourRole) {
+    test::TempDir dir;
+    auto clock = std::make_shared<FakeClock>(1'790'000'000'000'000, 0.0);
+    Journal journal(dir / "j.db", clock);
+    StartRequest req;
+    req.runbook = parse_runbook(kRunbook, "roles.md").runbook;
+    req.mode = "drill";
+    req.actor = {"ic", "maria"};
+    req.roster = {{"ic", "maria"}};
+    Incident started = Incident::start(journal, req);
+    started.complete_step("confirm", {"ic", "maria"});
+    started.start_step("catch-up", {"ic", "maria"});
+
+    auto store = std::make_shared<ReadingStore>();
+    store->declare("pg-standby", Millis(2000));
+    for (int i = 0; i < 5; ++i) {
+        Reading r;
+        r.target = "pg-standby";
+        r.mono_us = steady_now_us() - (4 - i) * 100'000;
+        r.set("lag_s", 20.0 + i);  // 24 s against an RPO of 30 s: warn
+        store->publish(r);
+    }
+    ConsoleApp app(journal, Incident::attach(journal, started.id()), {"ic", "maria"}, store, clock);
+    // The console opens on the first open step: catch-up, started, its gate passing.
+    Canvas c(120, 40);
+    app.render(c);
+
+    EXPECT_EQ(role_at(c, "DRILL"), Role::drill);
+    EXPECT_EQ(role_at(c, "Roles drill"), Role::title);
+    EXPECT_EQ(role_at(c, "Confirm the outage"), Role::step_done);
+    EXPECT_EQ(role_at(c, "Wait for the standby"), Role::selected);
+    EXPECT_EQ(role_at(c, "started T+00:00, ga"), Role::step_active);
+    EXPECT_EQ(role_at(c, "Promote the standby"), Role::step_pending);
+    EXPECT_EQ(role_at(c, "lag_s=24 / RPO 30s w"), Role::level_warn);
+    EXPECT_NE(c.text().find("gate pg-standby.lag_s < 30s  pass: pg-standby.lag_s is 24"), std::string::npos) << c.text();
+    EXPECT_EQ(role_at(c, "Enter start/done"), Role::key_hint);
+    EXPECT_EQ(role_at(c, "timeline ("), Role::title);
+}
