@@ -265,22 +265,7 @@ void ConsoleApp::dialog_key(const Key& key) {
         while (!dialog_.input.empty() && (static_cast<unsigned char>(dialog_.input.back()) & 0xC0) == 0x80) dialog_.input.pop_back();
         if (!dialog_.input.empty()) dialog_.input.pop_back();
     } else if (key.code == Key::Code::ch && key.ch >= 0x20 && key.ch != 0x7F && dialog_.input.size() < 1000) {
-        char32_t cp = key.ch;
-        std::string& out = dialog_.input;
-        if (cp < 0x80) out += static_cast<char>(cp);
-        else if (cp < 0x800) {
-            out += static_cast<char>(0xC0 | (cp >> 6));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        } else if (cp < 0x10000) {
-            out += static_cast<char>(0xE0 | (cp >> 12));
-            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        } else {
-            out += static_cast<char>(0xF0 | (cp >> 18));
-            out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        }
+        append_utf8(dialog_.input, key.ch);
     }
 }
 

@@ -107,18 +107,9 @@ std::vector<ScriptItem> parse_key_script(std::string_view text, const std::strin
                 continue;
             }
             // One UTF-8 character typed as one key.
-            std::size_t len = 1;
-            auto b = static_cast<unsigned char>(line[i]);
-            if (b >= 0xF0) len = 4;
-            else if (b >= 0xE0) len = 3;
-            else if (b >= 0xC0) len = 2;
-            std::string_view ch = line.substr(i, len);
-            char32_t cp = len == 1 ? b : b & (0x7F >> len);
-            for (std::size_t j = 1; j < ch.size(); ++j) cp = (cp << 6) | (static_cast<unsigned char>(ch[j]) & 0x3F);
             ScriptItem item;
-            item.key = Key::of(cp);
+            item.key = Key::of(next_code_point(line, i));
             items.push_back(item);
-            i += len;
         }
     }
     return items;

@@ -99,6 +99,35 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
+char32_t next_code_point(std::string_view text, std::size_t& i) {
+    std::size_t len = utf8_sequence_length(text, i);
+    if (len == 0) {
+        ++i;
+        return 0xFFFD;
+    }
+    char32_t cp = decode(text, i, len);
+    i += len;
+    return cp;
+}
+
+void append_utf8(std::string& out, char32_t cp) {
+    if (cp < 0x80) {
+        out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+        out += static_cast<char>(0xC0 | (cp >> 6));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        out += static_cast<char>(0xE0 | (cp >> 12));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | (cp >> 18));
+        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+}
+
 std::string safe_text(std::string_view untrusted, bool keep_newlines) {
     std::string out;
     out.reserve(untrusted.size());

@@ -14,18 +14,17 @@ public:
     HttpHealthProbe(std::string url, int expect) : url_(std::move(url)), expect_(expect) {}
 
     Reading read(SteadyTime deadline) override {
-        Reading r;
         HttpRequest req;
         req.url = expand_references(url_);
         req.max_body = 4096;
         HttpResponse resp = http_fetch(req, deadline);
-        r.set("latency_ms", resp.total_ms);
         if (!resp.completed) {
-            r.status = ProbeStatus::down;
-            r.error = resp.error;
-            r.set("up", 0);
-            return r;
+            Reading down = Reading::down(resp.error);
+            down.set("latency_ms", resp.total_ms);
+            return down;
         }
+        Reading r;
+        r.set("latency_ms", resp.total_ms);
         r.set("status", static_cast<double>(resp.status));
         bool up = resp.status == expect_;
         r.set("up", up ? 1 : 0);

@@ -9,14 +9,6 @@ namespace {
 
 constexpr int kStalledAfter = 3;  // readings with the target still while the source moved
 
-Reading kafka_down(const std::string& why) {
-    Reading r;
-    r.status = ProbeStatus::down;
-    r.error = why;
-    r.set("up", 0);
-    return r;
-}
-
 // Lag of each group: committed offsets against the partitions' high watermarks, over `topics`
 // (or every partition the group committed, when none are named).
 void read_group_lag(KafkaClient& client, const std::vector<std::string>& groups, Reading& r, SteadyTime deadline,
@@ -45,7 +37,7 @@ public:
             r.set("up", 1);
             read_group_lag(*client_, target_.groups, r, deadline);
         } catch (const KafkaError& e) {
-            return kafka_down(e.what());
+            return Reading::down(e.what());
         }
         return r;
     }
@@ -70,7 +62,7 @@ public:
             for (const auto& topic : mirror_.topics) mirrored.push_back(mirrored_name(topic));
             read_group_lag(*target_client_, mirror_.groups, r, deadline, mirrored);
         } catch (const KafkaError& e) {
-            return kafka_down(e.what());
+            return Reading::down(e.what());
         }
         return r;
     }

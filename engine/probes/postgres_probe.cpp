@@ -58,7 +58,7 @@ public:
         auto now = std::chrono::steady_clock::now();
         if (!session_ || !session_->connected()) {
             if (now < retry_at_) {
-                return down(fmt::format("{} (retrying in {}s)", last_error_,
+                return Reading::down(fmt::format("{} (retrying in {}s)", last_error_,
                                         std::chrono::duration_cast<std::chrono::seconds>(retry_at_ - now).count() + 1));
             }
             session_ = std::make_unique<PgSession>(expand_references(dsn_));
@@ -83,20 +83,12 @@ public:
             backoff_ = std::min<std::chrono::seconds>(std::max<std::chrono::seconds>(backoff_ * 2, std::chrono::seconds(1)),
                                                      std::chrono::seconds(8));
             retry_at_ = std::chrono::steady_clock::now() + backoff_;
-            return down(last_error_);
+            return Reading::down(last_error_);
         }
         return r;
     }
 
 private:
-    Reading down(const std::string& why) {
-        Reading r;
-        r.status = ProbeStatus::down;
-        r.error = why;
-        r.set("up", 0);
-        return r;
-    }
-
     void read_primary(Reading& r, SteadyTime deadline) {
         if (heartbeat_) {
             auto now = std::chrono::steady_clock::now();

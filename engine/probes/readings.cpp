@@ -27,6 +27,14 @@ void Reading::set(std::string name, double v, Labels labels) {
     metrics.push_back({std::move(name), v, std::move(labels)});
 }
 
+Reading Reading::down(std::string why) {
+    Reading r;
+    r.status = ProbeStatus::down;
+    r.error = std::move(why);
+    r.set("up", 0);
+    return r;
+}
+
 void ReadingStore::declare(const std::string& target, Millis deadline) {
     std::lock_guard lock(mutex_);
     Entry& e = entries_[target];

@@ -38,6 +38,9 @@ struct Reading {
     // The metric's value; with several label sets, the largest (the worst lag).
     std::optional<double> value(std::string_view metric) const;
     void set(std::string name, double value, Labels labels = {});
+
+    // A target that could not be reached: status down, up = 0, and why.
+    static Reading down(std::string why);
 };
 
 // What the console and the engine see of a target at one moment.

@@ -25,6 +25,10 @@ std::vector<std::string_view> split_lines(std::string_view text);
 
 std::string_view trim(std::string_view s);
 
+// Decodes the code point at text[i] and moves i past it; invalid bytes give U+FFFD.
+char32_t next_code_point(std::string_view text, std::size_t& i);
+void append_utf8(std::string& out, char32_t code_point);
+
 // Makes an untrusted string safe to print on a terminal or into a report line:
 // control characters (C0, DEL, C1) become \xNN (a newline too, unless keep_newlines),
 // bidirectional overrides and isolates become \u{...}, invalid UTF-8 becomes \xNN.
