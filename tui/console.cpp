@@ -80,7 +80,7 @@ std::map<std::string, GateResult> ConsoleApp::gate_results() const {
     return out;
 }
 
-std::map<Action, std::string> ConsoleApp::disabled_actions() const {
+std::map<Action, std::string> ConsoleApp::disabled_actions(const std::map<std::string, GateResult>& gates) const {
     std::map<Action, std::string> off;
     const IncidentState& s = state();
     if (s.resolved()) {
@@ -98,16 +98,15 @@ std::map<Action, std::string> ConsoleApp::disabled_actions() const {
         if (!open) {
             std::string why = fmt::format("{} is {}", step->id, to_string(st.status));
             for (Action a : {Action::act, Action::skip, Action::fail, Action::override_gate}) off[a] = why;
-        } else if (st.status == StepStatus::started && step->gate && !s.gate_overrides.count(step->id)) {
-            auto gates = gate_results();
-            const GateResult& g = gates[step->id];
-            if (g.outcome != GateOutcome::pass) off[Action::act] = "gate: " + g.reason;
         }
+        auto gate = gates.find(step->id);
+        bool passes = gate != gates.end() && gate->second.outcome == GateOutcome::pass;
+        if (st.status == StepStatus::started && step->gate && !s.gate_overrides.count(step->id) && !passes)
+            off[Action::act] = "gate: " + (gate != gates.end() ? gate->second.reason : std::string("not evaluated"));
         if (!off.count(Action::override_gate)) {
-            auto gates = step->gate ? gate_results() : std::map<std::string, GateResult>{};
             if (!step->gate) off[Action::override_gate] = fmt::format("{} has no gate", step->id);
             else if (s.gate_overrides.count(step->id)) off[Action::override_gate] = "its gate is already overridden";
-            else if (gates[step->id].outcome == GateOutcome::pass) off[Action::override_gate] = "its gate passes";
+            else if (passes) off[Action::override_gate] = "its gate passes";
             else if (who_.role != "ic") off[Action::override_gate] = fmt::format("only the IC overrides a gate (you are {})", who_.role);
         }
     }
@@ -119,10 +118,8 @@ std::map<Action, std::string> ConsoleApp::disabled_actions() const {
 void ConsoleApp::record(const std::function<Event()>& command, const std::string& step) {
     try {
         Event e = command();
-        events_.push_back(e);
-        // Events other writers added in between were folded in by submit(); pick them up too.
-        std::vector<Event> all = journal_.events(incident_.id());
-        events_ = std::move(all);
+        // submit() also folded in what other writers recorded just before: reload the timeline.
+        events_ = journal_.events(incident_.id());
         not_recorded_.clear();
         not_recorded_step_.clear();
         message_ = "recorded: " + describe(e);
@@ -168,7 +165,7 @@ void ConsoleApp::handle(const Key& key) {
     auto action = action_for(key);
     message_.clear();
     if (!action) return;
-    auto off = disabled_actions();
+    auto off = disabled_actions(gate_results());
     if (auto why = off.find(*action); why != off.end()) {
         message_ = fmt::format("{}: {}", binding(*action).name, why->second);
         message_is_error_ = true;
@@ -327,7 +324,7 @@ View ConsoleApp::view() const {
     v.help = help_;
     v.who = who_;
     v.gates = gate_results();
-    v.disabled = disabled_actions();
+    v.disabled = disabled_actions(v.gates);
     v.has_probes = store_ != nullptr;
     if (store_) {
         auto rpo = rpo_by_target(*state().runbook);
