@@ -13,7 +13,7 @@ namespace {
 
 struct RecordOptions {
     IncidentOptions incident;
-    std::string step, verb, reason, text, role, person;
+    std::string step, verb, reason, text, role, person, env, override_reason;
     std::int64_t seq = 0;
 };
 
@@ -40,6 +40,10 @@ CLI::App* add_recorder(CLI::App& app, int& exit_code, const std::string& name, c
         require_text(opts->reason, "--reason");
         Journal journal = open_journal(opts->incident.db);
         Incident incident = attach_incident(journal, opts->incident.incident);
+        if (opts->verb == "run") {
+            exit_code = run_step_action(journal, incident, opts->step, opts->incident.as, opts->env, opts->override_reason);
+            return;
+        }
         Event e = record(incident, *opts);
         print_recorded(e);
         std::cout << e.seq << '\n';
@@ -65,12 +69,16 @@ void add_record_commands(CLI::App& app, int& exit_code) {
     auto step = std::make_shared<RecordOptions>();
     CLI::App* cmd = add_recorder(app, exit_code, "step", "Start, complete, skip, fail or reopen a step", step, record_step);
     cmd->add_option("step", step->step, "Step id (see 'drconsole status')")->required();
-    cmd->add_option("action", step->verb, "start | done | skip | fail | reopen")
+    cmd->add_option("action", step->verb, "start | done | skip | fail | reopen | run")
         ->required()
-        ->check(CLI::IsMember({"start", "done", "skip", "fail", "reopen"}));
+        ->check(CLI::IsMember({"start", "done", "skip", "fail", "reopen", "run"}));
     cmd->add_option("--reason", step->reason, "Why (required for skip and fail)");
+    cmd->add_option("--env", step->env, "run: the environment (default: the one the incident started with)");
+    cmd->add_option("--override", step->override_reason, "run: the IC's reason to run although the gate does not pass");
     cmd->footer("The acting role defaults to the step's owner role; the person to $USER.\n"
-                "A skipped or failed step is retried only after 'reopen'. Exit status 2: refused, nothing recorded.");
+                "A skipped or failed step is retried only after 'reopen'. Exit status 2: refused, nothing recorded.\n"
+                "run: checks the gate on live readings, runs the action (Ctrl-C cancels it), records its output and\n"
+                "completes the step when it succeeds; exit status 0 only then.");
 
     auto note = std::make_shared<RecordOptions>();
     cmd = add_recorder(app, exit_code, "note", "Add a note to the timeline (allowed after resolve too)", note,

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "drconsole/actions.h"
 #include "drconsole/environment.h"
 #include "drconsole/runbook.h"
 
@@ -57,6 +58,13 @@ std::vector<Diagnostic> check_runbook_targets(const Runbook& runbook, const Envi
                     diag.error(step.action->target_pos, fmt::format("action target '{}' is not defined in {} (targets: {})", step.action->target, env.path, target_ids()));
                 else if (t->type != wanted && !(wanted == TargetType::http && t->type == TargetType::prometheus))
                     diag.error(step.action->target_pos, fmt::format("a {} action needs a {} target; '{}' is {}", to_string(step.action->kind), to_string(wanted), t->id, to_string(t->type)));
+            }
+            if (step.action) {
+                static const std::vector<std::string> kBuiltIn{"incident.id", "incident.mode", "step.id", "actor.role", "actor.person"};
+                for (const auto& name : template_names(step.action->body))
+                    if (!env.vars.count(name) && std::find(kBuiltIn.begin(), kBuiltIn.end(), name) == kBuiltIn.end())
+                        diag.error(step.action->pos, fmt::format("unknown template value {{{{{}}}}}: define it under \"vars\" in {} "
+                                                                 "(or use incident.id, incident.mode, step.id, actor.role, actor.person)", name, env.path));
             }
             if (!step.rpo_target.empty() && !env.find(step.rpo_target))
                 diag.error(step.rpo_pos, fmt::format("rpo names target '{}', which {} does not define (targets: {})", step.rpo_target, env.path, target_ids()));

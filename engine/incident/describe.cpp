@@ -22,6 +22,11 @@ std::string describe(const Event& e) {
     if (e.kind == k::step_failed) return with("failed " + e.step, "reason");
     if (e.kind == k::step_reopened) return with("reopened " + e.step, "reason");
     if (e.kind == k::gate_overridden) return with("overrode the gate of " + e.step, "reason");
+    if (e.kind == k::action_started) return fmt::format("running the {} action of {}", text("kind"), e.step);
+    if (e.kind == k::action_finished) {
+        if (p.value("ok", false)) return fmt::format("action of {} succeeded", e.step);
+        return fmt::format("action of {} FAILED: {}", e.step, text("error"));
+    }
     if (e.kind == k::note) return (e.step.empty() ? std::string("note: ") : "note on " + e.step + ": ") + text("text");
     if (e.kind == k::correction) return fmt::format("correction of #{}: {}", p.value("corrects", 0), text("text"));
     if (e.kind == k::fault_injected) return with("FAULT INJECTED (T0)", "description");

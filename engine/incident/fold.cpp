@@ -58,7 +58,10 @@ void apply(IncidentState& s, const Event& e) {
                e.kind == k::step_failed || e.kind == k::step_reopened) {
         StepState& st = s.steps[e.step];
         if (e.kind == k::step_reopened) {
-            st = StepState{StepStatus::pending, std::nullopt, std::nullopt, std::nullopt, std::nullopt, "", st.attempts + 1};
+            StepState reopened;
+            reopened.attempts = st.attempts + 1;
+            reopened.action_runs = st.action_runs;
+            st = std::move(reopened);
         } else if (e.kind == k::step_started) {
             st.status = StepStatus::started;
             st.started_us = e.wall_us;
@@ -76,6 +79,24 @@ void apply(IncidentState& s, const Event& e) {
         Note n{e.seq, e.wall_us, e.actor, e.step, p.value("text", ""), std::nullopt};
         if (e.kind == k::correction) n.corrects = p.value("corrects", std::int64_t{0});
         s.notes.push_back(std::move(n));
+    } else if (e.kind == k::action_started) {
+        StepState& st = s.steps[e.step];
+        st.action_running = true;
+        st.action_started_us = e.wall_us;
+        st.action_ended_us.reset();
+        st.action_ok.reset();
+        st.action_kind = p.value("kind", "");
+        ++st.action_runs;
+    } else if (e.kind == k::action_finished) {
+        StepState& st = s.steps[e.step];
+        st.action_running = false;
+        // The executor's own times are exact; the event's are when it was recorded.
+        st.action_started_us = p.value("started_us", st.action_started_us.value_or(e.wall_us));
+        st.action_ended_us = p.value("ended_us", e.wall_us);
+        st.action_ok = p.value("ok", false);
+        st.action_exit = p.value("exit", -1);
+        st.action_error = p.value("error", "");
+        st.action_output_sha256 = p.value("output_sha256", "");
     } else if (e.kind == k::gate_overridden) {
         s.gate_overrides[e.step] = p.value("reason", "");
     } else if (e.kind == k::fault_injected) {

@@ -119,6 +119,12 @@ Event Incident::assign_role(const std::string& role, const std::string& person, 
     if (held == state_.roster.end()) return submit(draft(k::role_assigned, a, {}, {{"role", role}, {"person", person}}));
     return submit(draft(k::role_handed_over, a, {}, {{"role", role}, {"from", held->second}, {"to", person}}));
 }
+Event Incident::action_started(const std::string& step, nlohmann::json description, const Actor& a) {
+    return submit(draft(k::action_started, a, step, std::move(description)));
+}
+Event Incident::action_finished(const std::string& step, nlohmann::json result, const Actor& a) {
+    return submit(draft(k::action_finished, a, step, std::move(result)));
+}
 Event Incident::override_gate(const std::string& step, const std::string& reason, nlohmann::json live, const Actor& a) {
     return submit(draft(k::gate_overridden, a, step, {{"reason", reason}, {"live", std::move(live)}}));
 }

@@ -85,6 +85,17 @@ void check_command(const IncidentState& s, const EventDraft& d) {
         if (s.fault_us) refuse(fmt::format("the fault was already injected at {}", format_utc(*s.fault_us)));
     } else if (d.kind == k::incident_declared) {
         if (s.declared_us) refuse(fmt::format("the incident was already declared at {}", format_utc(*s.declared_us)));
+    } else if (d.kind == k::action_started || d.kind == k::action_finished) {
+        const Step* step = s.runbook->find_step(d.step);
+        if (!step) refuse(fmt::format("no step '{}' in runbook {}", d.step, s.runbook_path));
+        if (!step->action) refuse(fmt::format("step '{}' has no action", d.step));
+        const StepState& st = s.step(d.step);
+        if (d.kind == k::action_started) {
+            if (st.status != StepStatus::started) refuse(fmt::format("start step '{}' before running its action (it is {})", d.step, to_string(st.status)));
+            if (st.action_running) refuse(fmt::format("the action of '{}' is already running", d.step));
+        } else if (!st.action_running) {
+            refuse(fmt::format("the action of '{}' is not running", d.step));
+        }
     } else if (d.kind == k::gate_overridden) {
         const Step* step = s.runbook->find_step(d.step);
         if (!step) refuse(fmt::format("no step '{}' in runbook {}", d.step, s.runbook_path));

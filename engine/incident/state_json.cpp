@@ -45,6 +45,9 @@ json to_json(const IncidentState& s) {
         roles.push_back({{"role", r.role}, {"person", r.person}, {"from", format_utc(r.from_us)}, {"to", time_or_null(r.to_us)}});
     out["roles"] = roles;
 
+    // waited: from when a step became available (the incident started, or the step before it in
+    // the runbook ended, whichever is later) to its start; ran: its action's run time.
+    std::int64_t available = s.started_us;
     json phases = json::array();
     json counts = {{"pending", 0}, {"started", 0}, {"done", 0}, {"skipped", 0}, {"failed", 0}, {"total", 0}};
     for (const auto& phase : s.runbook->phases) {
@@ -65,6 +68,18 @@ json to_json(const IncidentState& s) {
                 {"attempts", st.attempts},
             };
             if (!st.reason.empty()) j["reason"] = st.reason;
+            std::optional<std::int64_t> began = st.started_us ? st.started_us : st.ended_us;
+            j["waited_s"] = began ? json(static_cast<double>(std::max<std::int64_t>(0, *began - available)) / 1e6) : json(nullptr);
+            if (st.ended_us && (!began || *st.ended_us >= available)) available = std::max(available, *st.ended_us);
+            j["ran_s"] = st.action_started_us && st.action_ended_us
+                             ? json(static_cast<double>(*st.action_ended_us - *st.action_started_us) / 1e6)
+                             : json(nullptr);
+            if (st.action_runs > 0) {
+                j["action_run"] = {{"kind", st.action_kind}, {"running", st.action_running}, {"runs", st.action_runs},
+                                   {"started_at", time_or_null(st.action_started_us)}, {"ended_at", time_or_null(st.action_ended_us)},
+                                   {"ok", st.action_ok ? json(*st.action_ok) : json(nullptr)}, {"exit", st.action_exit},
+                                   {"error", st.action_error}, {"output_sha256", st.action_output_sha256}};
+            }
             if (st.ended_us) j["t_plus"] = format_offset(*st.ended_us - s.t0_us());
             if (!step.restores.empty()) j["restores"] = step.restores;
             if (!step.gate_text.empty()) j["gate"] = step.gate_text;

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "drconsole/actions.h"
 #include "drconsole/files.h"
 #include "drconsole/runbook.h"
 #include "drconsole/sha256.h"
@@ -299,7 +300,41 @@ private:
             ctx_.diag.error(lang_pos, fmt::format("{} action needs target=ID naming an environment target", lang));
         if (trim(a.body).empty()) ctx_.diag.error(a.pos, "action block is empty");
         if (a.kind == ActionKind::http) http_request_line(a, line_no + 1);
+        check_action_text(a, line_no);
         s.action = std::move(a);
+    }
+
+    // Run lines and SQL templates are checked here, before anything starts. Offsets in the
+    // block's text map back to the file: the block starts on the line after its fence.
+    void check_action_text(const Action& a, int fence_line) {
+        auto where = [&](std::size_t offset) {
+            int line = fence_line + 1;
+            std::size_t line_start = 0;
+            for (std::size_t i = 0; i < offset && i < a.body.size(); ++i)
+                if (a.body[i] == '\n') {
+                    ++line;
+                    line_start = i + 1;
+                }
+            std::string_view src = ctx_.line(line);
+            std::string_view body_line = std::string_view(a.body).substr(line_start);
+            body_line = body_line.substr(0, body_line.find('\n'));
+            std::size_t indent = body_line.empty() ? 0 : src.find(body_line.substr(0, std::min<std::size_t>(body_line.size(), 8)));
+            if (indent == std::string_view::npos) indent = 0;
+            return ctx_.at(line, indent + (offset - line_start));
+        };
+        try {
+            if (a.kind == ActionKind::run) {
+                for (const auto& words : parse_run_block(a.body))
+                    if (words.size() >= 2 && !words[0].is_template && (words[0].text == "sh" || words[0].text == "bash") && words[1].text == "-c")
+                        ctx_.diag.warning(a.pos, "this run line starts a shell (sh -c): its text is interpreted by the shell, not by drconsole");
+            } else if (a.kind == ActionKind::sql) {
+                TemplateValues any;
+                for (const auto& name : template_names(a.body)) any.values[name] = "";
+                bind_sql(a.body, any);
+            }
+        } catch (const TextError& e) {
+            ctx_.diag.error(where(e.offset()), e.what());
+        }
     }
 
     void http_request_line(const Action& a, int first_line) {

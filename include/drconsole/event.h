@@ -25,6 +25,8 @@ inline constexpr std::string_view incident_declared = "incident.declared";
 inline constexpr std::string_view comms_sent = "comms.sent";
 inline constexpr std::string_view incident_resolved = "incident.resolved";
 inline constexpr std::string_view gate_overridden = "gate.overridden";
+inline constexpr std::string_view action_started = "action.started";
+inline constexpr std::string_view action_finished = "action.finished";
 }  // namespace event_kind
 
 struct Actor {

@@ -34,6 +34,13 @@ struct StepState {
     std::optional<Actor> started_by, ended_by;
     std::string reason;  // skip or fail reason of the latest attempt
     int attempts = 0;    // reopen count + 1 once started or ended
+    // The latest run of the step's action.
+    bool action_running = false;
+    std::optional<std::int64_t> action_started_us, action_ended_us;
+    std::optional<bool> action_ok;
+    int action_exit = -1;
+    std::string action_error, action_output_sha256, action_kind;
+    int action_runs = 0;
 };
 
 struct RoleSpell {
@@ -124,6 +131,9 @@ public:
     Event comms_sent(const std::string& summary, const Actor& actor);
     Event assign_role(const std::string& role, const std::string& person, const Actor& actor);
     Event resolve(const std::string& summary, const Actor& actor);
+    // Records that the step's action starts (what will run, without secret values), then how it ended.
+    Event action_started(const std::string& step, nlohmann::json description, const Actor& actor);
+    Event action_finished(const std::string& step, nlohmann::json result, const Actor& actor);
     // The IC lets a step complete although its gate does not pass; `live` holds the readings.
     Event override_gate(const std::string& step, const std::string& reason, nlohmann::json live, const Actor& actor);
 

@@ -79,6 +79,11 @@ HttpServer::~HttpServer() {
 
 std::string HttpServer::url(const std::string& path) const { return fmt::format("http://127.0.0.1:{}{}", port_, path); }
 
+std::string HttpServer::last_request() const {
+    std::lock_guard lock(mutex_);
+    return last_request_;
+}
+
 void HttpServer::handle(Handler handler) {
     std::lock_guard lock(mutex_);
     handler_ = std::move(handler);
@@ -99,6 +104,23 @@ void HttpServer::serve() {
             ssize_t n = read(client, buf, sizeof buf);
             if (n <= 0) break;
             request.append(buf, static_cast<std::size_t>(n));
+        }
+        // Read the body too, as long as Content-Length says.
+        std::size_t header_end = request.find("\r\n\r\n");
+        std::size_t length_at = request.find("Content-Length: ");
+        if (header_end != std::string::npos && length_at != std::string::npos && length_at < header_end) {
+            std::size_t want = header_end + 4 + std::stoul(request.substr(length_at + 16));
+            while (request.size() < want) {
+                pollfd p{client, POLLIN, 0};
+                if (poll(&p, 1, 2000) <= 0) break;
+                ssize_t n = read(client, buf, sizeof buf);
+                if (n <= 0) break;
+                request.append(buf, static_cast<std::size_t>(n));
+            }
+        }
+        {
+            std::lock_guard lock(mutex_);
+            last_request_ = request;
         }
         ++requests_;
         if (mode_ == Mode::never_answer) {

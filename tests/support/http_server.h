@@ -30,6 +30,8 @@ public:
     // The handler gets the request target ("/api/v1/query?query=…").
     void handle(Handler handler);
     int requests() const { return requests_; }
+    // The last request as received: request line, headers and body.
+    std::string last_request() const;
 
 private:
     void serve();
@@ -39,7 +41,8 @@ private:
     int port_ = 0;
     int stop_pipe_[2] = {-1, -1};
     std::vector<int> held_;  // connections kept open (never_answer) or queue fillers (black_hole)
-    std::mutex mutex_;
+    mutable std::mutex mutex_;
+    std::string last_request_;
     Handler handler_;
     std::atomic<int> requests_{0};
     std::thread thread_;

@@ -1,0 +1,118 @@
+// drconsole step ID run: check the gate on live readings, run the step's action, record it all,
+// and complete the step when the action succeeds.
+#include <atomic>
+#include <csignal>
+#include <iostream>
+#include <set>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "cli/cli_common.h"
+#include "drconsole/actions.h"
+#include "drconsole/gate_eval.h"
+#include "drconsole/probes.h"
+#include "drconsole/text.h"
+
+namespace drconsole::cli {
+namespace {
+
+std::atomic<bool> g_cancel{false};
+extern "C" void on_cancel(int) { g_cancel = true; }
+
+std::shared_ptr<const Environment> step_environment(const Journal& journal, const IncidentState& s, const std::string& path) {
+    if (!path.empty()) return load_environment_or_refuse(path);
+    if (s.env_sha256.empty()) return nullptr;
+    auto doc = journal.document(s.env_sha256);
+    if (!doc) return nullptr;
+    EnvironmentResult env = parse_environment(doc->content, doc->path);
+    if (!env.env) throw InputError(env.diagnostics);
+    return env.env;
+}
+
+// One reading of each target the gate names (or its deadline), then the gate's outcome.
+GateResult live_gate(const Step& step, const Environment* env) {
+    GateResult unknown;
+    if (!env) {
+        unknown.reason = step.gate_text + ": no live readings (no environment)";
+        return unknown;
+    }
+    auto store = std::make_shared<ReadingStore>();
+    ProbeScheduler scheduler(store);
+    add_environment_probes(scheduler, *env);
+    std::set<std::string> needed;
+    Millis longest{0};
+    for (const auto& c : step.gate->all_of) {
+        needed.insert(c.target);
+        if (const Target* t = env->find(c.target)) longest = std::max(longest, t->deadline.value_or(kDefaultDeadline));
+    }
+    scheduler.start();
+    auto until = std::chrono::steady_clock::now() + longest + std::chrono::milliseconds(200);
+    while (std::chrono::steady_clock::now() < until) {
+        bool all = true;
+        for (const auto& id : needed) {
+            auto v = store->view(id, steady_now_us());
+            all = all && v && !v->never_read;
+        }
+        if (all) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    GateResult result = evaluate_gate(*step.gate, *store, steady_now_us());
+    scheduler.stop();
+    return result;
+}
+
+}  // namespace
+
+int run_step_action(Journal& journal, Incident& incident, const std::string& step_id, const std::string& as,
+                    const std::string& env_path, const std::string& override_reason) {
+    const Step* step = incident.state().runbook->find_step(step_id);
+    if (!step) throw RuleViolation(fmt::format("no step '{}' in runbook {}", step_id, incident.state().runbook_path));
+    if (!step->action) throw RuleViolation(fmt::format("step '{}' has no action to run", step_id));
+    auto env = step_environment(journal, incident.state(), env_path);
+    Actor actor = resolve_actor(as, step->role);
+
+    if (step->gate && !incident.state().gate_overrides.count(step->id)) {
+        GateResult gate = live_gate(*step, env.get());
+        if (gate.outcome != GateOutcome::pass) {
+            if (override_reason.empty())
+                throw RuleViolation(fmt::format("gate {}: {} (the IC may run it anyway with --override \"reason\")", to_string(gate.outcome), gate.reason));
+            nlohmann::json live = nlohmann::json::array();
+            for (const auto& c : gate.conditions)
+                live.push_back({{"outcome", to_string(c.outcome)}, {"value", c.value ? nlohmann::json(*c.value) : nlohmann::json(nullptr)},
+                                {"reason", c.reason}});
+            print_recorded(incident.override_gate(step->id, override_reason, live, actor));
+        }
+    }
+    if (incident.state().step(step->id).status == StepStatus::pending) print_recorded(incident.start_step(step->id, actor));
+    TemplateValues values = template_values(env.get(), incident.state(), *step, actor);
+    print_recorded(incident.action_started(step->id, describe_action(*step, values), actor));
+
+    g_cancel = false;
+    auto previous = std::signal(SIGINT, on_cancel);
+    ActionResult result;
+    try {
+        result = execute_action(*step, env.get(), values, &g_cancel);
+    } catch (const InputError& e) {
+        result.ok = false;
+        result.error = e.what();
+        result.started_us = result.ended_us = SystemClock().wall_us();
+    }
+    std::signal(SIGINT, previous);
+    nlohmann::json evidence = {
+        {"ok", result.ok}, {"exit", result.exit_code}, {"timed_out", result.timed_out}, {"cancelled", result.cancelled},
+        {"error", result.error}, {"output", result.output}, {"output_truncated", result.truncated},
+        {"output_sha256", result.output_sha256}, {"started_us", result.started_us}, {"ended_us", result.ended_us},
+        {"ran_s", static_cast<double>(result.ended_us - result.started_us) / 1e6}, {"detail", result.detail},
+    };
+    print_recorded(incident.action_finished(step->id, evidence, actor));
+    if (!result.output.empty()) std::cout << safe_text(result.output, true) << (result.output.back() == '\n' ? "" : "\n");
+    if (!result.ok) {
+        std::cerr << safe_text(fmt::format("drconsole: the action of {} failed: {}", step->id, result.error)) << '\n';
+        return 1;
+    }
+    print_recorded(incident.complete_step(step->id, actor));
+    return 0;
+}
+
+}  // namespace drconsole::cli

@@ -1,0 +1,65 @@
+// A step's action, from its block and the environment: which executor, which target, what to record.
+#include <fmt/format.h>
+
+#include "drconsole/actions.h"
+#include "drconsole/diagnostic.h"
+
+namespace drconsole {
+namespace {
+
+const Target& target_of(const Step& step, const Environment* env, TargetType wanted) {
+    const Target* t = env ? env->find(step.action->target) : nullptr;
+    if (!t) throw InputError(fmt::format("step {}: its action's target '{}' is not in the environment", step.id, step.action->target));
+    if (t->type != wanted && !(wanted == TargetType::http && t->type == TargetType::prometheus))
+        throw InputError(fmt::format("step {}: target '{}' is {}, not {}", step.id, t->id, to_string(t->type), to_string(wanted)));
+    return *t;
+}
+
+}  // namespace
+
+ActionResult execute_action(const Step& step, const Environment* env, const TemplateValues& values, const std::atomic<bool>* cancel) {
+    if (!step.action) throw InputError(fmt::format("step {} has no action to run", step.id));
+    Millis timeout = step.timeout.value_or(kDefaultActionTimeout);
+    const Action& a = *step.action;
+    switch (a.kind) {
+        case ActionKind::run: {
+            std::vector<std::vector<std::string>> commands;
+            try {
+                for (const auto& words : parse_run_block(a.body)) commands.push_back(fill_argv(words, values));
+            } catch (const TextError& e) {
+                throw InputError(fmt::format("step {}: {}", step.id, e.what()));
+            }
+            return run_commands(commands, timeout, {}, cancel);
+        }
+        case ActionKind::sql: {
+            const Target& t = target_of(step, env, TargetType::postgres);
+            BoundSql sql;
+            try {
+                sql = bind_sql(a.body, values);
+            } catch (const TextError& e) {
+                throw InputError(fmt::format("step {}: {}", step.id, e.what()));
+            }
+            return run_sql(t.dsn, sql, timeout, cancel);
+        }
+        case ActionKind::http: {
+            const Target& t = target_of(step, env, TargetType::http);
+            return run_http(t.url, a.body, values, timeout);
+        }
+    }
+    throw InputError("unknown action kind");
+}
+
+nlohmann::json describe_action(const Step& step, const TemplateValues& values) {
+    nlohmann::json j = {{"kind", to_string(step.action->kind)}, {"body", step.action->body}};
+    if (!step.action->target.empty()) j["target"] = step.action->target;
+    nlohmann::json used = nlohmann::json::object();
+    for (const auto& name : template_names(step.action->body)) {
+        auto shown = values.recorded.find(name);
+        used[name] = shown == values.recorded.end() ? nlohmann::json(nullptr) : nlohmann::json(shown->second);
+    }
+    j["values"] = used;
+    j["timeout_s"] = static_cast<double>(step.timeout.value_or(kDefaultActionTimeout).count()) / 1000.0;
+    return j;
+}
+
+}  // namespace drconsole

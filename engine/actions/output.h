@@ -1,0 +1,30 @@
+// Captured action output: kept up to a cap, hashed whole, made valid UTF-8.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <openssl/evp.h>
+
+#include "drconsole/actions.h"
+
+namespace drconsole {
+
+class CapturedOutput {
+public:
+    CapturedOutput();
+    ~CapturedOutput();
+    CapturedOutput(const CapturedOutput&) = delete;
+    CapturedOutput& operator=(const CapturedOutput&) = delete;
+
+    void add(std::string_view bytes);
+    // Stores the kept text (invalid UTF-8 replaced), the truncation flag and the hash in `r`.
+    void finish(ActionResult& r);
+
+private:
+    std::string kept_;
+    bool truncated_ = false;
+    EVP_MD_CTX* sha_;
+};
+
+}  // namespace drconsole

@@ -1,0 +1,103 @@
+// sql actions against the real PostgreSQL pair; http actions against a real server; and the
+// headless `step ID run` end to end.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "drconsole/actions.h"
+#include "drconsole/incident.h"
+#include "support/http_server.h"
+#include "support/pg_cluster.h"
+#include "support/process.h"
+#include "support/temp_dir.h"
+
+using namespace drconsole;
+
+namespace {
+
+TemplateValues values(std::map<std::string, std::string> v) {
+    TemplateValues t;
+    t.values = v;
+    t.recorded = v;
+    return t;
+}
+
+class SqlAction : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() { cluster = new test::PgCluster(); }
+    static void TearDownTestSuite() { delete cluster; }
+    static test::PgCluster* cluster;
+};
+test::PgCluster* SqlAction::cluster = nullptr;
+
+}  // namespace
+
+TEST_F(SqlAction, InjectionThroughTemplatesIsOnlyData) {
+    cluster->sql(cluster->primary_port(), "CREATE TABLE IF NOT EXISTS ledger (id int)");
+    for (const std::string evil : {"1; DROP TABLE ledger", "' OR 1=1 --", "$(id)", "`id`"}) {
+        BoundSql sql = bind_sql("SELECT {{v}}::text AS v, (SELECT count(*) FROM ledger) AS n", values({{"v", evil}}));
+        ActionResult r = run_sql(cluster->primary_dsn(), sql, Millis(5000));
+        ASSERT_TRUE(r.ok) << r.error;
+        EXPECT_EQ(r.detail["result"]["rows"][0][0], evil) << "the server received the value as data";
+    }
+    EXPECT_EQ(cluster->sql(cluster->primary_port(), "SELECT to_regclass('ledger') IS NOT NULL"), "t") << "the table is still there";
+}
+
+TEST_F(SqlAction, StepRunPromotesTheStandbyThenReportsTheServersError) {
+    test::TempDir dir;
+    auto env = dir.write("env.jsonc", R"({"targets": {"pg-standby": {"type": "postgres", "dsn": ")" + cluster->standby_dsn() + R"("}}})");
+    auto runbook = dir.write("promote.md", R"(# Promote drill
+
+| Component | RPO | RTO |
+|-----------|-----|-----|
+| postgres  | 60s | 10m |
+
+## Promote
+- [ ] Promote the standby {#pg-promote role=db restores=postgres timeout=90s}
+  ```sql target=pg-standby
+  SELECT pg_promote(wait => true, wait_seconds => 60);
+  ```
+)");
+    std::string db = (dir / "j.db").string();
+    ASSERT_EQ(test::run_drconsole({"start", "--db", db, "--runbook", runbook.string(), "--env", env.string(), "--mode", "drill",
+                                   "--as", "db:dmitri"}).exit_code, 0);
+    ASSERT_EQ(cluster->sql(cluster->standby_port(), "SELECT pg_is_in_recovery()"), "t");
+    auto run = test::run_drconsole({"step", "--db", db, "pg-promote", "run", "--as", "db:dmitri"});
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    EXPECT_EQ(run.out, "pg_promote\nt\n");
+    EXPECT_EQ(cluster->sql(cluster->standby_port(), "SELECT pg_is_in_recovery()"), "f") << "the standby left recovery";
+
+    auto j = nlohmann::json::parse(test::run_drconsole({"status", "--db", db, "--json"}).out);
+    const auto& step = j["phases"][0]["steps"][0];
+    EXPECT_EQ(step["state"], "done");
+    EXPECT_GT(step["ran_s"].get<double>(), 0);
+    EXPECT_LT(step["ran_s"].get<double>(), 60);
+    EXPECT_FALSE(step["waited_s"].is_null());
+    EXPECT_EQ(step["action_run"]["ok"], true);
+    EXPECT_EQ(step["action_run"]["output_sha256"].get<std::string>().size(), 64u);
+}
+
+TEST_F(SqlAction, ASecondPromoteReportsTheServersErrorEscaped) {
+    cluster->sql(cluster->standby_port(), "SELECT 1");
+    BoundSql sql = bind_sql("SELECT pg_promote(wait => true, wait_seconds => 60)", {});
+    ActionResult first = run_sql(cluster->standby_dsn(), sql, Millis(90'000));
+    ActionResult second = run_sql(cluster->standby_dsn(), sql, Millis(90'000));
+    EXPECT_FALSE(second.ok);
+    EXPECT_NE(second.error.find("recovery is not in progress"), std::string::npos) << second.error;
+    EXPECT_EQ(second.output, second.error);
+}
+
+TEST(HttpAction, ValuesAreEncodedNeverSpliced) {
+    test::HttpServer server;
+    auto t = values({{"evil", "a b/../?x=1&y=\"\r\n"}, {"incident.id", "7"}});
+    ActionResult r = run_http(server.url(""), "POST /admin/strategies/{{evil}}/disable\nContent-Type: application/json\n\n"
+                                              "{\"reason\": \"{{evil}}\", \"incident\": \"{{incident.id}}\"}\n",
+                              t, Millis(5000));
+    ASSERT_TRUE(r.ok) << r.error;
+    std::string got = server.last_request();
+    EXPECT_EQ(got.rfind("POST /admin/strategies/a%20b%2F..%2F%3Fx%3D1%26y%3D%22%0D%0A/disable HTTP/1.1\r\n", 0), 0u) << got;
+    std::string body = got.substr(got.find("\r\n\r\n") + 4);
+    auto json = nlohmann::json::parse(body);
+    EXPECT_EQ(json["reason"], "a b/../?x=1&y=\"\r\n") << "the value is a JSON string, whole";
+    EXPECT_EQ(json["incident"], "7");
+    EXPECT_THROW(run_http(server.url(""), "GET /\nX-Value: {{evil}}\n", t, Millis(5000)), InputError) << "no header injection";
+}
