@@ -50,6 +50,11 @@ std::shared_ptr<const Environment> load_environment_or_refuse(const std::string&
 // Prints the recorded event on stderr for humans: "recorded #12 step.completed pg-promote".
 void print_recorded(const Event& event);
 
+// Refuses (RuleViolation) unless the step's gate passes on live readings, or is overridden:
+// with --override the reason and the live values are recorded first (the rules allow only the IC).
+void require_gate(Journal& journal, Incident& incident, const Step& step, const Actor& actor, const std::string& env_path,
+                  const std::string& override_reason);
+
 // Runs a step's action (gate checked on live readings, --override for the IC); 0 only when the
 // action succeeded and everything was recorded.
 int run_step_action(Journal& journal, Incident& incident, const std::string& step, const std::string& as,

@@ -17,7 +17,7 @@ struct RecordOptions {
     std::int64_t seq = 0;
 };
 
-using Record = std::function<Event(Incident&, const RecordOptions&)>;
+using Record = std::function<Event(Journal&, Incident&, const RecordOptions&)>;
 
 std::string default_role(const Incident& incident, const std::string& step) {
     const Runbook& rb = *incident.state().runbook;
@@ -44,7 +44,7 @@ CLI::App* add_recorder(CLI::App& app, int& exit_code, const std::string& name, c
             exit_code = run_step_action(journal, incident, opts->step, opts->incident.as, opts->env, opts->override_reason);
             return;
         }
-        Event e = record(incident, *opts);
+        Event e = record(journal, incident, *opts);
         print_recorded(e);
         std::cout << e.seq << '\n';
         exit_code = 0;
@@ -52,10 +52,13 @@ CLI::App* add_recorder(CLI::App& app, int& exit_code, const std::string& name, c
     return cmd;
 }
 
-Event record_step(Incident& incident, const RecordOptions& o) {
+Event record_step(Journal& journal, Incident& incident, const RecordOptions& o) {
     Actor actor = resolve_actor(o.incident.as, default_role(incident, o.step));
     if (o.verb == "start") return incident.start_step(o.step, actor);
-    if (o.verb == "done") return incident.complete_step(o.step, actor);
+    if (o.verb == "done") {
+        if (const Step* step = incident.state().runbook->find_step(o.step)) require_gate(journal, incident, *step, actor, o.env, o.override_reason);
+        return incident.complete_step(o.step, actor);
+    }
     if (o.verb == "skip") return incident.skip_step(o.step, o.reason, actor);
     if (o.verb == "fail") return incident.fail_step(o.step, o.reason, actor);
     return incident.reopen_step(o.step, o.reason, actor);
@@ -73,48 +76,49 @@ void add_record_commands(CLI::App& app, int& exit_code) {
         ->required()
         ->check(CLI::IsMember({"start", "done", "skip", "fail", "reopen", "run"}));
     cmd->add_option("--reason", step->reason, "Why (required for skip and fail)");
-    cmd->add_option("--env", step->env, "run: the environment (default: the one the incident started with)");
-    cmd->add_option("--override", step->override_reason, "run: the IC's reason to run although the gate does not pass");
+    cmd->add_option("--env", step->env, "done, run: the environment for live gate readings (default: the incident's)");
+    cmd->add_option("--override", step->override_reason, "done, run: the IC's reason to go ahead although the gate does not pass");
     cmd->footer("The acting role defaults to the step's owner role; the person to $USER.\n"
                 "A skipped or failed step is retried only after 'reopen'. Exit status 2: refused, nothing recorded.\n"
+                "done: a step with a gate completes only when the gate passes on live readings, or with --override.\n"
                 "run: checks the gate on live readings, runs the action (Ctrl-C cancels it), records its output and\n"
                 "completes the step when it succeeds; exit status 0 only then.");
 
     auto note = std::make_shared<RecordOptions>();
     cmd = add_recorder(app, exit_code, "note", "Add a note to the timeline (allowed after resolve too)", note,
-                       [](Incident& i, const RecordOptions& o) { return i.add_note(o.text, o.step, incident_actor(i, o)); });
+                       [](Journal&, Incident& i, const RecordOptions& o) { return i.add_note(o.text, o.step, incident_actor(i, o)); });
     cmd->add_option("text", note->text, "The note")->required();
     cmd->add_option("--step", note->step, "Attach the note to a step");
 
     auto correct = std::make_shared<RecordOptions>();
     cmd = add_recorder(app, exit_code, "correct", "Record a correction of an earlier event (events are never edited)", correct,
-                       [](Incident& i, const RecordOptions& o) { return i.correct(o.seq, o.text, incident_actor(i, o)); });
+                       [](Journal&, Incident& i, const RecordOptions& o) { return i.correct(o.seq, o.text, incident_actor(i, o)); });
     cmd->add_option("seq", correct->seq, "Sequence number of the event being corrected")->required();
     cmd->add_option("text", correct->text, "What was wrong and what is right")->required();
 
     auto fault = std::make_shared<RecordOptions>();
     cmd = add_recorder(app, exit_code, "fault", "Record the injected fault: T0 of a drill", fault,
-                       [](Incident& i, const RecordOptions& o) { return i.inject_fault(o.text, incident_actor(i, o)); });
+                       [](Journal&, Incident& i, const RecordOptions& o) { return i.inject_fault(o.text, incident_actor(i, o)); });
     cmd->add_option("description", fault->text, "What was broken, e.g. 'stopped the primary PostgreSQL'");
 
     auto declare = std::make_shared<RecordOptions>();
     add_recorder(app, exit_code, "declare", "Record that the incident was declared (T0 of a real incident)", declare,
-                 [](Incident& i, const RecordOptions& o) { return i.declare(incident_actor(i, o)); });
+                 [](Journal&, Incident& i, const RecordOptions& o) { return i.declare(incident_actor(i, o)); });
 
     auto comms = std::make_shared<RecordOptions>();
     cmd = add_recorder(app, exit_code, "comms", "Record that a stakeholder update was sent", comms,
-                       [](Incident& i, const RecordOptions& o) { return i.comms_sent(o.text, incident_actor(i, o)); });
+                       [](Journal&, Incident& i, const RecordOptions& o) { return i.comms_sent(o.text, incident_actor(i, o)); });
     cmd->add_option("summary", comms->text, "What was said, and to whom");
 
     auto handover = std::make_shared<RecordOptions>();
     cmd = add_recorder(app, exit_code, "handover", "Assign a role, or hand it over to someone else", handover,
-                       [](Incident& i, const RecordOptions& o) { return i.assign_role(o.role, o.person, incident_actor(i, o)); });
+                       [](Journal&, Incident& i, const RecordOptions& o) { return i.assign_role(o.role, o.person, incident_actor(i, o)); });
     cmd->add_option("role", handover->role, "Role id, e.g. ic or db")->required();
     cmd->add_option("person", handover->person, "Who takes it")->required();
 
     auto resolve = std::make_shared<RecordOptions>();
     cmd = add_recorder(app, exit_code, "resolve", "Resolve the incident: afterwards only notes and corrections", resolve,
-                       [](Incident& i, const RecordOptions& o) { return i.resolve(o.text, incident_actor(i, o)); });
+                       [](Journal&, Incident& i, const RecordOptions& o) { return i.resolve(o.text, incident_actor(i, o)); });
     cmd->add_option("summary", resolve->text, "How it ended");
 }
 

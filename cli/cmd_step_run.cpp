@@ -37,15 +37,23 @@ GateResult live_gate(const Step& step, const Environment* env) {
         unknown.reason = step.gate_text + ": no live readings (no environment)";
         return unknown;
     }
-    auto store = std::make_shared<ReadingStore>();
-    ProbeScheduler scheduler(store);
-    add_environment_probes(scheduler, *env);
+    // Only the targets the gate names (and a mirror's two clusters) are probed.
     std::set<std::string> needed;
+    Environment subset = *env;
+    subset.targets.clear();
     Millis longest{0};
     for (const auto& c : step.gate->all_of) {
         needed.insert(c.target);
-        if (const Target* t = env->find(c.target)) longest = std::max(longest, t->deadline.value_or(kDefaultDeadline));
+        const Target* t = env->find(c.target);
+        if (!t) continue;
+        longest = std::max(longest, t->deadline.value_or(kDefaultDeadline));
+        subset.targets.emplace(t->id, *t);
+        for (const std::string& dependency : {t->source, t->target})
+            if (const Target* d = dependency.empty() ? nullptr : env->find(dependency)) subset.targets.emplace(d->id, *d);
     }
+    auto store = std::make_shared<ReadingStore>();
+    ProbeScheduler scheduler(store);
+    add_environment_probes(scheduler, subset);
     scheduler.start();
     auto until = std::chrono::steady_clock::now() + longest + std::chrono::milliseconds(200);
     while (std::chrono::steady_clock::now() < until) {
@@ -64,6 +72,24 @@ GateResult live_gate(const Step& step, const Environment* env) {
 
 }  // namespace
 
+void require_gate(Journal& journal, Incident& incident, const Step& step, const Actor& actor, const std::string& env_path,
+                  const std::string& override_reason) {
+    if (!step.gate || incident.state().gate_overrides.count(step.id)) return;
+    // An override that the rules would refuse (not the IC, no reason) is refused before any probing.
+    if (!override_reason.empty())
+        check_command(incident.state(), EventDraft{std::string(event_kind::gate_overridden), actor, step.id, {{"reason", override_reason}}});
+    auto env = step_environment(journal, incident.state(), env_path);
+    GateResult gate = live_gate(step, env.get());
+    if (gate.outcome == GateOutcome::pass) return;
+    if (override_reason.empty())
+        throw RuleViolation(fmt::format("gate {}: {} (the IC may go ahead with --override \"reason\")", to_string(gate.outcome), gate.reason));
+    nlohmann::json live = nlohmann::json::array();
+    for (const auto& c : gate.conditions)
+        live.push_back({{"outcome", to_string(c.outcome)}, {"value", c.value ? nlohmann::json(*c.value) : nlohmann::json(nullptr)},
+                        {"reason", c.reason}});
+    print_recorded(incident.override_gate(step.id, override_reason, live, actor));
+}
+
 int run_step_action(Journal& journal, Incident& incident, const std::string& step_id, const std::string& as,
                     const std::string& env_path, const std::string& override_reason) {
     const Step* step = incident.state().runbook->find_step(step_id);
@@ -72,18 +98,7 @@ int run_step_action(Journal& journal, Incident& incident, const std::string& ste
     auto env = step_environment(journal, incident.state(), env_path);
     Actor actor = resolve_actor(as, step->role);
 
-    if (step->gate && !incident.state().gate_overrides.count(step->id)) {
-        GateResult gate = live_gate(*step, env.get());
-        if (gate.outcome != GateOutcome::pass) {
-            if (override_reason.empty())
-                throw RuleViolation(fmt::format("gate {}: {} (the IC may run it anyway with --override \"reason\")", to_string(gate.outcome), gate.reason));
-            nlohmann::json live = nlohmann::json::array();
-            for (const auto& c : gate.conditions)
-                live.push_back({{"outcome", to_string(c.outcome)}, {"value", c.value ? nlohmann::json(*c.value) : nlohmann::json(nullptr)},
-                                {"reason", c.reason}});
-            print_recorded(incident.override_gate(step->id, override_reason, live, actor));
-        }
-    }
+    require_gate(journal, incident, *step, actor, env_path, override_reason);
     if (incident.state().step(step->id).status == StepStatus::pending) print_recorded(incident.start_step(step->id, actor));
     TemplateValues values = template_values(env.get(), incident.state(), *step, actor);
     print_recorded(incident.action_started(step->id, describe_action(*step, values), actor));

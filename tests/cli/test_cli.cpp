@@ -1,4 +1,6 @@
 // The command line end to end: the real binary, a real journal file, a walked drill.
+#include <set>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -40,7 +42,23 @@ TEST_F(Cli, AWalkedDrillShowsEveryStepWithTimesAndActors) {
     for (const auto& phase : status["phases"])
         for (const auto& step : phase["steps"]) ids.push_back(step["id"]);
     ASSERT_EQ(ids.size(), 16u);
+    const std::set<std::string> gated{"dr-cluster-healthy", "mirror-lag-ok", "mirror-drained", "verify-consumer-lag"};
     for (const auto& id : ids) {
+        if (gated.count(id)) {
+            // Nothing of the lab runs here, so the gate is unknown: only the IC, with a reason, goes ahead.
+            ASSERT_EQ(run({"step", "--incident", "1", id, "start"}).exit_code, 0);
+            if (id == "dr-cluster-healthy") {
+                auto refused = run({"step", "--incident", "1", id, "done"});
+                EXPECT_EQ(refused.exit_code, 2) << id;
+                EXPECT_NE(refused.err.find("refused: gate fail: kafka-dr.up is 0, needs == 1"), std::string::npos) << refused.err;
+                auto not_ic = run({"step", "--incident", "1", id, "done", "--override", "checked by hand", "--as", "messaging:carol"});
+                EXPECT_EQ(not_ic.exit_code, 2);
+                EXPECT_NE(not_ic.err.find("only the IC overrides a gate"), std::string::npos) << not_ic.err;
+            }
+            auto d = run({"step", "--incident", "1", id, "done", "--override", "checked on the DR dashboards", "--as", "ic:alice"});
+            ASSERT_EQ(d.exit_code, 0) << id << ": " << d.err;
+            continue;
+        }
         if (id == "reverse-replication") {
             auto skip = run({"step", "--incident", "1", id, "skip", "--reason", "primary unreachable"});
             ASSERT_EQ(skip.exit_code, 0) << skip.err;
@@ -68,6 +86,11 @@ TEST_F(Cli, AWalkedDrillShowsEveryStepWithTimesAndActors) {
         for (const auto& step : phase["steps"]) {
             ASSERT_FALSE(step["ended_at"].is_null()) << step["id"];
             ASSERT_FALSE(step["ended_by"].is_null()) << step["id"];
+            if (gated.count(step["id"])) {
+                EXPECT_EQ(step["ended_by"], (nlohmann::json{{"role", "ic"}, {"person", "alice"}})) << step["id"];
+                EXPECT_EQ(step["gate_override"], "checked on the DR dashboards");
+                continue;
+            }
             EXPECT_EQ(step["ended_by"]["role"], step["role"]) << step["id"];
             EXPECT_EQ(step["ended_by"]["person"], "tester") << "the person defaults to $USER";
             if (step["id"] == "reverse-replication") {
@@ -80,8 +103,8 @@ TEST_F(Cli, AWalkedDrillShowsEveryStepWithTimesAndActors) {
             }
         }
     }
-    // started, 2 roster roles, handover, fault, declare, 15 × (start, done) + 1 skip, comms, resolve
-    EXPECT_EQ(j["chain"]["count"], 1 + 2 + 1 + 1 + 1 + 31 + 1 + 1);
+    // started, 2 roster roles, handover, fault, declare, 15 × (start, done) + 1 skip, 4 gate overrides, comms, resolve
+    EXPECT_EQ(j["chain"]["count"], 1 + 2 + 1 + 1 + 1 + 31 + 4 + 1 + 1);
 }
 
 TEST_F(Cli, RefusalsAndBadInputExitWith2AndRecordNothing) {
