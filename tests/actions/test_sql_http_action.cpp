@@ -1,5 +1,7 @@
 // sql actions against the real PostgreSQL pair; http actions against a real server; and the
 // headless `step ID run` end to end.
+#include <thread>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -100,4 +102,57 @@ TEST(HttpAction, ValuesAreEncodedNeverSpliced) {
     EXPECT_EQ(json["reason"], "a b/../?x=1&y=\"\r\n") << "the value is a JSON string, whole";
     EXPECT_EQ(json["incident"], "7");
     EXPECT_THROW(run_http(server.url(""), "GET /\nX-Value: {{evil}}\n", t, Millis(5000)), InputError) << "no header injection";
+}
+
+TEST_F(SqlAction, ABehindStandbyBlocksTheStepUntilTheIcOverrides) {
+    test::TempDir dir;
+    auto env = dir.write("env.jsonc", R"({"targets": {"pg-standby": {"type": "postgres", "dsn": ")" + cluster->standby_dsn() +
+                                          R"(", "role": "standby", "interval": "200ms"}}})");
+    auto runbook = dir.write("gate.md", R"(# Gate drill
+
+| Component | RPO | RTO |
+|-----------|-----|-----|
+| postgres  | 1s  | 10m |
+
+| Role | Owner |
+|------|-------|
+| ic   | SRE   |
+| db   | DBRE  |
+
+## Promote
+- [ ] Read the replay position {#replay-position role=db restores=postgres rpo=pg-standby gate="pg-standby.lag_s < 1s"}
+  ```sql target=pg-standby
+  SELECT pg_is_in_recovery();
+  ```
+)");
+    std::string db = (dir / "j.db").string();
+    ASSERT_EQ(test::run_drconsole({"start", "--db", db, "--runbook", runbook.string(), "--env", env.string(), "--mode", "drill",
+                                   "--roster", "ic=maria,db=dmitri", "--as", "ic:maria"}).exit_code, 0);
+    cluster->sql(cluster->primary_port(), "CREATE TABLE IF NOT EXISTS t (v int)");
+    cluster->sql(cluster->primary_port(), "INSERT INTO t VALUES (0)");
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    cluster->sql(cluster->standby_port(), "SELECT pg_wal_replay_pause()");
+    for (int i = 0; i < 8; ++i) {
+        cluster->sql(cluster->primary_port(), "INSERT INTO t VALUES (1)");
+        std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
+    auto blocked = test::run_drconsole({"step", "--db", db, "replay-position", "run", "--as", "db:dmitri"});
+    EXPECT_EQ(blocked.exit_code, 2);
+    EXPECT_NE(blocked.err.find("refused: gate fail: pg-standby.lag_s is "), std::string::npos) << blocked.err;
+    EXPECT_NE(blocked.err.find(", needs < 1s"), std::string::npos) << blocked.err;
+    auto not_ic = test::run_drconsole({"step", "--db", db, "replay-position", "run", "--override", "looks fine", "--as", "db:dmitri"});
+    EXPECT_EQ(not_ic.exit_code, 2);
+    EXPECT_NE(not_ic.err.find("only the IC overrides a gate"), std::string::npos) << not_ic.err;
+
+    auto ic = test::run_drconsole({"step", "--db", db, "replay-position", "run", "--override", "RPO accepted by the business owner", "--as", "ic:maria"});
+    cluster->sql(cluster->standby_port(), "SELECT pg_wal_replay_resume()");
+    ASSERT_EQ(ic.exit_code, 0) << ic.err;
+    EXPECT_EQ(ic.out, "pg_is_in_recovery\nt\n");
+    auto events = test::run_process({"/usr/bin/sqlite3", db, "SELECT payload FROM events WHERE kind = 'gate.overridden'"});
+    ASSERT_EQ(events.exit_code, 0) << events.err;
+    auto payload = nlohmann::json::parse(events.out);
+    EXPECT_EQ(payload["reason"], "RPO accepted by the business owner");
+    ASSERT_EQ(payload["live"].size(), 1u);
+    EXPECT_EQ(payload["live"][0]["outcome"], "fail");
+    EXPECT_GE(payload["live"][0]["value"].get<double>(), 1.0) << "the live lag at the moment of the override";
 }
