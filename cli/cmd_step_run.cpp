@@ -11,6 +11,7 @@
 #include "cli/cli_common.h"
 #include "drconsole/actions.h"
 #include "drconsole/gate_eval.h"
+#include "drconsole/preflight.h"
 #include "drconsole/probes.h"
 #include "drconsole/text.h"
 
@@ -99,6 +100,23 @@ int run_step_action(Journal& journal, Incident& incident, const std::string& ste
     Actor actor = resolve_actor(as, step->role);
 
     require_gate(journal, incident, *step, actor, env_path, override_reason);
+    if (promotes_standby(*step) && step->action->kind == ActionKind::sql && env) {
+        if (const Target* target = env->find(step->action->target)) {
+            auto rpo = rpo_by_target(*incident.state().runbook);
+            auto objective = rpo.count(target->id) ? std::optional<Millis>(rpo.at(target->id)) : std::nullopt;
+            auto checks = preflight(*env, *target, objective);
+            bool failed = any_failed(checks);
+            for (const auto& c : checks)
+                std::cerr << safe_text(fmt::format("preflight {:<38} {:<4} {}", c.name, to_string(c.outcome), c.value)) << '\n';
+            nlohmann::json result = {{"target", target->id}, {"checks", to_json(checks)}, {"failed", failed}};
+            if (failed && override_reason.empty()) {
+                print_recorded(incident.preflight_checked(step->id, result, actor));
+                throw RuleViolation("preflight failed: the standby is not safe to promote (the IC may go ahead with --override \"reason\")");
+            }
+            if (failed) result["overridden"] = override_reason;
+            print_recorded(incident.preflight_checked(step->id, result, actor));
+        }
+    }
     if (incident.state().step(step->id).status == StepStatus::pending) print_recorded(incident.start_step(step->id, actor));
     TemplateValues values = template_values(env.get(), incident.state(), *step, actor);
     print_recorded(incident.action_started(step->id, describe_action(*step, values), actor));

@@ -27,6 +27,10 @@ std::string describe(const Event& e) {
         if (p.value("ok", false)) return fmt::format("action of {} succeeded", e.step);
         return fmt::format("action of {} FAILED: {}", e.step, text("error"));
     }
+    if (e.kind == k::preflight_checked) {
+        std::string over = text("overridden");
+        return fmt::format("preflight of {}: {}{}", e.step, p.value("failed", false) ? "FAILED" : "passed", over.empty() ? "" : ", overridden: " + over);
+    }
     if (e.kind == k::note) return (e.step.empty() ? std::string("note: ") : "note on " + e.step + ": ") + text("text");
     if (e.kind == k::correction) return fmt::format("correction of #{}: {}", p.value("corrects", 0), text("text"));
     if (e.kind == k::fault_injected) return with("FAULT INJECTED (T0)", "description");

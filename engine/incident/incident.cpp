@@ -125,6 +125,9 @@ Event Incident::action_started(const std::string& step, nlohmann::json descripti
 Event Incident::action_finished(const std::string& step, nlohmann::json result, const Actor& a) {
     return submit(draft(k::action_finished, a, step, std::move(result)));
 }
+Event Incident::preflight_checked(const std::string& step, nlohmann::json result, const Actor& a) {
+    return submit(draft(k::preflight_checked, a, step, std::move(result)));
+}
 Event Incident::override_gate(const std::string& step, const std::string& reason, nlohmann::json live, const Actor& a) {
     return submit(draft(k::gate_overridden, a, step, {{"reason", reason}, {"live", std::move(live)}}));
 }

@@ -27,6 +27,7 @@ inline constexpr std::string_view incident_resolved = "incident.resolved";
 inline constexpr std::string_view gate_overridden = "gate.overridden";
 inline constexpr std::string_view action_started = "action.started";
 inline constexpr std::string_view action_finished = "action.finished";
+inline constexpr std::string_view preflight_checked = "preflight.checked";
 }  // namespace event_kind
 
 struct Actor {

@@ -1,0 +1,55 @@
+// drconsole preflight --env FILE TARGET: is this standby safe to promote?
+#include <iostream>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "cli/cli_common.h"
+#include "drconsole/gate_eval.h"
+#include "drconsole/preflight.h"
+#include "drconsole/text.h"
+
+namespace drconsole::cli {
+namespace {
+
+struct PreflightOptions {
+    std::string env, target, runbook;
+    bool json = false;
+};
+
+int run_preflight(const PreflightOptions& opts) {
+    auto env = load_environment_or_refuse(opts.env);
+    const Target* target = env->find(opts.target);
+    if (!target || target->type != TargetType::postgres)
+        throw InputError(fmt::format("'{}' is not a postgres target of {}", safe_text(opts.target), opts.env));
+    std::optional<Millis> rpo;
+    if (!opts.runbook.empty()) {
+        RunbookResult rb = load_runbook(opts.runbook);
+        if (!rb.runbook) throw InputError(rb.diagnostics);
+        auto by_target = rpo_by_target(*rb.runbook);
+        if (by_target.count(target->id)) rpo = by_target.at(target->id);
+    }
+    auto checks = preflight(*env, *target, rpo);
+    if (opts.json) {
+        std::cout << nlohmann::json{{"target", target->id}, {"checks", to_json(checks)}, {"failed", any_failed(checks)}}.dump(2) << '\n';
+    } else {
+        for (const auto& c : checks) std::cout << safe_text(fmt::format("{:<38} {:<4}  {}", c.name, to_string(c.outcome), c.value)) << '\n';
+    }
+    return any_failed(checks) ? 1 : 0;
+}
+
+}  // namespace
+
+void add_preflight(CLI::App& app, int& exit_code) {
+    auto opts = std::make_shared<PreflightOptions>();
+    CLI::App* cmd = app.add_subcommand("preflight", "Check that a PostgreSQL standby is safe to promote");
+    cmd->add_option("--env", opts->env, "Environment file")->required();
+    cmd->add_option("target", opts->target, "The standby's target id")->required();
+    cmd->add_option("--runbook", opts->runbook, "Runbook whose objectives give the RPO the lag is checked against");
+    cmd->add_flag("--json", opts->json, "Machine output");
+    cmd->footer("Each check: pass / warn / fail with what was seen. Exit status 0 when nothing failed, 1 when a check failed.\n"
+                "It also runs by itself before any step whose action promotes a standby; a failure blocks that step like a gate.");
+    cmd->callback([opts, &exit_code] { exit_code = run_preflight(*opts); });
+}
+
+}  // namespace drconsole::cli
