@@ -29,7 +29,7 @@ ActionResult execute_action(const Step& step, const Environment* env, const Temp
             } catch (const TextError& e) {
                 throw InputError(fmt::format("step {}: {}", step.id, e.what()));
             }
-            return run_commands(commands, timeout, {}, cancel);
+            return run_commands(commands, timeout, values.secret_env, cancel);
         }
         case ActionKind::sql: {
             const Target& t = target_of(step, env, TargetType::postgres);

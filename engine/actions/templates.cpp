@@ -27,8 +27,13 @@ TemplateValues template_values(const Environment* env, const IncidentState& s, c
         for (const auto& [name, raw] : env->vars) {
             std::smatch m;
             static const std::regex ref(R"(\$\{([A-Za-z_][A-Za-z0-9_]*)\})");
-            std::string shown = std::regex_search(raw, m, ref) ? fmt::format("<from ${}>", m[1].str()) : raw;
-            add(name, expand_references(raw), shown);
+            bool secret = std::regex_search(raw, m, ref);
+            std::string value = expand_references(raw);
+            add(name, value, secret ? fmt::format("<from ${}>", m[1].str()) : raw);
+            if (secret) {
+                t.secret_names.insert(name);
+                t.secret_env[m[1].str()] = value;
+            }
         }
     }
     add("incident.id", std::to_string(s.id), std::to_string(s.id));
@@ -145,6 +150,9 @@ std::vector<std::string> fill_argv(const std::vector<Word>& words, const Templat
         }
         auto it = values.values.find(w.text);
         if (it == values.values.end()) throw InputError(fmt::format("unknown template value {{{{{}}}}}", w.text));
+        if (values.secret_names.count(w.text))
+            throw InputError(fmt::format("{{{{{}}}}} is a secret: as an argument it would show in /proc/*/cmdline; "
+                                         "the command gets it in its environment instead ({})", w.text, values.recorded.at(w.text)));
         if (!w.allow_dash && !it->second.empty() && it->second[0] == '-')
             throw InputError(fmt::format("{{{{{}}}}} starts with '-' and would be read as an option; mark it {{{{{}:flag}}}} if that is meant",
                                          w.text, w.text));

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdint>
 #include <map>
+#include <set>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,6 +27,10 @@ struct IncidentState;
 struct TemplateValues {
     std::map<std::string, std::string> values;
     std::map<std::string, std::string> recorded;  // what the journal may show: vars holding ${…} appear as "<from $NAME>"
+    // Secrets (vars written as ${NAME}): never an argument of a run command, where /proc/*/cmdline
+    // would show them; run commands get them as environment variables NAME=value instead.
+    std::map<std::string, std::string> secret_env;  // NAME -> value
+    std::set<std::string> secret_names;             // template names whose value is a secret
 };
 TemplateValues template_values(const Environment* env, const IncidentState& state, const Step& step, const Actor& actor);
 // The names of the {{…}} values an action uses, in order of first use.

@@ -1,0 +1,112 @@
+// Canary: a secret used by actions never reaches the journal, the output metadata, or any
+// command line in /proc/*/cmdline.
+#include <dirent.h>
+
+#include <atomic>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "support/http_server.h"
+#include "support/process.h"
+#include "support/temp_dir.h"
+
+using namespace drconsole;
+
+namespace {
+
+constexpr const char* kCanary = "s3cr3t-canary-7f3a9c";
+
+std::string slurp(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+// Every process's command line, read while the action runs.
+bool canary_in_any_cmdline() {
+    DIR* proc = opendir("/proc");
+    bool found = false;
+    while (dirent* d = proc ? readdir(proc) : nullptr) {
+        if (d->d_name[0] < '0' || d->d_name[0] > '9') continue;
+        std::string cmdline = slurp(std::string("/proc/") + d->d_name + "/cmdline");
+        if (cmdline.find(kCanary) != std::string::npos) found = true;
+    }
+    if (proc) closedir(proc);
+    return found;
+}
+
+}  // namespace
+
+TEST(Secrets, ACanaryNeverShowsInTheJournalOutputMetadataOrCommandLines) {
+    test::TempDir dir;
+    test::HttpServer server;
+    auto env = dir.write("env.jsonc", R"({
+      "targets": { "api": { "type": "http", "url": ")" + server.url("") + R"(" } },
+      "vars": { "token": "${DRC_CANARY_TOKEN}" }
+    })");
+    auto runbook = dir.write("secret.md", R"(# Secret drill
+
+| Component | RPO | RTO |
+|-----------|-----|-----|
+| app       | -   | 5m  |
+
+## Repoint
+- [ ] Use the token in a command {#use-token role=app}
+  ```run
+  sh -c 'sleep 0.5; test -n "$DRC_CANARY_TOKEN" && echo token-present'
+  sh -c 'echo "$DRC_CANARY_TOKEN" | sha256sum'
+  ```
+- [ ] Use the token in a header {#call-api role=app restores=app}
+  ```http target=api
+  POST /rotate
+  Authorization: Bearer {{token}}
+
+  {"by": "{{actor.person}}"}
+  ```
+- [ ] Try the token as an argument {#leak role=app}
+  ```run
+  echo {{token}}
+  ```
+)");
+    std::vector<std::string> with_canary{std::string("DRC_CANARY_TOKEN=") + kCanary};
+    std::string db = (dir / "j.db").string();
+    ASSERT_EQ(test::run_drconsole({"start", "--db", db, "--runbook", runbook.string(), "--env", env.string(), "--mode", "drill",
+                                   "--as", "app:kim"}, with_canary).exit_code, 0);
+
+    std::atomic<bool> seen{false}, done{false};
+    std::thread watcher([&] {
+        while (!done) {
+            if (canary_in_any_cmdline()) seen = true;
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+    });
+    auto run = test::run_drconsole({"step", "--db", db, "use-token", "run", "--as", "app:kim"}, with_canary);
+    auto api = test::run_drconsole({"step", "--db", db, "call-api", "run", "--as", "app:kim"}, with_canary);
+    auto leak = test::run_drconsole({"step", "--db", db, "leak", "run", "--as", "app:kim"}, with_canary);
+    done = true;
+    watcher.join();
+
+    EXPECT_EQ(run.exit_code, 0) << run.err;
+    EXPECT_NE(run.out.find("token-present"), std::string::npos) << "the command got the secret in its environment:\n" << run.out;
+    auto sha = test::run_process({"/bin/sh", "-c", std::string("echo ") + kCanary + " | sha256sum"});
+    EXPECT_NE(run.out.find(sha.out.substr(0, 64)), std::string::npos) << "the value itself, checked by its hash";
+    EXPECT_EQ(api.exit_code, 0) << api.err;
+    EXPECT_NE(server.last_request().find(std::string("Authorization: Bearer ") + kCanary), std::string::npos)
+        << "the server received the secret in the header";
+    EXPECT_EQ(leak.exit_code, 1);
+    EXPECT_NE(leak.err.find("{{token}} is a secret"), std::string::npos) << leak.err;
+
+    EXPECT_FALSE(seen) << "the canary appeared in a /proc/*/cmdline";
+    for (const char* suffix : {"", "-wal"}) {
+        std::string bytes = slurp(db + suffix);
+        EXPECT_EQ(bytes.find(kCanary), std::string::npos) << "the canary is in the journal file " << db << suffix;
+    }
+    auto status = test::run_drconsole({"status", "--db", db, "--json"});
+    EXPECT_EQ(status.out.find(kCanary), std::string::npos);
+    auto payloads = test::run_process({"/usr/bin/sqlite3", db, "SELECT payload FROM events WHERE kind = 'action.started'"});
+    EXPECT_NE(payloads.out.find("<from $DRC_CANARY_TOKEN>"), std::string::npos) << payloads.out;
+}
