@@ -58,7 +58,7 @@ void require_gate(Journal& journal, Incident& incident, const Step& step, const 
 // Runs a step's action (gate checked on live readings, --override for the IC); 0 only when the
 // action succeeded and everything was recorded.
 int run_step_action(Journal& journal, Incident& incident, const std::string& step, const std::string& as,
-                    const std::string& env_path, const std::string& override_reason);
+                    const std::string& env_path, const std::string& override_reason, bool dry_run = false);
 
 // Each subcommand file registers itself; the callbacks set `exit_code`.
 void add_validate(CLI::App& app, int& exit_code);

@@ -15,6 +15,7 @@ struct RecordOptions {
     IncidentOptions incident;
     std::string step, verb, reason, text, role, person, env, override_reason;
     std::int64_t seq = 0;
+    bool dry_run = false;
 };
 
 using Record = std::function<Event(Journal&, Incident&, const RecordOptions&)>;
@@ -41,7 +42,7 @@ CLI::App* add_recorder(CLI::App& app, int& exit_code, const std::string& name, c
         Journal journal = open_journal(opts->incident.db);
         Incident incident = attach_incident(journal, opts->incident.incident);
         if (opts->verb == "run") {
-            exit_code = run_step_action(journal, incident, opts->step, opts->incident.as, opts->env, opts->override_reason);
+            exit_code = run_step_action(journal, incident, opts->step, opts->incident.as, opts->env, opts->override_reason, opts->dry_run);
             return;
         }
         Event e = record(journal, incident, *opts);
@@ -78,6 +79,7 @@ void add_record_commands(CLI::App& app, int& exit_code) {
     cmd->add_option("--reason", step->reason, "Why (required for skip and fail)");
     cmd->add_option("--env", step->env, "done, run: the environment for live gate readings (default: the incident's)");
     cmd->add_option("--override", step->override_reason, "done, run: the IC's reason to go ahead although the gate does not pass");
+    cmd->add_flag("--dry-run", step->dry_run, "run: show what the action would run, with values filled in; record that it did not run");
     cmd->footer("The acting role defaults to the step's owner role; the person to $USER.\n"
                 "A skipped or failed step is retried only after 'reopen'. Exit status 2: refused, nothing recorded.\n"
                 "done: a step with a gate completes only when the gate passes on live readings, or with --override.\n"

@@ -92,12 +92,19 @@ void require_gate(Journal& journal, Incident& incident, const Step& step, const 
 }
 
 int run_step_action(Journal& journal, Incident& incident, const std::string& step_id, const std::string& as,
-                    const std::string& env_path, const std::string& override_reason) {
+                    const std::string& env_path, const std::string& override_reason, bool dry_run) {
     const Step* step = incident.state().runbook->find_step(step_id);
     if (!step) throw RuleViolation(fmt::format("no step '{}' in runbook {}", step_id, incident.state().runbook_path));
     if (!step->action) throw RuleViolation(fmt::format("step '{}' has no action to run", step_id));
     auto env = step_environment(journal, incident.state(), env_path);
     Actor actor = resolve_actor(as, step->role);
+    if (dry_run) {
+        // Nothing runs and nothing changes state: the plan is shown and recorded as not executed.
+        nlohmann::json plan = plan_action(*step, env.get(), template_values(env.get(), incident.state(), *step, actor));
+        print_recorded(incident.action_dry_run(step->id, plan, actor));
+        std::cout << safe_text(plan.dump(2), true) << '\n';
+        return 0;
+    }
 
     require_gate(journal, incident, *step, actor, env_path, override_reason);
     if (promotes_standby(*step) && step->action->kind == ActionKind::sql && env) {

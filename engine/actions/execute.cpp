@@ -49,6 +49,48 @@ ActionResult execute_action(const Step& step, const Environment* env, const Temp
     throw InputError("unknown action kind");
 }
 
+nlohmann::json plan_action(const Step& step, const Environment* env, const TemplateValues& values) {
+    if (!step.action) throw InputError(fmt::format("step {} has no action", step.id));
+    TemplateValues shown;
+    shown.values = values.recorded;
+    shown.recorded = values.recorded;
+    const Action& a = *step.action;
+    nlohmann::json plan = {{"kind", to_string(a.kind)}};
+    try {
+        switch (a.kind) {
+            case ActionKind::run: {
+                nlohmann::json commands = nlohmann::json::array();
+                for (const auto& words : parse_run_block(a.body)) {
+                    for (const auto& w : words)
+                        if (w.is_template && values.secret_names.count(w.text))
+                            throw InputError(fmt::format("{{{{{}}}}} is a secret and cannot be an argument", w.text));
+                    commands.push_back(fill_argv(words, shown));
+                }
+                plan["commands"] = commands;
+                break;
+            }
+            case ActionKind::sql: {
+                const Target& t = target_of(step, env, TargetType::postgres);
+                BoundSql sql = bind_sql(a.body, shown);
+                plan["target"] = t.id;
+                plan["sql"] = sql.text;
+                plan["params"] = sql.params;
+                break;
+            }
+            case ActionKind::http: {
+                const Target& t = target_of(step, env, TargetType::http);
+                plan["target"] = t.id;
+                plan["request"] = a.body;
+                plan["values"] = describe_action(step, values)["values"];
+                break;
+            }
+        }
+    } catch (const TextError& e) {
+        throw InputError(fmt::format("step {}: {}", step.id, e.what()));
+    }
+    return plan;
+}
+
 nlohmann::json describe_action(const Step& step, const TemplateValues& values) {
     nlohmann::json j = {{"kind", to_string(step.action->kind)}, {"body", step.action->body}};
     if (!step.action->target.empty()) j["target"] = step.action->target;

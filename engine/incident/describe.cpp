@@ -27,6 +27,7 @@ std::string describe(const Event& e) {
         if (p.value("ok", false)) return fmt::format("action of {} succeeded", e.step);
         return fmt::format("action of {} FAILED: {}", e.step, text("error"));
     }
+    if (e.kind == k::action_dry_run) return fmt::format("dry run of the {} action of {}: not executed", text("kind"), e.step);
     if (e.kind == k::preflight_checked) {
         std::string over = text("overridden");
         return fmt::format("preflight of {}: {}{}", e.step, p.value("failed", false) ? "FAILED" : "passed", over.empty() ? "" : ", overridden: " + over);

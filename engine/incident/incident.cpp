@@ -125,6 +125,10 @@ Event Incident::action_started(const std::string& step, nlohmann::json descripti
 Event Incident::action_finished(const std::string& step, nlohmann::json result, const Actor& a) {
     return submit(draft(k::action_finished, a, step, std::move(result)));
 }
+Event Incident::action_dry_run(const std::string& step, nlohmann::json plan, const Actor& a) {
+    plan["executed"] = false;
+    return submit(draft(k::action_dry_run, a, step, std::move(plan)));
+}
 Event Incident::preflight_checked(const std::string& step, nlohmann::json result, const Actor& a) {
     return submit(draft(k::preflight_checked, a, step, std::move(result)));
 }

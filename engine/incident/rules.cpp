@@ -96,6 +96,9 @@ void check_command(const IncidentState& s, const EventDraft& d) {
         } else if (!st.action_running) {
             refuse(fmt::format("the action of '{}' is not running", d.step));
         }
+    } else if (d.kind == k::action_dry_run) {
+        const Step* step = s.runbook->find_step(d.step);
+        if (!step || !step->action) refuse(fmt::format("step '{}' has no action", d.step));
     } else if (d.kind == k::preflight_checked) {
         if (!s.runbook->find_step(d.step)) refuse(fmt::format("no step '{}' in runbook {}", d.step, s.runbook_path));
         if (!d.payload.value("overridden", "").empty() && d.actor.role != "ic")

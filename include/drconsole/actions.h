@@ -87,5 +87,8 @@ ActionResult execute_action(const Step& step, const Environment* env, const Temp
                             const std::atomic<bool>* cancel = nullptr);
 // What the journal records of an action before it runs (no secret values).
 nlohmann::json describe_action(const Step& step, const TemplateValues& values);
+// What the action would run, with the recordable values filled in (secrets as "<from $NAME>"):
+// argv per command, SQL with its parameters, or the HTTP request. Throws InputError like a run would.
+nlohmann::json plan_action(const Step& step, const Environment* env, const TemplateValues& values);
 
 }  // namespace drconsole

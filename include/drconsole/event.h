@@ -28,6 +28,7 @@ inline constexpr std::string_view gate_overridden = "gate.overridden";
 inline constexpr std::string_view action_started = "action.started";
 inline constexpr std::string_view action_finished = "action.finished";
 inline constexpr std::string_view preflight_checked = "preflight.checked";
+inline constexpr std::string_view action_dry_run = "action.dry_run";
 }  // namespace event_kind
 
 struct Actor {

@@ -134,6 +134,7 @@ public:
     // Records that the step's action starts (what will run, without secret values), then how it ended.
     Event action_started(const std::string& step, nlohmann::json description, const Actor& actor);
     Event action_finished(const std::string& step, nlohmann::json result, const Actor& actor);
+    Event action_dry_run(const std::string& step, nlohmann::json plan, const Actor& actor);
     Event preflight_checked(const std::string& step, nlohmann::json result, const Actor& actor);
     // The IC lets a step complete although its gate does not pass; `live` holds the readings.
     Event override_gate(const std::string& step, const std::string& reason, nlohmann::json live, const Actor& actor);

@@ -156,3 +156,25 @@ TEST_F(SqlAction, ABehindStandbyBlocksTheStepUntilTheIcOverrides) {
     EXPECT_EQ(payload["live"][0]["outcome"], "fail");
     EXPECT_GE(payload["live"][0]["value"].get<double>(), 1.0) << "the live lag at the moment of the override";
 }
+
+TEST(DryRun, ShowsThePlanWithValuesAndRunsNothing) {
+    test::TempDir dir;
+    std::string marker = (dir / "would-be-created").string();
+    auto env = dir.write("env.jsonc", R"({"targets": {}, "vars": {"target_time": "2026-01-15T10:30:00Z"}})");
+    auto runbook = dir.write("dry.md", "# Dry\n\n| Component | RPO | RTO |\n|---|---|---|\n| app | - | 5m |\n\n## Repoint\n"
+                                       "- [ ] Touch a file {#touch role=app restores=app}\n  ```run\n  touch " + marker +
+                                       "\n  echo {{target_time}} {{incident.id}}\n  ```\n");
+    std::string db = (dir / "j.db").string();
+    ASSERT_EQ(test::run_drconsole({"start", "--db", db, "--runbook", runbook.string(), "--env", env.string(), "--mode", "drill",
+                                   "--as", "app:kim"}).exit_code, 0);
+    auto r = test::run_drconsole({"step", "--db", db, "touch", "run", "--dry-run", "--as", "app:kim"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto plan = nlohmann::json::parse(r.out);
+    EXPECT_EQ(plan["commands"][0], (nlohmann::json{"touch", marker}));
+    EXPECT_EQ(plan["commands"][1], (nlohmann::json{"echo", "2026-01-15T10:30:00Z", "1"}));
+    EXPECT_FALSE(std::filesystem::exists(marker)) << "a dry run runs nothing";
+    auto j = nlohmann::json::parse(test::run_drconsole({"status", "--db", db, "--json"}).out);
+    EXPECT_EQ(j["phases"][0]["steps"][0]["state"], "pending");
+    auto events = test::run_process({"/usr/bin/sqlite3", db, "SELECT payload FROM events WHERE kind = 'action.dry_run'"});
+    EXPECT_EQ(nlohmann::json::parse(events.out)["executed"], false);
+}
