@@ -69,19 +69,24 @@ int run_open(const OpenOptions& opts) {
 
     std::shared_ptr<ReadingStore> store;
     std::unique_ptr<ProbeScheduler> scheduler;
+    // Probes and running actions wake the UI through this pipe; the UI poll()s it with stdin.
     int wake[2] = {-1, -1};
-    if (auto env = incident_environment(journal, incident.state(), opts.env)) {
+    std::function<void()> wake_ui = [] {};
+    if (pipe2(wake, O_CLOEXEC | O_NONBLOCK) == 0) {
+        int fd = wake[1];
+        wake_ui = [fd] { (void)!::write(fd, "w", 1); };
+        run.wake_fd = wake[0];
+    }
+    auto env = incident_environment(journal, incident.state(), opts.env);
+    if (env) {
         store = std::make_shared<ReadingStore>();
         scheduler = std::make_unique<ProbeScheduler>(store);
         add_environment_probes(*scheduler, *env);
-        if (pipe2(wake, O_CLOEXEC | O_NONBLOCK) == 0) {
-            int fd = wake[1];
-            scheduler->on_reading([fd] { (void)!::write(fd, "r", 1); });
-            run.wake_fd = wake[0];
-        }
+        scheduler->on_reading(wake_ui);
         scheduler->start();
     }
-    tui::ConsoleApp app(journal, std::move(incident), who, store, clock);
+    tui::ConsoleApp app(journal, std::move(incident), who, store, clock, env);
+    app.on_wake(wake_ui);
     int status = tui::run_console(app, run);
     if (scheduler) scheduler->stop();
     for (int fd : wake)

@@ -1,5 +1,6 @@
 // Keys to commands: every command goes through the engine and the journal before the screen changes.
 #include "tui/console.h"
+#include "tui/running_action.h"
 
 #include <algorithm>
 
@@ -11,8 +12,9 @@
 namespace drconsole::tui {
 
 ConsoleApp::ConsoleApp(Journal& journal, Incident incident, Actor who, std::shared_ptr<ReadingStore> store,
-                       std::shared_ptr<const Clock> clock)
-    : journal_(journal), incident_(std::move(incident)), who_(std::move(who)), store_(std::move(store)), clock_(std::move(clock)) {
+                       std::shared_ptr<const Clock> clock, std::shared_ptr<const Environment> env)
+    : journal_(journal), env_(std::move(env)), incident_(std::move(incident)), who_(std::move(who)), store_(std::move(store)),
+      clock_(std::move(clock)) {
     events_ = journal_.events(incident_.id());
     // Start on the first phase with an open step.
     const auto& phases = state().runbook->phases;
@@ -84,7 +86,7 @@ std::map<Action, std::string> ConsoleApp::disabled_actions(const std::map<std::s
     std::map<Action, std::string> off;
     const IncidentState& s = state();
     if (s.resolved()) {
-        for (Action a : {Action::act, Action::skip, Action::fail, Action::comms, Action::handover, Action::fault,
+        for (Action a : {Action::act, Action::run_action, Action::skip, Action::fail, Action::comms, Action::handover, Action::fault,
                          Action::override_gate, Action::resolve})
             off[a] = fmt::format("the incident was resolved at {}", format_offset(*s.resolved_us - s.t0_us()));
         return off;
@@ -108,6 +110,19 @@ std::map<Action, std::string> ConsoleApp::disabled_actions(const std::map<std::s
             else if (s.gate_overrides.count(step->id)) off[Action::override_gate] = "its gate is already overridden";
             else if (passes) off[Action::override_gate] = "its gate passes";
             else if (who_.role != "ic") off[Action::override_gate] = fmt::format("only the IC overrides a gate (you are {})", who_.role);
+        }
+    }
+    if (running_) {
+        off[Action::quit] = fmt::format("the action of {} is running: wait, or cancel it with a", running_->step);
+    } else if (!off.count(Action::run_action)) {
+        if (!step) off[Action::run_action] = "no step selected";
+        else if (!step->action) off[Action::run_action] = fmt::format("{} has no action to run", step->id);
+        else if (s.step(step->id).status != StepStatus::pending && s.step(step->id).status != StepStatus::started)
+            off[Action::run_action] = fmt::format("{} is {}", step->id, to_string(s.step(step->id).status));
+        else if (step->gate && !s.gate_overrides.count(step->id)) {
+            auto gate = gates.find(step->id);
+            if (gate == gates.end() || gate->second.outcome != GateOutcome::pass)
+                off[Action::run_action] = "gate: " + (gate != gates.end() ? gate->second.reason : std::string("not evaluated"));
         }
     }
     if (s.mode != "drill") off[Action::fault] = "faults are injected only in a drill";
@@ -227,6 +242,19 @@ void ConsoleApp::act(Action action) {
                 record([&] { return incident_.complete_step(step->id, step_actor(*step)); }, step->id);
             }
             break;
+        case Action::run_action:
+            if (running_) {
+                open_confirm(action, "Cancel the running action of " + running_->step, "Kill it and its child processes?", running_->step);
+            } else {
+                if (s.step(step->id).status == StepStatus::pending)
+                    record([&] { return incident_.start_step(step->id, step_actor(*step)); }, step->id);
+                if (s.step(step->id).status != StepStatus::started) break;
+                if (!step->confirm.empty())
+                    open_confirm(action, "Run the action of " + step->id, step->confirm == "yes" ? std::string("Run it now?") : step->confirm, step->id);
+                else
+                    start_action(*step);
+            }
+            break;
         case Action::skip: open_text(action, "Skip " + step->id, "Reason:", step->id); break;
         case Action::fail: open_text(action, "Fail " + step->id, "Reason:", step->id); break;
         case Action::note: open_text(action, step ? "Note on " + step->id : "Note", "Note:", step ? step->id : ""); break;
@@ -273,6 +301,15 @@ void ConsoleApp::submit_dialog() {
     const Step* step = state().runbook->find_step(d.step);
     switch (d.purpose) {
         case Action::act: record([&] { return incident_.complete_step(step->id, step_actor(*step)); }, d.step); break;
+        case Action::run_action:
+            if (running_) {
+                running_->cancel = true;
+                message_ = "cancelling the action of " + running_->step + "…";
+                message_is_error_ = false;
+            } else if (step) {
+                start_action(*step);
+            }
+            break;
         case Action::skip: record([&] { return incident_.skip_step(step->id, text, step_actor(*step)); }, d.step); break;
         case Action::fail: record([&] { return incident_.fail_step(step->id, text, step_actor(*step)); }, d.step); break;
         case Action::note: record([&] { return incident_.add_note(text, d.step, who_); }); break;
@@ -326,6 +363,10 @@ View ConsoleApp::view() const {
     v.gates = gate_results();
     v.disabled = disabled_actions(v.gates);
     v.has_probes = store_ != nullptr;
+    if (running_) {
+        v.running_step = running_->step;
+        v.running_us = steady_now_us() - running_->started_mono;
+    }
     if (store_) {
         auto rpo = rpo_by_target(*state().runbook);
         for (const auto& [id, tv] : store_->snapshot(steady_now_us())) {

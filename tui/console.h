@@ -4,6 +4,8 @@
 #include <functional>
 #include <memory>
 
+#include "drconsole/environment.h"
+
 #include "drconsole/clock.h"
 #include "drconsole/incident.h"
 #include "drconsole/journal.h"
@@ -16,7 +18,13 @@ class ConsoleApp {
 public:
     // `who` is the person at this console and the role they act in; `store` may be null (no probes).
     ConsoleApp(Journal& journal, Incident incident, Actor who, std::shared_ptr<ReadingStore> store,
-               std::shared_ptr<const Clock> clock);
+               std::shared_ptr<const Clock> clock, std::shared_ptr<const Environment> env = nullptr);
+    ~ConsoleApp();
+
+    // Called from a worker when it has something for the UI (set by the event loop).
+    void on_wake(std::function<void()> wake) { wake_ = std::move(wake); }
+    // Records the result of a finished action, if one finished; true when the screen changed.
+    bool tick();
 
     void handle(const Key& key);
     // Reads what other consoles and scripts recorded; true when something new arrived.
@@ -42,7 +50,14 @@ private:
     void move(int delta);
     void ensure_selection();
 
+    void start_action(const Step& step);
+
     Journal& journal_;
+    std::shared_ptr<const Environment> env_;
+    std::function<void()> wake_;
+    // The one running action: its worker thread, the cancel flag it watches, its result.
+    struct Running;
+    std::unique_ptr<Running> running_;
     Incident incident_;
     Actor who_;
     std::shared_ptr<ReadingStore> store_;

@@ -20,7 +20,7 @@ struct Key {
 };
 
 enum class Action {
-    move_up, move_down, prev_phase, next_phase, next_pane, act, skip, fail, note, comms, handover,
+    move_up, move_down, prev_phase, next_phase, next_pane, act, run_action, skip, fail, note, comms, handover,
     fault, override_gate, search, resolve, help, quit,
 };
 

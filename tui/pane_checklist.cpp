@@ -73,6 +73,10 @@ void render_checklist(const View& v, Canvas& c, Rect r) {
                 status = "gate " + std::string(to_string(gate->second.outcome)) + ": " + safe_text(gate->second.reason);
             }
         }
+        if (step.id == v.running_step) {
+            role = Role::step_active;
+            status = "running " + mmss(v.running_us) + " (a cancels)";
+        }
         if (step.id == v.not_recorded_step && !v.not_recorded.empty()) {
             role = Role::not_recorded;
             status = "NOT RECORDED: " + safe_text(v.not_recorded);
@@ -114,9 +118,19 @@ void render_details(const View& v, Canvas& c, Rect r) {
     if (!step->confirm.empty()) line("asks first: " + safe_text(step->confirm == "yes" ? "confirm" : step->confirm), Role::dim);
     for (const auto& d : step->details) line(safe_text(d), Role::dim);
     if (step->action) {
-        line(fmt::format("action: {}{}", to_string(step->action->kind), step->action->target.empty() ? "" : " on " + safe_text(step->action->target)));
+        line(fmt::format("action: {}{}  (a runs it)", to_string(step->action->kind), step->action->target.empty() ? "" : " on " + safe_text(step->action->target)));
         for (const auto& l : split_lines(step->action->body))
             if (!l.empty()) line("  " + safe_text(l), Role::dim);
+        // The newest recorded outcome of this step's action, from any console or script.
+        for (auto it = v.events->rbegin(); it != v.events->rend(); ++it) {
+            if (it->kind != event_kind::action_finished || it->step != step->id) continue;
+            bool ok = it->payload.value("ok", false);
+            line(ok ? "last run: ok" : "last run: FAILED: " + safe_text(it->payload.value("error", "")), ok ? Role::step_done : Role::step_failed);
+            std::string output = it->payload.value("output", "");  // split_lines() views into it
+            for (const auto& l : split_lines(output))
+                if (!l.empty()) line("  " + safe_text(l), Role::dim);
+            break;
+        }
     }
 }
 

@@ -27,7 +27,10 @@ int run_script(ConsoleApp& app, const RunOptions& o) {
     auto [w, h] = o.size.value_or(std::pair{120, 40});
     for (const auto& item : parse_key_script(read_file(o.keys_file), o.keys_file)) {
         switch (item.kind) {
-            case ScriptItem::Kind::key: app.handle(item.key); break;
+            case ScriptItem::Kind::key:
+                app.handle(item.key);
+                app.tick();
+                break;
             case ScriptItem::Kind::advance:
                 if (!o.fake_clock) throw InputError("<Advance …> needs --clock fake:…");
                 o.fake_clock->advance_us(std::chrono::duration_cast<std::chrono::microseconds>(item.advance).count());
@@ -41,6 +44,7 @@ int run_script(ConsoleApp& app, const RunOptions& o) {
                 auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
                 while (true) {
                     app.poll_journal();
+                    app.tick();
                     Canvas canvas(w, h, o.utf8);
                     app.render(canvas);
                     if (canvas.text().find(item.text) != std::string::npos) break;
@@ -84,6 +88,7 @@ int run_terminal(ConsoleApp& app, const RunOptions& o) {
             while (::read(o.wake_fd, buf, sizeof buf) > 0) {
             }
         }
+        app.tick();
         if (auto now = std::chrono::steady_clock::now(); now - last_poll >= std::chrono::milliseconds(250)) {
             app.poll_journal();
             last_poll = now;

@@ -55,6 +55,8 @@ struct View {
     bool help = false;
     Actor who;
     std::map<Action, std::string> disabled;   // actions not available now, and why
+    std::string running_step;                 // the step whose action is running, if any
+    std::int64_t running_us = 0;              // for how long
 };
 
 }  // namespace drconsole::tui
