@@ -48,7 +48,7 @@ ActionResult run_sql(const std::string& dsn, const BoundSql& sql, Millis timeout
     CapturedOutput out;
     probes::PgSession session(expand_references(dsn));
     try {
-        probes::PgRows rows = session.query(sql.text, deadline_after(timeout), sql.params);
+        probes::PgRows rows = session.query(sql.text, deadline_after(timeout), sql.params, true);
         nlohmann::json table = {{"columns", rows.columns}, {"rows", nlohmann::json::array()}};
         std::string text;
         for (const auto& c : rows.columns) text += (text.empty() ? "" : "\t") + c;

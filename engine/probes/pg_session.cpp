@@ -74,12 +74,12 @@ void PgSession::connect(SteadyTime deadline) {
     PQsetnonblocking(conn_.get(), 1);
 }
 
-PgRows PgSession::query(const std::string& sql, SteadyTime deadline, const std::vector<std::string>& params) {
+PgRows PgSession::query(const std::string& sql, SteadyTime deadline, const std::vector<std::string>& params, bool single_statement) {
     connect(deadline);
     std::vector<const char*> values;
     for (const auto& p : params) values.push_back(p.c_str());
     // Without parameters the simple protocol is used, which also allows several statements.
-    int sent = params.empty() ? PQsendQuery(conn_.get(), sql.c_str())
+    int sent = params.empty() && !single_statement ? PQsendQuery(conn_.get(), sql.c_str())
                               : PQsendQueryParams(conn_.get(), sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
                                                   nullptr, nullptr, 0);
     if (!sent) {

@@ -34,7 +34,9 @@ public:
     void connect(SteadyTime deadline);
     // Sends one statement with text parameters and reads all of its result. Throws PgError;
     // on a timeout or a broken connection the session is dropped, to reconnect next time.
-    PgRows query(const std::string& sql, SteadyTime deadline, const std::vector<std::string>& params = {});
+    // `single_statement` sends it with the extended protocol even without parameters, so the
+    // server refuses a second statement.
+    PgRows query(const std::string& sql, SteadyTime deadline, const std::vector<std::string>& params = {}, bool single_statement = false);
     void drop() { conn_.reset(); }
 
 private:

@@ -44,6 +44,14 @@ TEST_F(SqlAction, InjectionThroughTemplatesIsOnlyData) {
     EXPECT_EQ(cluster->sql(cluster->primary_port(), "SELECT to_regclass('ledger') IS NOT NULL"), "t") << "the table is still there";
 }
 
+TEST_F(SqlAction, OneStatementPerBlock) {
+    cluster->sql(cluster->primary_port(), "CREATE TABLE IF NOT EXISTS ledger (id int)");
+    ActionResult r = run_sql(cluster->primary_dsn(), bind_sql("SELECT 1; DROP TABLE ledger", {}), Millis(5000));
+    EXPECT_FALSE(r.ok);
+    EXPECT_NE(r.error.find("cannot insert multiple commands into a prepared statement"), std::string::npos) << r.error;
+    EXPECT_EQ(cluster->sql(cluster->primary_port(), "SELECT to_regclass('ledger') IS NOT NULL"), "t");
+}
+
 TEST_F(SqlAction, StepRunPromotesTheStandbyThenReportsTheServersError) {
     test::TempDir dir;
     auto env = dir.write("env.jsonc", R"({"targets": {"pg-standby": {"type": "postgres", "dsn": ")" + cluster->standby_dsn() + R"("}}})");
