@@ -94,6 +94,16 @@ std::shared_ptr<const Environment> load_environment_or_refuse(const std::string&
     return loaded.env;
 }
 
+std::shared_ptr<const Environment> incident_environment(const Journal& journal, const IncidentState& s, const std::string& path) {
+    if (!path.empty()) return load_environment_or_refuse(path);
+    if (s.env_sha256.empty()) return nullptr;
+    auto doc = journal.document(s.env_sha256);
+    if (!doc) return nullptr;
+    EnvironmentResult env = parse_environment(doc->content, doc->path);
+    if (!env.env) throw InputError(env.diagnostics);
+    return env.env;
+}
+
 void print_recorded(const Event& e) {
     std::cerr << safe_text(fmt::format("recorded #{} {}{}{} as {}:{}", e.seq, e.kind, e.step.empty() ? "" : " ", e.step,
                                        e.actor.role, e.actor.person))

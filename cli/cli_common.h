@@ -44,6 +44,10 @@ Actor resolve_actor(const std::string& as, const std::string& default_role);
 std::string current_user();
 
 void print_diagnostics(const std::vector<Diagnostic>& diagnostics);
+// The environment given with --env, else the one the incident started with (stored in the
+// journal), else none.
+std::shared_ptr<const Environment> incident_environment(const Journal& journal, const IncidentState& state, const std::string& path);
+
 // Loads --env FILE, printing its diagnostics; throws InputError (exit 2) when it has errors.
 // An empty path means no environment.
 std::shared_ptr<const Environment> load_environment_or_refuse(const std::string& path);
@@ -52,8 +56,7 @@ void print_recorded(const Event& event);
 
 // Refuses (RuleViolation) unless the step's gate passes on live readings, or is overridden:
 // with --override the reason and the live values are recorded first (the rules allow only the IC).
-void require_gate(Journal& journal, Incident& incident, const Step& step, const Actor& actor, const std::string& env_path,
-                  const std::string& override_reason);
+void require_gate(Incident& incident, const Step& step, const Actor& actor, const Environment* env, const std::string& override_reason);
 
 // Runs a step's action (gate checked on live readings, --override for the IC); 0 only when the
 // action succeeded and everything was recorded.

@@ -33,15 +33,6 @@ std::optional<std::pair<int, int>> parse_size(const std::string& text) {
     return std::pair{w, h};
 }
 
-std::shared_ptr<const Environment> incident_environment(const Journal& journal, const IncidentState& s, const std::string& path) {
-    if (!path.empty()) return load_environment_or_refuse(path);
-    if (s.env_sha256.empty()) return nullptr;
-    auto doc = journal.document(s.env_sha256);
-    if (!doc) return nullptr;
-    EnvironmentResult env = parse_environment(doc->content, doc->path);
-    if (!env.env) throw InputError(env.diagnostics);
-    return env.env;
-}
 
 int run_open(const OpenOptions& opts) {
     std::shared_ptr<FakeClock> fake = fake_clock();

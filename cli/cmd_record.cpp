@@ -57,7 +57,10 @@ Event record_step(Journal& journal, Incident& incident, const RecordOptions& o) 
     Actor actor = resolve_actor(o.incident.as, default_role(incident, o.step));
     if (o.verb == "start") return incident.start_step(o.step, actor);
     if (o.verb == "done") {
-        if (const Step* step = incident.state().runbook->find_step(o.step)) require_gate(journal, incident, *step, actor, o.env, o.override_reason);
+        if (const Step* step = incident.state().runbook->find_step(o.step); step && step->gate) {
+            auto env = incident_environment(journal, incident.state(), o.env);
+            require_gate(incident, *step, actor, env.get(), o.override_reason);
+        }
         return incident.complete_step(o.step, actor);
     }
     if (o.verb == "skip") return incident.skip_step(o.step, o.reason, actor);

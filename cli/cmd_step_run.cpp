@@ -21,15 +21,6 @@ namespace {
 std::atomic<bool> g_cancel{false};
 extern "C" void on_cancel(int) { g_cancel = true; }
 
-std::shared_ptr<const Environment> step_environment(const Journal& journal, const IncidentState& s, const std::string& path) {
-    if (!path.empty()) return load_environment_or_refuse(path);
-    if (s.env_sha256.empty()) return nullptr;
-    auto doc = journal.document(s.env_sha256);
-    if (!doc) return nullptr;
-    EnvironmentResult env = parse_environment(doc->content, doc->path);
-    if (!env.env) throw InputError(env.diagnostics);
-    return env.env;
-}
 
 // One reading of each target the gate names (or its deadline), then the gate's outcome.
 GateResult live_gate(const Step& step, const Environment* env) {
@@ -73,14 +64,12 @@ GateResult live_gate(const Step& step, const Environment* env) {
 
 }  // namespace
 
-void require_gate(Journal& journal, Incident& incident, const Step& step, const Actor& actor, const std::string& env_path,
-                  const std::string& override_reason) {
+void require_gate(Incident& incident, const Step& step, const Actor& actor, const Environment* env, const std::string& override_reason) {
     if (!step.gate || incident.state().gate_overrides.count(step.id)) return;
     // An override that the rules would refuse (not the IC, no reason) is refused before any probing.
     if (!override_reason.empty())
         check_command(incident.state(), EventDraft{std::string(event_kind::gate_overridden), actor, step.id, {{"reason", override_reason}}});
-    auto env = step_environment(journal, incident.state(), env_path);
-    GateResult gate = live_gate(step, env.get());
+    GateResult gate = live_gate(step, env);
     if (gate.outcome == GateOutcome::pass) return;
     if (override_reason.empty())
         throw RuleViolation(fmt::format("gate {}: {} (the IC may go ahead with --override \"reason\")", to_string(gate.outcome), gate.reason));
@@ -96,7 +85,7 @@ int run_step_action(Journal& journal, Incident& incident, const std::string& ste
     const Step* step = incident.state().runbook->find_step(step_id);
     if (!step) throw RuleViolation(fmt::format("no step '{}' in runbook {}", step_id, incident.state().runbook_path));
     if (!step->action) throw RuleViolation(fmt::format("step '{}' has no action to run", step_id));
-    auto env = step_environment(journal, incident.state(), env_path);
+    auto env = incident_environment(journal, incident.state(), env_path);
     Actor actor = resolve_actor(as, step->role);
     if (dry_run) {
         // Nothing runs and nothing changes state: the plan is shown and recorded as not executed.
@@ -106,7 +95,7 @@ int run_step_action(Journal& journal, Incident& incident, const std::string& ste
         return 0;
     }
 
-    require_gate(journal, incident, *step, actor, env_path, override_reason);
+    require_gate(incident, *step, actor, env.get(), override_reason);
     if (promotes_standby(*step) && step->action->kind == ActionKind::sql && env) {
         if (const Target* target = env->find(step->action->target)) {
             auto rpo = rpo_by_target(*incident.state().runbook);
@@ -139,13 +128,7 @@ int run_step_action(Journal& journal, Incident& incident, const std::string& ste
         result.started_us = result.ended_us = SystemClock().wall_us();
     }
     std::signal(SIGINT, previous);
-    nlohmann::json evidence = {
-        {"ok", result.ok}, {"exit", result.exit_code}, {"timed_out", result.timed_out}, {"cancelled", result.cancelled},
-        {"error", result.error}, {"output", result.output}, {"output_truncated", result.truncated},
-        {"output_sha256", result.output_sha256}, {"started_us", result.started_us}, {"ended_us", result.ended_us},
-        {"ran_s", static_cast<double>(result.ended_us - result.started_us) / 1e6}, {"detail", result.detail},
-    };
-    print_recorded(incident.action_finished(step->id, evidence, actor));
+    print_recorded(incident.action_finished(step->id, evidence_of(result), actor));
     if (!result.output.empty()) std::cout << safe_text(result.output, true) << (result.output.back() == '\n' ? "" : "\n");
     if (!result.ok) {
         std::cerr << safe_text(fmt::format("drconsole: the action of {} failed: {}", step->id, result.error)) << '\n';

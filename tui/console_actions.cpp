@@ -90,13 +90,7 @@ bool ConsoleApp::tick() {
     const Step* step = state().runbook->find_step(step_id);
     Actor actor = step_actor(*step);
     if (preflight_result) record([&] { return incident_.preflight_checked(step_id, *preflight_result, actor); }, step_id);
-    nlohmann::json evidence = {
-        {"ok", result->ok}, {"exit", result->exit_code}, {"timed_out", result->timed_out}, {"cancelled", result->cancelled},
-        {"error", result->error}, {"output", result->output}, {"output_truncated", result->truncated},
-        {"output_sha256", result->output_sha256}, {"started_us", result->started_us}, {"ended_us", result->ended_us},
-        {"ran_s", static_cast<double>(result->ended_us - result->started_us) / 1e6}, {"detail", result->detail},
-    };
-    record([&] { return incident_.action_finished(step_id, evidence, actor); }, step_id);
+    record([&] { return incident_.action_finished(step_id, evidence_of(*result), actor); }, step_id);
     if (result->ok) record([&] { return incident_.complete_step(step_id, actor); }, step_id);
     return true;
 }

@@ -91,6 +91,14 @@ nlohmann::json plan_action(const Step& step, const Environment* env, const Templ
     return plan;
 }
 
+nlohmann::json evidence_of(const ActionResult& r) {
+    return {
+        {"ok", r.ok}, {"exit", r.exit_code}, {"timed_out", r.timed_out}, {"cancelled", r.cancelled}, {"error", r.error},
+        {"output", r.output}, {"output_truncated", r.truncated}, {"output_sha256", r.output_sha256}, {"started_us", r.started_us},
+        {"ended_us", r.ended_us}, {"ran_s", static_cast<double>(r.ended_us - r.started_us) / 1e6}, {"detail", r.detail},
+    };
+}
+
 nlohmann::json describe_action(const Step& step, const TemplateValues& values) {
     nlohmann::json j = {{"kind", to_string(step.action->kind)}, {"body", step.action->body}};
     if (!step.action->target.empty()) j["target"] = step.action->target;

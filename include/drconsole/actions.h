@@ -85,6 +85,9 @@ inline constexpr Millis kDefaultActionTimeout{60'000};
 // Everything about running a step's action, from its block and the environment.
 ActionResult execute_action(const Step& step, const Environment* env, const TemplateValues& values,
                             const std::atomic<bool>* cancel = nullptr);
+// What the journal records when an action has ended: the action.finished payload.
+nlohmann::json evidence_of(const ActionResult& result);
+
 // What the journal records of an action before it runs (no secret values).
 nlohmann::json describe_action(const Step& step, const TemplateValues& values);
 // What the action would run, with the recordable values filled in (secrets as "<from $NAME>"):
