@@ -5,6 +5,7 @@
 
 #include "probes/probe_factory.h"
 #include "support/http_server.h"
+#include "support/prometheus_server.h"
 
 using namespace drconsole;
 using test::HttpServer;
@@ -109,4 +110,28 @@ TEST(PrometheusProbe, AQueryErrorIsAnErrorWithPrometheusWords) {
     Reading r = probes::make_prometheus_probe(t)->read(in(2000));
     EXPECT_EQ(r.status, ProbeStatus::error);
     EXPECT_EQ(r.error, "bad: HTTP 400: parse error at char 4");
+}
+
+TEST(PrometheusProbe, AgainstARealPrometheus) {
+    test::PrometheusServer prometheus;
+    Target t;
+    t.id = "prom";
+    t.type = TargetType::prometheus;
+    t.url = prometheus.url();
+    t.queries = {{"rpo_lag", "vector(12.5)"},
+                 {"mirror_lag", R"(label_replace(vector(3), "topic", "orders", "", ""))"},
+                 {"budget", "scalar(vector(42))"}};
+    Reading r = probes::make_prometheus_probe(t)->read(in(5000));
+    ASSERT_EQ(r.status, ProbeStatus::ok) << r.error;
+    EXPECT_EQ(*r.value("rpo_lag"), 12.5);
+    EXPECT_EQ(*r.value("budget"), 42);
+    bool labelled = false;
+    for (const auto& m : r.metrics)
+        if (m.name == "mirror_lag" && m.labels.count("topic") && m.labels.at("topic") == "orders") labelled = m.value == 3;
+    EXPECT_TRUE(labelled) << "vector elements keep their labels";
+
+    t.queries = {{"bad", "max(("}};
+    Reading bad = probes::make_prometheus_probe(t)->read(in(5000));
+    EXPECT_EQ(bad.status, ProbeStatus::error);
+    EXPECT_NE(bad.error.find("bad: HTTP 400: invalid parameter \"query\""), std::string::npos) << bad.error;
 }
