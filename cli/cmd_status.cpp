@@ -32,8 +32,7 @@ void print_status(const IncidentState& s, std::int64_t now_us) {
     line(fmt::format("incident {}: {}  [{}]{}{}", s.id, s.title, s.mode == "drill" ? "DRILL" : "REAL",
                      s.severity.empty() ? "" : "  ", s.severity));
     line(fmt::format("runbook  {} (sha256 {})", s.runbook_path, s.runbook_sha256.substr(0, 12)));
-    std::string t0_note = s.mode == "drill" && s.fault_us ? "fault injected" : s.declared_us ? "declared" : "started";
-    line(fmt::format("T0       {} ({})", format_utc(s.t0_us()), t0_note));
+    line(fmt::format("T0       {} ({})", format_utc(s.t0_us()), s.t0_source()));
     if (s.resolved()) line(fmt::format("resolved {} ({} after T0)", format_utc(*s.resolved_us), format_offset(*s.resolved_us - s.t0_us())));
     else line(fmt::format("elapsed  {}", format_offset(now_us - s.t0_us())));
     std::string roster;

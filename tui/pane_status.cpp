@@ -78,7 +78,8 @@ void render_header(const View& v, Canvas& c, Rect r) {
 
     int y = r.y + 1;
     x = 1;
-    std::string t0 = s.mode == "drill" && s.fault_us ? "since fault" : s.declared_us ? "since declared" : "since start";
+    std::string_view source = s.t0_source();
+    std::string t0 = source == "fault injected" ? "since fault" : source == "declared" ? "since declared" : "since start";
     std::int64_t end = s.resolved() ? *s.resolved_us : v.now_us;
     x += c.put(x, y, fmt::format("T+{} {}", mmss(end - s.t0_us()), t0), Role::header) + 3;
     Budget b = rto_budget(v);

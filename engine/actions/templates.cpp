@@ -17,6 +17,11 @@ const std::regex& template_re() {
 
 }  // namespace
 
+const std::vector<std::string>& builtin_template_names() {
+    static const std::vector<std::string> names{"incident.id", "incident.mode", "step.id", "actor.role", "actor.person"};
+    return names;
+}
+
 TemplateValues template_values(const Environment* env, const IncidentState& s, const Step& step, const Actor& actor) {
     TemplateValues t;
     auto add = [&](const std::string& name, const std::string& value, const std::string& shown) {
@@ -36,11 +41,9 @@ TemplateValues template_values(const Environment* env, const IncidentState& s, c
             }
         }
     }
-    add("incident.id", std::to_string(s.id), std::to_string(s.id));
-    add("incident.mode", s.mode, s.mode);
-    add("step.id", step.id, step.id);
-    add("actor.role", actor.role, actor.role);
-    add("actor.person", actor.person, actor.person);
+    // In the order of builtin_template_names().
+    const std::string builtin[] = {std::to_string(s.id), s.mode, step.id, actor.role, actor.person};
+    for (std::size_t i = 0; i < builtin_template_names().size(); ++i) add(builtin_template_names()[i], builtin[i], builtin[i]);
     return t;
 }
 

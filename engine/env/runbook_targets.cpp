@@ -60,9 +60,9 @@ std::vector<Diagnostic> check_runbook_targets(const Runbook& runbook, const Envi
                     diag.error(step.action->target_pos, fmt::format("a {} action needs a {} target; '{}' is {}", to_string(step.action->kind), to_string(wanted), t->id, to_string(t->type)));
             }
             if (step.action) {
-                static const std::vector<std::string> kBuiltIn{"incident.id", "incident.mode", "step.id", "actor.role", "actor.person"};
+                const auto& builtin = builtin_template_names();
                 for (const auto& name : template_names(step.action->body))
-                    if (!env.vars.count(name) && std::find(kBuiltIn.begin(), kBuiltIn.end(), name) == kBuiltIn.end())
+                    if (!env.vars.count(name) && std::find(builtin.begin(), builtin.end(), name) == builtin.end())
                         diag.error(step.action->pos, fmt::format("unknown template value {{{{{}}}}}: define it under \"vars\" in {} "
                                                                  "(or use incident.id, incident.mode, step.id, actor.role, actor.person)", name, env.path));
             }

@@ -32,6 +32,12 @@ std::int64_t IncidentState::t0_us() const {
     return started_us;
 }
 
+std::string_view IncidentState::t0_source() const {
+    if (mode == "drill" && fault_us) return "fault injected";
+    if (declared_us) return "declared";
+    return "started";
+}
+
 const StepState& IncidentState::step(const std::string& id) const {
     static const StepState kPending;
     auto it = steps.find(id);

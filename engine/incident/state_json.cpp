@@ -13,12 +13,6 @@ json actor_or_null(const std::optional<Actor>& a) {
     return a ? json{{"role", a->role}, {"person", a->person}} : json(nullptr);
 }
 
-std::string t0_source(const IncidentState& s) {
-    if (s.mode == "drill" && s.fault_us) return "fault injected";
-    if (s.declared_us) return "declared";
-    return "started";
-}
-
 }  // namespace
 
 json to_json(const IncidentState& s) {
@@ -33,7 +27,7 @@ json to_json(const IncidentState& s) {
         {"environment", s.env_sha256.empty() ? json(nullptr) : json{{"path", s.env_path}, {"sha256", s.env_sha256}}},
         {"started_at", format_utc(s.started_us)},
         {"t0", format_utc(s.t0_us())},
-        {"t0_source", t0_source(s)},
+        {"t0_source", s.t0_source()},
         {"fault_at", time_or_null(s.fault_us)},
         {"declared_at", time_or_null(s.declared_us)},
         {"resolved_at", time_or_null(s.resolved_us)},

@@ -32,6 +32,8 @@ struct TemplateValues {
     std::map<std::string, std::string> secret_env;  // NAME -> value
     std::set<std::string> secret_names;             // template names whose value is a secret
 };
+// The values every action may use besides the environment's vars.
+const std::vector<std::string>& builtin_template_names();  // incident.id, incident.mode, step.id, actor.role, actor.person
 TemplateValues template_values(const Environment* env, const IncidentState& state, const Step& step, const Actor& actor);
 // The names of the {{…}} values an action uses, in order of first use.
 std::vector<std::string> template_names(std::string_view body);

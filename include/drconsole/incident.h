@@ -79,6 +79,8 @@ struct IncidentState {
     bool resolved() const { return resolved_us.has_value(); }
     // T0: the fault in a drill, else the declaration, else the start.
     std::int64_t t0_us() const;
+    // What T0 is: "fault injected", "declared" or "started".
+    std::string_view t0_source() const;
     const StepState& step(const std::string& id) const;
 };
 

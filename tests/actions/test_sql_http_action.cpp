@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "drconsole/actions.h"
+#include "support/template_values.h"
 #include "drconsole/incident.h"
 #include "support/http_server.h"
 #include "support/pg_cluster.h"
@@ -16,12 +17,7 @@ using namespace drconsole;
 
 namespace {
 
-TemplateValues values(std::map<std::string, std::string> v) {
-    TemplateValues t;
-    t.values = v;
-    t.recorded = v;
-    return t;
-}
+using test::values;
 
 class SqlAction : public ::testing::Test {
 protected:

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "drconsole/actions.h"
+#include "support/template_values.h"
 #include "drconsole/incident.h"
 #include "support/text_errors.h"
 
@@ -9,12 +10,7 @@ using namespace drconsole;
 
 namespace {
 
-TemplateValues values(std::map<std::string, std::string> v) {
-    TemplateValues t;
-    t.values = v;
-    t.recorded = v;
-    return t;
-}
+using test::values;
 
 std::vector<std::string> argv_of(const std::string& line, const TemplateValues& t = {}) {
     auto commands = parse_run_block(line);
