@@ -73,5 +73,6 @@ void add_probe(CLI::App& app, int& exit_code);
 CLI::App* add_open(CLI::App& app, int& exit_code);
 void add_keys(CLI::App& app, int& exit_code);
 void add_preflight(CLI::App& app, int& exit_code);
+void add_report_commands(CLI::App& app, int& exit_code);
 
 }  // namespace drconsole::cli

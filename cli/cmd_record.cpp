@@ -13,7 +13,8 @@ namespace {
 
 struct RecordOptions {
     IncidentOptions incident;
-    std::string step, verb, reason, text, role, person, env, override_reason;
+    std::string step, verb, reason, text, role, person, env, override_reason, detected_at, t0_rule = "earliest", owner;
+    bool action_item = false;
     std::int64_t seq = 0;
     bool dry_run = false;
 };
@@ -91,9 +92,14 @@ void add_record_commands(CLI::App& app, int& exit_code) {
 
     auto note = std::make_shared<RecordOptions>();
     cmd = add_recorder(app, exit_code, "note", "Add a note to the timeline (allowed after resolve too)", note,
-                       [](Journal&, Incident& i, const RecordOptions& o) { return i.add_note(o.text, o.step, incident_actor(i, o)); });
+                       [](Journal&, Incident& i, const RecordOptions& o) {
+                           if (o.action_item) return i.add_action_item(o.text, o.owner, incident_actor(i, o));
+                           return i.add_note(o.text, o.step, incident_actor(i, o));
+                       });
     cmd->add_option("text", note->text, "The note")->required();
     cmd->add_option("--step", note->step, "Attach the note to a step");
+    cmd->add_flag("--action-item", note->action_item, "An issue found, to follow up: listed under the report's action items");
+    cmd->add_option("--owner", note->owner, "With --action-item: who follows it up");
 
     auto correct = std::make_shared<RecordOptions>();
     cmd = add_recorder(app, exit_code, "correct", "Record a correction of an earlier event (events are never edited)", correct,
@@ -107,8 +113,20 @@ void add_record_commands(CLI::App& app, int& exit_code) {
     cmd->add_option("description", fault->text, "What was broken, e.g. 'stopped the primary PostgreSQL'");
 
     auto declare = std::make_shared<RecordOptions>();
-    add_recorder(app, exit_code, "declare", "Record that the incident was declared (T0 of a real incident)", declare,
-                 [](Journal&, Incident& i, const RecordOptions& o) { return i.declare(incident_actor(i, o)); });
+    cmd = add_recorder(app, exit_code, "declare", "Record that the incident was declared (T0 of a real incident)", declare,
+                       [](Journal&, Incident& i, const RecordOptions& o) {
+                           std::optional<std::int64_t> detected;
+                           if (!o.detected_at.empty()) {
+                               detected = parse_utc(o.detected_at);
+                               if (!detected) throw InputError(fmt::format("--detected-at '{}': write UTC as 2026-11-21T03:04:05Z", o.detected_at));
+                           }
+                           return i.declare(incident_actor(i, o), detected, t0_rule_from(o.t0_rule).value_or(T0Rule::earliest));
+                       });
+    cmd->add_option("--detected-at", declare->detected_at, "When the problem was first detected (the first alert), UTC: 2026-11-21T03:04:05Z");
+    cmd->add_option("--t0", declare->t0_rule, "What T0 is: earliest (of declared and first detected), declared, detected")
+        ->check(CLI::IsMember({"earliest", "declared", "detected"}));
+    cmd->footer("T0 of a real incident is the earliest of the declaration and the first detection unless --t0 says otherwise;\n"
+                "the report names which. A drill's T0 is the injected fault ('drconsole fault').");
 
     auto comms = std::make_shared<RecordOptions>();
     cmd = add_recorder(app, exit_code, "comms", "Record that a stakeholder update was sent", comms,

@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 
 #include "cli/cli_common.h"
+#include "drconsole/files.h"
+#include "drconsole/report.h"
 #include "drconsole/text.h"
 
 namespace drconsole::cli {
@@ -14,9 +16,24 @@ struct VerifyOptions {
     std::string db;
     std::optional<std::int64_t> incident;
     std::string head;  // COUNT:HASH printed by an earlier verify
+    std::string bundle;
 };
 
+int verify_bundle_dir(const VerifyOptions& opts) {
+    auto problems = verify_bundle(opts.bundle);
+    std::string head;
+    if (problems.empty() && !opts.head.empty()) {
+        head = read_file(std::filesystem::path(opts.bundle) / "chain-head.txt");
+        while (!head.empty() && head.back() == '\n') head.pop_back();
+        if (head != opts.head) problems.push_back(fmt::format("chain-head.txt is {}, --head says {}", head, opts.head));
+    }
+    for (const auto& p : problems) std::cout << safe_text(fmt::format("{}: {}", opts.bundle, p)) << '\n';
+    if (problems.empty()) std::cout << safe_text(fmt::format("{}: intact: every file matches SHA256SUMS; events, snapshot and report agree on the chain head", opts.bundle)) << '\n';
+    return problems.empty() ? 0 : 1;
+}
+
 int run_verify(const VerifyOptions& opts) {
+    if (!opts.bundle.empty()) return verify_bundle_dir(opts);
     if (!opts.db.empty() && !std::filesystem::exists(opts.db)) throw InputError(fmt::format("{}: no such journal", opts.db));
     Journal journal = open_journal(opts.db);
     if (opts.incident && !journal.incident(*opts.incident)) throw InputError(fmt::format("no incident {} in {}", *opts.incident, journal.path().string()));
@@ -60,6 +77,7 @@ void add_verify(CLI::App& app, int& exit_code) {
     cmd->add_option("--db", opts->db, "Journal file (default: $XDG_DATA_HOME/drconsole/journal.db)");
     cmd->add_option("--incident", opts->incident, "Check one incident only");
     cmd->add_option("--head", opts->head, "A COUNT:HASH printed earlier: check that the chain still contains it");
+    cmd->add_option("--bundle", opts->bundle, "Check an evidence bundle written by 'drconsole export' instead of a journal");
     cmd->footer("Exit status 0 only when every chain checked is intact (and --head matches).\n"
                 "Keep the printed head outside the tool (ticket, chat): a chain recomputed after an edit no longer matches it.");
     cmd->callback([opts, &exit_code] { exit_code = run_verify(*opts); });

@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
     CLI::App* open = cli::add_open(app, exit_code);
     cli::add_keys(app, exit_code);
     cli::add_preflight(app, exit_code);
+    cli::add_report_commands(app, exit_code);
     try {
         app.parse(argc, argv);
         // No command: open the console, as `drconsole open` would with its defaults.

@@ -2,6 +2,7 @@
 #include "drconsole/clock.h"
 
 #include <ctime>
+#include <regex>
 
 #include <fmt/format.h>
 
@@ -31,6 +32,27 @@ std::string format_utc(std::int64_t wall_us) {
     gmtime_r(&t, &tm);
     return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", tm.tm_year + 1900, tm.tm_mon + 1,
                        tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, micros);
+}
+
+std::optional<std::int64_t> parse_utc(const std::string& text) {
+    static const std::regex re(R"((\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?Z)");
+    std::smatch m;
+    if (!std::regex_match(text, m, re)) return std::nullopt;
+    std::tm tm{};
+    tm.tm_year = std::stoi(m[1]) - 1900;
+    tm.tm_mon = std::stoi(m[2]) - 1;
+    tm.tm_mday = std::stoi(m[3]);
+    tm.tm_hour = std::stoi(m[4]);
+    tm.tm_min = std::stoi(m[5]);
+    tm.tm_sec = std::stoi(m[6]);
+    if (tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60) return std::nullopt;
+    std::int64_t micros = 0;
+    if (m[7].matched) {
+        std::string digits = m[7].str();
+        digits.resize(6, '0');
+        micros = std::stoll(digits);
+    }
+    return static_cast<std::int64_t>(timegm(&tm)) * 1'000'000 + micros;
 }
 
 std::string format_offset(std::int64_t delta_us) {

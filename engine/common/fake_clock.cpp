@@ -11,12 +11,14 @@ namespace drconsole {
 
 FakeClock::FakeClock(std::int64_t start_wall_us, double rate) : start_wall_(start_wall_us), rate_(rate), real_(SystemClock().mono_us()) {}
 
+// The monotonic reading equals the wall time, so that a timeline scripted over several
+// processes (each with its own --clock) reads as one clock without jumps.
 std::int64_t FakeClock::mono_us() const {
     std::int64_t elapsed = SystemClock().mono_us() - real_;
-    return 1'000'000 + static_cast<std::int64_t>(static_cast<double>(elapsed) * rate_) + advanced_;
+    return start_wall_ + static_cast<std::int64_t>(static_cast<double>(elapsed) * rate_) + advanced_;
 }
 
-std::int64_t FakeClock::wall_us() const { return start_wall_ + (mono_us() - 1'000'000); }
+std::int64_t FakeClock::wall_us() const { return mono_us(); }
 
 std::shared_ptr<FakeClock> parse_fake_clock(const std::string& spec) {
     static const std::regex re(R"(fake:(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)Z(?:\+([0-9.]+))?)");

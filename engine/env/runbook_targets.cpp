@@ -12,7 +12,7 @@ namespace drconsole {
 std::vector<std::string> known_metrics(const Target& target) {
     switch (target.type) {
         case TargetType::postgres:
-            return {"up", "in_recovery", "lag_s", "lag_bytes", "replay_paused", "heartbeat_lag_s", "standbys"};
+            return {"up", "in_recovery", "lag_s", "lag_bytes", "replay_paused", "heartbeat_lag_s", "standbys", "promoted"};
         case TargetType::kafka: return {"up", "group_lag"};
         case TargetType::kafka_mirror: return {"up", "lag_s", "lag_messages", "stalled"};
         case TargetType::http: return {"up", "status", "latency_ms"};

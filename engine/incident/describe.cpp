@@ -1,6 +1,7 @@
 // One line per event for timelines and reports.
 #include <fmt/format.h>
 
+#include "drconsole/clock.h"
 #include "drconsole/event.h"
 
 namespace drconsole {
@@ -32,10 +33,14 @@ std::string describe(const Event& e) {
         std::string over = text("overridden");
         return fmt::format("preflight of {}: {}{}", e.step, p.value("failed", false) ? "FAILED" : "passed", over.empty() ? "" : ", overridden: " + over);
     }
+    if (e.kind == k::note && p.value("action_item", false))
+        return fmt::format("action item{}: {}", p.contains("owner") ? " for " + text("owner") : std::string(), text("text"));
     if (e.kind == k::note) return (e.step.empty() ? std::string("note: ") : "note on " + e.step + ": ") + text("text");
     if (e.kind == k::correction) return fmt::format("correction of #{}: {}", p.value("corrects", 0), text("text"));
     if (e.kind == k::fault_injected) return with("FAULT INJECTED (T0)", "description");
-    if (e.kind == k::incident_declared) return "incident declared";
+    if (e.kind == k::incident_declared)
+        return p.contains("detected_us") ? fmt::format("incident declared (first detected {})", format_utc(p.value("detected_us", std::int64_t{0})))
+                                         : std::string("incident declared");
     if (e.kind == k::comms_sent) return with("comms update sent", "summary");
     if (e.kind == k::incident_resolved) return with("RESOLVED", "summary");
     return e.kind;

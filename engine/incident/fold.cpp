@@ -26,17 +26,40 @@ std::string_view to_string(StepStatus status) {
     return "?";
 }
 
-std::int64_t IncidentState::t0_us() const {
-    if (mode == "drill" && fault_us) return *fault_us;
-    if (declared_us) return *declared_us;
-    return started_us;
+std::string_view to_string(T0Rule rule) {
+    switch (rule) {
+        case T0Rule::earliest: return "earliest";
+        case T0Rule::declared: return "declared";
+        case T0Rule::detected: return "detected";
+    }
+    return "?";
 }
 
-std::string_view IncidentState::t0_source() const {
-    if (mode == "drill" && fault_us) return "fault injected";
-    if (declared_us) return "declared";
-    return "started";
+std::optional<T0Rule> t0_rule_from(std::string_view name) {
+    for (T0Rule r : {T0Rule::earliest, T0Rule::declared, T0Rule::detected})
+        if (to_string(r) == name) return r;
+    return std::nullopt;
 }
+
+namespace {
+
+// T0 and what it is, decided in one place.
+std::pair<std::int64_t, std::string_view> choose_t0(const IncidentState& s) {
+    if (s.mode == "drill" && s.fault_us) return {*s.fault_us, "fault injected"};
+    if (s.declared_us) {
+        bool use_detected = s.detected_us && (s.t0_rule == T0Rule::detected ||
+                                              (s.t0_rule == T0Rule::earliest && *s.detected_us < *s.declared_us));
+        if (use_detected) return {*s.detected_us, "first detected"};
+        return {*s.declared_us, "declared"};
+    }
+    return {s.started_us, "started"};
+}
+
+}  // namespace
+
+std::int64_t IncidentState::t0_us() const { return choose_t0(*this).first; }
+
+std::string_view IncidentState::t0_source() const { return choose_t0(*this).second; }
 
 const StepState& IncidentState::step(const std::string& id) const {
     static const StepState kPending;
@@ -82,7 +105,7 @@ void apply(IncidentState& s, const Event& e) {
         }
         if (st.attempts == 0 && e.kind != k::step_reopened) st.attempts = 1;
     } else if (e.kind == k::note || e.kind == k::correction) {
-        Note n{e.seq, e.wall_us, e.actor, e.step, p.value("text", ""), std::nullopt};
+        Note n{e.seq, e.wall_us, e.actor, e.step, p.value("text", ""), std::nullopt, p.value("action_item", false), p.value("owner", "")};
         if (e.kind == k::correction) n.corrects = p.value("corrects", std::int64_t{0});
         s.notes.push_back(std::move(n));
     } else if (e.kind == k::action_started) {
@@ -109,6 +132,8 @@ void apply(IncidentState& s, const Event& e) {
         s.fault_us = e.wall_us;
     } else if (e.kind == k::incident_declared) {
         s.declared_us = e.wall_us;
+        if (p.contains("detected_us")) s.detected_us = p["detected_us"].get<std::int64_t>();
+        s.t0_rule = t0_rule_from(p.value("t0", "earliest")).value_or(T0Rule::earliest);
     } else if (e.kind == k::comms_sent) {
         s.comms_us.push_back(e.wall_us);
     } else if (e.kind == k::incident_resolved) {

@@ -110,7 +110,16 @@ Event Incident::correct(std::int64_t seq, const std::string& text, const Actor& 
 Event Incident::inject_fault(const std::string& description, const Actor& a) {
     return submit(draft(k::fault_injected, a, {}, {{"description", description}}));
 }
-Event Incident::declare(const Actor& a) { return submit(draft(k::incident_declared, a)); }
+Event Incident::add_action_item(const std::string& text, const std::string& owner, const Actor& a) {
+    nlohmann::json payload = {{"text", text}, {"action_item", true}};
+    if (!owner.empty()) payload["owner"] = owner;
+    return submit(draft(k::note, a, {}, std::move(payload)));
+}
+Event Incident::declare(const Actor& a, std::optional<std::int64_t> detected_us, T0Rule rule) {
+    nlohmann::json payload = {{"t0", to_string(rule)}};
+    if (detected_us) payload["detected_us"] = *detected_us;
+    return submit(draft(k::incident_declared, a, {}, std::move(payload)));
+}
 Event Incident::comms_sent(const std::string& summary, const Actor& a) {
     return submit(draft(k::comms_sent, a, {}, {{"summary", summary}}));
 }

@@ -85,6 +85,13 @@ void check_command(const IncidentState& s, const EventDraft& d) {
         if (s.fault_us) refuse(fmt::format("the fault was already injected at {}", format_utc(*s.fault_us)));
     } else if (d.kind == k::incident_declared) {
         if (s.declared_us) refuse(fmt::format("the incident was already declared at {}", format_utc(*s.declared_us)));
+        if (d.payload.contains("detected_us")) {
+            std::int64_t detected = d.payload["detected_us"].get<std::int64_t>();
+            if (detected < s.started_us - 7LL * 24 * 3600 * 1'000'000)
+                refuse(fmt::format("first detected at {} is more than a week before the incident started", format_utc(detected)));
+        }
+        if (d.payload.value("t0", "earliest") == "detected" && !d.payload.contains("detected_us"))
+            refuse("T0 from 'detected' needs the time it was first detected (--detected-at)");
     } else if (d.kind == k::action_started || d.kind == k::action_finished) {
         const Step* step = s.runbook->find_step(d.step);
         if (!step) refuse(fmt::format("no step '{}' in runbook {}", d.step, s.runbook_path));

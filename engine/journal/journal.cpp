@@ -101,6 +101,12 @@ Journal::Journal(Journal&&) noexcept = default;
 Journal& Journal::operator=(Journal&&) noexcept = default;
 
 const std::filesystem::path& Journal::path() const { return impl_->path; }
+
+void Journal::snapshot(const std::filesystem::path& to) const {
+    Statement s = impl_->db.prepare("VACUUM INTO ?1");
+    s.bind(1, to.string());
+    s.run();
+}
 const Clock& Journal::clock() const { return *impl_->clock; }
 
 Event Journal::append(std::int64_t incident, std::int64_t known_seq, const Decide& decide) {

@@ -44,6 +44,11 @@ constexpr const char* kHeartbeatWrite =
     "INSERT INTO drconsole.heartbeat (id, ts) VALUES (1, clock_timestamp()) "
     "ON CONFLICT (id) DO UPDATE SET ts = excluded.ts RETURNING EXTRACT(EPOCH FROM ts) AS ts";
 constexpr const char* kHeartbeatRead = "SELECT EXTRACT(EPOCH FROM ts) AS ts FROM drconsole.heartbeat WHERE id = 1";
+constexpr const char* kWalPosition = "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')";
+// A standby that has been promoted: what it holds of the old primary's writes.
+constexpr const char* kPromoted = R"sql(
+SELECT EXTRACT(EPOCH FROM pg_last_xact_replay_timestamp()) AS replay_ts,
+       to_regclass('drconsole.heartbeat') IS NOT NULL      AS has_heartbeat)sql";
 
 double number(const std::optional<std::string>& v) { return v ? std::strtod(v->c_str(), nullptr) : 0; }
 bool truth(const std::optional<std::string>& v) { return v && *v == "t"; }
@@ -70,6 +75,7 @@ public:
             r.set("up", 1);
             r.set("in_recovery", in_recovery ? 1 : 0);
             if (in_recovery) read_standby(r, deadline);
+            else if (role_ == "standby") read_promoted(r, deadline);
             else read_primary(r, deadline);
             if (!role_.empty() && (role_ == "standby") != in_recovery)
                 r.error = fmt::format("configured as {} but the server is {}", role_, in_recovery ? "in recovery" : "a primary");
@@ -102,6 +108,7 @@ private:
             }
             r.set("heartbeat_ts", last_heartbeat_);
         }
+        r.set("wal_lsn", number(session_->query(kWalPosition, deadline).rows.at(0).at(0)));
         PgRows rows = session_->query(kReplication, deadline);
         r.set("standbys", static_cast<double>(rows.rows.size()));
         for (std::size_t i = 0; i < rows.rows.size(); ++i) {
@@ -134,6 +141,18 @@ private:
                 if (auto primary = primary_heartbeat())
                     r.set("heartbeat_lag_s", std::max(0.0, *primary - standby_ts));
             }
+        }
+    }
+
+    // After promotion the heartbeat row and the last replayed transaction are what the old
+    // primary's writes reached: the basis of the measured RPO. Nothing is written here.
+    void read_promoted(Reading& r, SteadyTime deadline) {
+        r.set("promoted", 1);
+        PgRows rows = session_->query(kPromoted, deadline);
+        if (rows.at(0, "replay_ts")) r.set("replay_ts", number(rows.at(0, "replay_ts")));
+        if (truth(rows.at(0, "has_heartbeat"))) {
+            PgRows hb = session_->query(kHeartbeatRead, deadline);
+            if (!hb.rows.empty() && hb.rows[0][0]) r.set("heartbeat_ts", number(hb.rows[0][0]));
         }
     }
 

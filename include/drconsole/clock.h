@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace drconsole {
@@ -59,6 +60,8 @@ std::shared_ptr<FakeClock> parse_fake_clock(const std::string& spec);
 
 // "2026-11-21T03:04:05.123456Z"
 std::string format_utc(std::int64_t wall_us);
+// Reads "2026-11-21T03:04:05Z" or with a fraction, "…05.250Z"; nullopt for anything else.
+std::optional<std::int64_t> parse_utc(const std::string& text);
 // "T+12:05" (or "T-00:30" before T0); hours shown when needed: "T+1:02:03".
 std::string format_offset(std::int64_t delta_us);
 

@@ -57,7 +57,14 @@ struct Note {
     std::string step;
     std::string text;
     std::optional<std::int64_t> corrects;  // set for a correction: the seq it corrects
+    bool action_item = false;              // an issue found, to be followed up after the incident
+    std::string owner;                     // for an action item: who follows it up
 };
+
+// How a real incident's T0 is chosen when it is declared (drills use the injected fault).
+enum class T0Rule { earliest, declared, detected };
+std::string_view to_string(T0Rule rule);
+std::optional<T0Rule> t0_rule_from(std::string_view name);
 
 struct IncidentState {
     std::int64_t id = 0;
@@ -65,7 +72,8 @@ struct IncidentState {
     std::string runbook_path, runbook_sha256, env_path, env_sha256;
     std::shared_ptr<const Runbook> runbook;
     std::int64_t started_us = 0;
-    std::optional<std::int64_t> fault_us, declared_us, resolved_us;
+    std::optional<std::int64_t> fault_us, declared_us, detected_us, resolved_us;
+    T0Rule t0_rule = T0Rule::earliest;
     std::string resolution;
     std::map<std::string, std::string> roster;  // role -> person, now
     std::vector<RoleSpell> role_history;
@@ -77,9 +85,10 @@ struct IncidentState {
     std::string head_hash;
 
     bool resolved() const { return resolved_us.has_value(); }
-    // T0: the fault in a drill, else the declaration, else the start.
+    // T0: the fault in a drill; else, as the declaration chose, the earliest of declared and
+    // first detected, or one of them; else the start.
     std::int64_t t0_us() const;
-    // What T0 is: "fault injected", "declared" or "started".
+    // What T0 is: "fault injected", "declared", "first detected" or "started".
     std::string_view t0_source() const;
     const StepState& step(const std::string& id) const;
 };
@@ -127,9 +136,11 @@ public:
     Event fail_step(const std::string& step, const std::string& reason, const Actor& actor);
     Event reopen_step(const std::string& step, const std::string& reason, const Actor& actor);
     Event add_note(const std::string& text, const std::string& step, const Actor& actor);
+    // An issue found, to be followed up: a note the report lists under action items.
+    Event add_action_item(const std::string& text, const std::string& owner, const Actor& actor);
     Event correct(std::int64_t seq, const std::string& text, const Actor& actor);
     Event inject_fault(const std::string& description, const Actor& actor);
-    Event declare(const Actor& actor);
+    Event declare(const Actor& actor, std::optional<std::int64_t> detected_us = std::nullopt, T0Rule rule = T0Rule::earliest);
     Event comms_sent(const std::string& summary, const Actor& actor);
     Event assign_role(const std::string& role, const std::string& person, const Actor& actor);
     Event resolve(const std::string& summary, const Actor& actor);

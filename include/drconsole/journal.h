@@ -94,6 +94,9 @@ public:
     void add_samples(const std::vector<Sample>& samples);
     std::vector<Sample> samples(std::int64_t incident) const;
 
+    // Writes a consistent copy of the whole journal to `to` (which must not exist): VACUUM INTO.
+    void snapshot(const std::filesystem::path& to) const;
+
     const std::filesystem::path& path() const;
     const Clock& clock() const;
 

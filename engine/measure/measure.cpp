@@ -1,0 +1,246 @@
+// RTO per component and for the service, phase durations, the success criteria and deviations.
+#include <algorithm>
+#include <cctype>
+
+#include <fmt/format.h>
+
+#include "drconsole/clock.h"
+#include "drconsole/measure.h"
+
+namespace drconsole {
+namespace {
+
+namespace k = event_kind;
+
+double to_s(std::int64_t us) { return static_cast<double>(us) / 1e6; }
+double to_s(Millis ms) { return static_cast<double>(ms.count()) / 1000.0; }
+
+bool contains_word(std::string haystack, std::string_view needle) {
+    std::transform(haystack.begin(), haystack.end(), haystack.begin(), [](unsigned char c) { return std::tolower(c); });
+    return haystack.find(needle) != std::string::npos;
+}
+
+// RTO: T0 to the completion of the last step that restores the component.
+void measure_rto(ComponentResult& c, const IncidentState& s, const Timeline& timeline, std::int64_t t0) {
+    std::vector<std::string> open;
+    for (const auto& phase : s.runbook->phases)
+        for (const auto& step : phase.steps) {
+            if (std::find(step.restores.begin(), step.restores.end(), c.component) == step.restores.end()) continue;
+            const StepState& st = s.step(step.id);
+            if (st.status != StepStatus::done || !st.ended_us) {
+                open.push_back(fmt::format("{} is {}", step.id, to_string(st.status)));
+                continue;
+            }
+            if (!c.restored_us || *st.ended_us > *c.restored_us) {
+                c.restored_us = st.ended_us;
+                c.restored_by = step.id;
+            }
+        }
+    if (!open.empty()) {
+        std::string list;
+        for (const auto& o : open) list += (list.empty() ? "" : ", ") + o;
+        c.reason = "not restored: " + list;
+        c.restored_us.reset();
+        c.restored_by.clear();
+        return;
+    }
+    if (c.restored_us) c.rto_s = to_s(timeline.at(*c.restored_us) - t0);
+    else c.reason = "no step restores it (restores=" + c.component + ")";
+}
+
+std::string rpo_target_of(const Runbook& rb, const std::string& component) {
+    for (const auto& phase : rb.phases)
+        for (const auto& step : phase.steps)
+            if (!step.rpo_target.empty() && std::find(step.restores.begin(), step.restores.end(), component) != step.restores.end())
+                return step.rpo_target;
+    return "";
+}
+
+// Pass when every objective it has is met by a measured figure.
+void judge(ComponentResult& c) {
+    std::vector<std::string> why;
+    bool pass = true;
+    if (c.rto_objective_s) {
+        if (!c.rto_s) pass = false, why.push_back("RTO not measured: " + c.reason);
+        else if (*c.rto_s > *c.rto_objective_s)
+            pass = false, why.push_back(fmt::format("RTO {} exceeds {}", format_seconds(c.rto_s), format_seconds(c.rto_objective_s)));
+        else why.push_back(fmt::format("RTO {} within {}", format_seconds(c.rto_s), format_seconds(c.rto_objective_s)));
+    }
+    if (c.rpo_objective_s) {
+        if (!c.rpo.rpo_s) pass = false, why.push_back("RPO not measured: " + c.rpo.reason);
+        else if (*c.rpo.rpo_s > *c.rpo_objective_s)
+            pass = false, why.push_back(fmt::format("RPO {} exceeds {}", format_seconds(c.rpo.rpo_s), format_seconds(c.rpo_objective_s)));
+        else if (*c.rpo.rpo_s + c.rpo.uncertainty_s.value_or(0) > *c.rpo_objective_s)
+            why.push_back(fmt::format("RPO {} within {}, but not with its uncertainty ±{}", format_seconds(c.rpo.rpo_s),
+                                      format_seconds(c.rpo_objective_s), format_seconds(c.rpo.uncertainty_s)));
+        else why.push_back(fmt::format("RPO {} within {}", format_seconds(c.rpo.rpo_s), format_seconds(c.rpo_objective_s)));
+    }
+    if (why.empty()) why.push_back("no objective");
+    c.pass = pass;
+    c.reason.clear();
+    for (const auto& w : why) c.reason += (c.reason.empty() ? "" : "; ") + w;
+}
+
+// The service: its own restoring step, else the last restoring milestone; its data loss is
+// the worst component's unless a step measures it directly.
+ComponentResult measure_service(const Objective* objective, const std::vector<ComponentResult>& parts, const IncidentState& s,
+                                const Timeline& timeline, std::int64_t t0, const MeasureInput& in) {
+    ComponentResult c;
+    c.component = std::string(kServiceComponent);
+    if (objective && objective->rto) c.rto_objective_s = to_s(*objective->rto);
+    if (objective && objective->rpo) c.rpo_objective_s = to_s(*objective->rpo);
+    measure_rto(c, s, timeline, t0);
+    bool own_open = c.reason.rfind("not restored", 0) == 0;  // its own restoring step is not done
+    if (!own_open) c.reason.clear();
+    for (const auto& p : own_open ? std::vector<ComponentResult>{} : parts) {
+        if (!p.rto_s && !p.reason.empty()) {
+            c.rto_s.reset(), c.restored_us.reset(), c.restored_by.clear();
+            c.reason = fmt::format("not restored: {} is not ({})", p.component, p.reason);
+            break;
+        }
+        if (p.rto_s && (!c.rto_s || *p.rto_s > *c.rto_s)) c.rto_s = p.rto_s, c.restored_by = p.restored_by, c.restored_us = p.restored_us;
+    }
+    if (!c.rto_s && c.reason.empty()) c.reason = "no step restores anything (restores=)";
+    std::string target = rpo_target_of(*s.runbook, c.component);
+    if (!target.empty()) {
+        c.rpo = measure_rpo(target, in.env, *in.samples, c.restored_us.value_or(s.resolved_us.value_or(INT64_MAX)));
+    } else {
+        c.rpo.method = "worst component";
+        for (const auto& p : parts) {
+            if (!p.rpo_objective_s) continue;
+            if (!p.rpo.rpo_s) {
+                c.rpo = RpoFigure{};
+                c.rpo.reason = fmt::format("{}'s RPO is not measured", p.component);
+                break;
+            }
+            if (!c.rpo.rpo_s || *p.rpo.rpo_s > *c.rpo.rpo_s) {
+                c.rpo.rpo_s = p.rpo.rpo_s;
+                c.rpo.uncertainty_s = p.rpo.uncertainty_s;
+                c.rpo.target = p.rpo.target;
+            }
+        }
+    }
+    return c;
+}
+
+void add_deviations(Measurement& m, const IncidentState& s, const std::vector<Event>& events) {
+    for (const auto& phase : s.runbook->phases)
+        for (const auto& step : phase.steps) {
+            const StepState& st = s.step(step.id);
+            if (st.status == StepStatus::skipped) m.deviations.push_back({"skipped", step.id, *st.ended_us, st.reason});
+            if (st.status == StepStatus::failed) m.deviations.push_back({"failed", step.id, *st.ended_us, st.reason});
+            if (s.resolved() && (st.status == StepStatus::pending || st.status == StepStatus::started))
+                m.deviations.push_back({"not done", step.id, *s.resolved_us, fmt::format("{} when the incident was resolved", to_string(st.status))});
+        }
+    for (const auto& e : events) {
+        if (e.kind == k::gate_overridden)
+            m.deviations.push_back({"gate overridden", e.step, e.wall_us, fmt::format("{} by {} ({})", e.payload.value("reason", ""), e.actor.person, e.actor.role)});
+        if (e.kind == k::preflight_checked && !e.payload.value("overridden", std::string()).empty())
+            m.deviations.push_back({"preflight overridden", e.step, e.wall_us, e.payload.value("overridden", "")});
+    }
+    // Stakeholder updates: the first due one cadence after T0, each next one cadence after the last.
+    if (s.runbook->comms_every) {
+        std::int64_t cadence = s.runbook->comms_every->count() * 1000;
+        std::int64_t last = m.t0_us;
+        std::int64_t end = s.resolved_us.value_or(events.empty() ? m.t0_us : events.back().wall_us);
+        for (std::int64_t sent : s.comms_us) {
+            if (sent < m.t0_us) continue;
+            if (sent - last > cadence)
+                m.deviations.push_back({"comms late", "", sent, fmt::format("update sent {} after the previous one (due every {})",
+                                                                             format_seconds(to_s(sent - last)), format_duration(*s.runbook->comms_every))});
+            last = sent;
+        }
+        if (end - last > cadence)
+            m.deviations.push_back({"comms late", "", last + cadence, fmt::format("no update for {} before the end (due every {})",
+                                                                                  format_seconds(to_s(end - last)), format_duration(*s.runbook->comms_every))});
+    }
+    std::stable_sort(m.deviations.begin(), m.deviations.end(), [](const Deviation& a, const Deviation& b) { return a.at_us < b.at_us; });
+}
+
+void add_criteria(Measurement& m, const IncidentState& s, bool chain_verified) {
+    bool rto_ok = true, rpo_ok = true;
+    std::string rto_why, rpo_why;
+    for (const auto& c : m.components) {
+        if (c.rto_objective_s && !(c.rto_s && *c.rto_s <= *c.rto_objective_s)) rto_ok = false, rto_why += (rto_why.empty() ? "" : ", ") + c.component;
+        if (c.rpo_objective_s && !(c.rpo.rpo_s && *c.rpo.rpo_s <= *c.rpo_objective_s)) rpo_ok = false, rpo_why += (rpo_why.empty() ? "" : ", ") + c.component;
+    }
+    m.criteria.push_back({"RTO within objective", rto_ok, rto_ok ? "every component" : "not met by: " + rto_why});
+    m.criteria.push_back({"RPO within objective", rpo_ok, rpo_ok ? "every component, measured" : "not met or not measured: " + rpo_why});
+
+    std::vector<std::string> undecided;
+    for (const auto& [id, st] : s.steps) {
+        if (st.status != StepStatus::failed) continue;
+        bool decided = std::any_of(s.notes.begin(), s.notes.end(), [&](const Note& n) { return n.step == id && n.wall_us >= *st.ended_us; });
+        if (!decided) undecided.push_back(id);
+    }
+    std::string list;
+    for (const auto& u : undecided) list += (list.empty() ? "" : ", ") + u;
+    m.criteria.push_back({"No step failed without a recorded decision", undecided.empty(),
+                          undecided.empty() ? "every failed step has a note saying what was decided" : "failed, no note since: " + list});
+
+    std::vector<const Step*> integrity;
+    for (const auto& phase : s.runbook->phases)
+        for (const auto& step : phase.steps)
+            if (phase.kind == PhaseKind::verify && (contains_word(step.id, "integrity") || contains_word(step.text, "integrity")))
+                integrity.push_back(&step);
+    if (integrity.empty()) {
+        m.criteria.push_back({"Integrity verification step passed", std::nullopt, "the runbook has no integrity step in a verify phase"});
+    } else {
+        std::string bad;
+        for (const Step* step : integrity)
+            if (s.step(step->id).status != StepStatus::done) bad += (bad.empty() ? "" : ", ") + fmt::format("{} is {}", step->id, to_string(s.step(step->id).status));
+        m.criteria.push_back({"Integrity verification step passed", bad.empty(), bad.empty() ? integrity.front()->id + " done" : bad});
+    }
+    m.criteria.push_back({"Journal chain verified", chain_verified, chain_verified ? "every event hashes to its successor" : "the chain does not verify"});
+}
+
+}  // namespace
+
+Measurement measure(const MeasureInput& in) {
+    const IncidentState& s = *in.state;
+    Measurement m;
+    Timeline timeline(*in.events);
+    m.clock_jumps = timeline.jumps();
+    m.clock_restarts = timeline.reboots();
+    m.t0_us = s.t0_us();
+    m.t0_source = std::string(s.t0_source());
+    std::int64_t t0 = timeline.at(m.t0_us);
+
+    const Objective* service_objective = nullptr;
+    for (const auto& o : s.runbook->objectives) {
+        if (o.component == kServiceComponent) {
+            service_objective = &o;
+            continue;
+        }
+        ComponentResult c;
+        c.component = o.component;
+        if (o.rto) c.rto_objective_s = to_s(*o.rto);
+        if (o.rpo) c.rpo_objective_s = to_s(*o.rpo);
+        measure_rto(c, s, timeline, t0);
+        std::int64_t boundary = c.restored_us.value_or(s.resolved_us.value_or(INT64_MAX));
+        c.rpo = measure_rpo(rpo_target_of(*s.runbook, c.component), in.env, *in.samples, boundary);
+        m.components.push_back(std::move(c));
+    }
+    ComponentResult service = measure_service(service_objective, m.components, s, timeline, t0, in);
+    for (auto& c : m.components) judge(c);
+    judge(service);
+    m.components.push_back(std::move(service));
+
+    for (const auto& phase : s.runbook->phases) {
+        PhaseTiming p{phase.name, std::string(to_string(phase.kind)), std::nullopt, std::nullopt, std::nullopt};
+        for (const auto& step : phase.steps) {
+            const StepState& st = s.step(step.id);
+            std::optional<std::int64_t> began = st.started_us ? st.started_us : st.ended_us;
+            if (began && (!p.started_us || *began < *p.started_us)) p.started_us = began;
+            if (st.ended_us && (!p.ended_us || *st.ended_us > *p.ended_us)) p.ended_us = st.ended_us;
+        }
+        if (p.started_us && p.ended_us) p.duration_s = to_s(timeline.at(*p.ended_us) - timeline.at(*p.started_us));
+        m.phases.push_back(std::move(p));
+    }
+    add_deviations(m, s, *in.events);
+    add_criteria(m, s, in.chain_verified);
+    m.pass = std::all_of(m.criteria.begin(), m.criteria.end(), [](const Criterion& c) { return c.pass.value_or(true); });
+    return m;
+}
+
+}  // namespace drconsole

@@ -1,0 +1,69 @@
+// Escaping for Markdown, HTML and CSV; small formatting helpers shared by the renderers.
+#include "escape.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "drconsole/clock.h"
+#include "drconsole/measure.h"
+#include "drconsole/text.h"
+
+namespace drconsole::report {
+
+std::string md(std::string_view untrusted) {
+    std::string flat(untrusted);
+    for (char& c : flat)
+        if (c == '\n' || c == '\r') c = ' ';
+    std::string safe = safe_text(flat);
+    std::string out;
+    out.reserve(safe.size());
+    for (char c : safe) {
+        if (std::strchr("\\`*_[]<>|~&", c)) out += '\\';
+        out += c;
+    }
+    return out;
+}
+
+std::string html(std::string_view untrusted) {
+    std::string safe = safe_text(untrusted, true);
+    std::string out;
+    out.reserve(safe.size());
+    for (char c : safe) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            case '\'': out += "&#39;"; break;
+            default: out += c;
+        }
+    }
+    return out;
+}
+
+std::string csv(std::string_view untrusted) {
+    std::string cell = safe_text(untrusted);
+    if (!cell.empty() && std::strchr("=+-@\t\r", cell.front())) cell = "'" + cell;
+    if (cell.find_first_of(",\"") == std::string::npos) return cell;
+    std::string quoted = "\"";
+    for (char c : cell) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return quoted + '"';
+}
+
+std::string str(const nlohmann::json& v) {
+    if (v.is_null()) return "";
+    if (v.is_string()) return v.get<std::string>();
+    return v.dump();
+}
+
+std::string secs(const nlohmann::json& seconds) {
+    if (!seconds.is_number()) return "not measured";
+    return format_seconds(seconds.get<double>());
+}
+
+std::string t_plus(const nlohmann::json& offset_s) {
+    if (!offset_s.is_number()) return "";
+    return format_offset(static_cast<std::int64_t>(std::llround(offset_s.get<double>() * 1e6)));
+}
+
+}  // namespace drconsole::report

@@ -1,0 +1,119 @@
+// Achieved RTO and RPO, measured from the journal alone: the events, the samples, and the
+// runbook and environment the incident ran with. A figure that cannot be measured says why.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "drconsole/environment.h"
+#include "drconsole/event.h"
+#include "drconsole/incident.h"
+#include "drconsole/journal.h"
+
+namespace drconsole {
+
+// A wall-clock step between two consecutive events that the monotonic clock did not see.
+struct ClockJump {
+    std::int64_t seq = 0;       // the event after the step
+    std::int64_t wall_us = 0;   // its wall time as recorded
+    std::int64_t jump_us = 0;   // how far the wall clock moved beyond the monotonic one (+ ahead)
+};
+
+// The incident's events on one clock: the first event's wall time, then the monotonic time
+// between consecutive events (the wall time where the monotonic clock restarted: a reboot).
+class Timeline {
+public:
+    explicit Timeline(const std::vector<Event>& events);
+    // A wall time as recorded (an event's, or a time carried in an event) on the timeline.
+    std::int64_t at(std::int64_t wall_us) const;
+    const std::vector<ClockJump>& jumps() const { return jumps_; }
+    int reboots() const { return reboots_; }
+
+    // A step of more than this between wall and monotonic time is a jump, not drift.
+    static constexpr std::int64_t kJumpThresholdUs = 1'000'000;
+
+private:
+    std::vector<std::pair<std::int64_t, std::int64_t>> points_;  // (wall as recorded, on the timeline), seq order
+    std::vector<ClockJump> jumps_;
+    int reboots_ = 0;
+};
+
+struct RpoFigure {
+    std::string target;                  // the environment target it was read from
+    std::string method;                  // postgres-heartbeat | postgres-replay-timestamp | kafka-mirror | prometheus
+    std::optional<double> rpo_s;         // nullopt: not measured, and `reason` says why
+    std::optional<double> uncertainty_s;
+    std::optional<std::int64_t> messages_lost;
+    std::string reason;                  // why not measured, or what the method could not see
+    nlohmann::json detail = nlohmann::json::object();  // the readings the figure came from
+};
+
+struct ComponentResult {
+    std::string component;
+    std::optional<double> rto_objective_s, rpo_objective_s;
+    std::optional<double> rto_s;         // nullopt: not restored
+    std::string restored_by;             // the restoring step (the last one to complete)
+    std::optional<std::int64_t> restored_us;
+    RpoFigure rpo;
+    bool pass = false;
+    std::string reason;                  // why it passes or fails, in words
+};
+
+struct PhaseTiming {
+    std::string name, kind;
+    std::optional<std::int64_t> started_us, ended_us;  // first step started, last step ended
+    std::optional<double> duration_s;
+};
+
+// One of the drill's success criteria; `pass` is nullopt when it does not apply.
+struct Criterion {
+    std::string name;
+    std::optional<bool> pass;
+    std::string detail;
+};
+
+struct Deviation {
+    std::string kind;  // skipped | failed | not done | gate overridden | preflight overridden | comms late
+    std::string step;
+    std::int64_t at_us = 0;
+    std::string detail;
+};
+
+struct Measurement {
+    std::int64_t t0_us = 0;
+    std::string t0_source;
+    std::vector<ComponentResult> components;  // the objectives table's order; the service last
+    std::vector<PhaseTiming> phases;
+    std::vector<Criterion> criteria;
+    std::vector<Deviation> deviations;
+    std::vector<ClockJump> clock_jumps;
+    int clock_restarts = 0;
+    bool pass = false;
+
+    const ComponentResult* service() const;
+};
+
+// Everything a measurement reads.
+struct MeasureInput {
+    const IncidentState* state = nullptr;
+    const std::vector<Event>* events = nullptr;
+    const std::vector<Sample>* samples = nullptr;
+    const Environment* env = nullptr;  // null: the incident ran without one
+    bool chain_verified = false;
+};
+
+Measurement measure(const MeasureInput& input);
+
+// The RPO of one component restored at `boundary_us` (its restoring step's completion; the
+// failover), from the samples of the step's rpo= target.
+RpoFigure measure_rpo(const std::string& rpo_target, const Environment* env, const std::vector<Sample>& samples,
+                      std::int64_t boundary_us);
+
+// "4m05.250s", "0.8s", "not measured"
+std::string format_seconds(std::optional<double> seconds);
+
+}  // namespace drconsole

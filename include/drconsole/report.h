@@ -1,0 +1,41 @@
+// The drill report / post-mortem, written from the journal alone: JSON (the machine form), and
+// Markdown, HTML and CSV rendered from it; the trend across drills; readiness metrics.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "drconsole/journal.h"
+
+namespace drconsole {
+
+// The report of one incident (see docs/reports.md for every field).
+nlohmann::json build_report(Journal& journal, std::int64_t incident);
+
+std::string render_markdown(const nlohmann::json& report);
+std::string render_html(const nlohmann::json& report);
+// The audit timeline, one row per event; cells that a spreadsheet would run as a formula are neutralised.
+std::string render_csv(const nlohmann::json& report);
+
+// One row per resolved drill of the same runbook (by title), oldest first. `runbook_title`
+// empty: the runbook of the newest incident.
+nlohmann::json build_trend(Journal& journal, const std::string& runbook_title);
+std::string render_trend_markdown(const nlohmann::json& trend);
+std::string render_trend_html(const nlohmann::json& trend);
+
+// Prometheus text format for node_exporter's textfile collector: the newest resolved drill
+// of each runbook.
+std::string render_metrics(Journal& journal);
+
+// The evidence bundle: report.{json,md,html}, events.jsonl, journal.db (a consistent
+// snapshot), the runbook and environment as used, chain-head.txt and SHA256SUMS.
+void export_bundle(Journal& journal, std::int64_t incident, const std::filesystem::path& dir);
+// Every problem found in a bundle; empty when it is intact.
+std::vector<std::string> verify_bundle(const std::filesystem::path& dir);
+
+}  // namespace drconsole
