@@ -7,7 +7,7 @@ DEB_PACKAGES := g++ cmake make pkg-config git \
   libcmark-gfm-dev libcmark-gfm-extensions-dev libcli11-dev nlohmann-json3-dev \
   libfmt-dev libsqlite3-dev libssl-dev libgtest-dev libbenchmark-dev sqlite3 \
   libpq-dev libcurl4-openssl-dev librdkafka-dev postgresql-15 \
-  libncurses-dev tmux locales prometheus
+  libncurses-dev tmux locales prometheus chromium
 
 .PHONY: deps build build-test demo test bench clean
 

@@ -57,7 +57,9 @@ void time_axis(std::string& o, const Scale& x, double top, double bottom) {
 // A vertical line across the plot, labelled at `label_y`.
 void marker(std::string& o, double x, double top, double bottom, const std::string& cls, const std::string& label, double label_y) {
     o += fmt::format(R"(<line x1="{0:.1f}" y1="{1:.1f}" x2="{0:.1f}" y2="{2:.1f}" class="{3}"/>)", x, top, bottom, cls);
-    o += fmt::format(R"(<text x="{:.1f}" y="{:.1f}" class="label {}">{}</text>)", x + 3, label_y, cls, html(label));
+    bool near_right = x > kWidth - kRight - 160;  // keep the label inside the chart
+    o += fmt::format(R"(<text x="{:.1f}" y="{:.1f}" class="label {}" text-anchor="{}">{}</text>)", near_right ? x - 3 : x + 3, label_y, cls,
+                     near_right ? "end" : "start", html(label));
 }
 
 std::string clip(const std::string& label, std::size_t max = 30) {

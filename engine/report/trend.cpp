@@ -101,7 +101,10 @@ std::string render_trend_html(const json& t) {
 
 std::string render_metrics(Journal& journal) {
     std::map<std::string, json> newest;  // runbook title -> its newest resolved drill
-    for (auto& r : resolved_drills(journal)) newest[r["incident"]["title"].get<std::string>()] = std::move(r);
+    for (auto& r : resolved_drills(journal)) {
+        std::string title = r["incident"]["title"].get<std::string>();
+        newest[title] = std::move(r);
+    }
     std::string last = "# HELP dr_drill_last_run_timestamp_seconds When the newest resolved drill of the runbook started (T0).\n"
                        "# TYPE dr_drill_last_run_timestamp_seconds gauge\n";
     std::string success = "# HELP dr_drill_success 1 when the newest drill met every success criterion, else 0.\n# TYPE dr_drill_success gauge\n";

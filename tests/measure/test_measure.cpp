@@ -1,0 +1,161 @@
+// Measuring from the journal: RTO exact on a scripted clock, wall-clock jumps, T0 rules, and
+// "not measured" (with the reason) wherever a source is missing.
+#include <gtest/gtest.h>
+
+#include "drconsole/measure.h"
+#include "support/fixtures.h"
+#include "support/temp_dir.h"
+
+using namespace drconsole;
+
+namespace {
+
+const Actor kIc{"ic", "alice"}, kDb{"db", "bob"}, kMq{"messaging", "carol"};
+
+struct Scripted {
+    test::TempDir dir;
+    std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>();
+    Journal journal{dir / "j.db", clock};
+    Incident incident = Incident::start(journal, test::drill_request());
+
+    Measurement measure_now(const Environment* env = nullptr) {
+        std::vector<Event> events = journal.events(incident.id());
+        std::vector<Sample> samples = journal.samples(incident.id());
+        return measure({&incident.state(), &events, &samples, env, true});
+    }
+};
+
+const ComponentResult& component(const Measurement& m, const std::string& name) {
+    for (const auto& c : m.components)
+        if (c.component == name) return c;
+    throw std::runtime_error("no component " + name);
+}
+
+}  // namespace
+
+TEST(Rto, IsExactToTheMicrosecondOnAScriptedTimeline) {
+    Scripted s;
+    s.clock->advance_us(1'234'567);
+    s.incident.inject_fault("stopped the primary", kIc);
+    s.clock->advance_us(300'000'001);
+    s.incident.start_step("pg-promote", kDb);
+    s.clock->advance_us(127'654'321);
+    s.incident.complete_step("pg-promote", kDb);  // T0 + 427.654322 s
+    s.clock->advance_us(61'000'007);
+    s.incident.complete_step("kafka-promote", kMq);  // T0 + 488.654329 s
+    Measurement m = s.measure_now();
+    EXPECT_EQ(m.t0_source, "fault injected");
+    EXPECT_DOUBLE_EQ(*component(m, "postgres").rto_s, 427.654322);
+    EXPECT_EQ(component(m, "postgres").restored_by, "pg-promote");
+    EXPECT_DOUBLE_EQ(*component(m, "kafka").rto_s, 488.654329);
+    EXPECT_DOUBLE_EQ(*component(m, "service").rto_s, 488.654329) << "the last restoring milestone";
+    EXPECT_TRUE(m.clock_jumps.empty());
+    ASSERT_EQ(m.phases.size(), 2u);
+    EXPECT_DOUBLE_EQ(*m.phases[1].duration_s, 188.654328) << "first step started → last step ended";
+    EXPECT_FALSE(m.phases[0].duration_s) << "a phase nobody touched has no duration";
+}
+
+TEST(Rto, AWallClockJumpIsReportedAndDoesNotChangeTheDuration) {
+    Scripted s;
+    s.incident.inject_fault("stopped the primary", kIc);
+    s.clock->advance_us(60'000'000);
+    s.clock->jump_wall_us(3'600'000'000);  // NTP steps the clock an hour ahead mid-incident
+    s.incident.complete_step("pg-promote", kDb);
+    Measurement m = s.measure_now();
+    ASSERT_EQ(m.clock_jumps.size(), 1u);
+    EXPECT_EQ(m.clock_jumps[0].jump_us, 3'600'000'000);
+    EXPECT_DOUBLE_EQ(*component(m, "postgres").rto_s, 60.0) << "the monotonic clock measured it";
+}
+
+TEST(Rto, ANotRestoredComponentHasNoRtoAndFails) {
+    Scripted s;
+    s.incident.inject_fault("stopped the primary", kIc);
+    s.incident.skip_step("kafka-promote", "no Kafka in this drill", kMq);
+    Measurement m = s.measure_now();
+    const auto& kafka = component(m, "kafka");
+    EXPECT_FALSE(kafka.rto_s);
+    EXPECT_FALSE(kafka.pass);
+    EXPECT_NE(kafka.reason.find("not restored: kafka-promote is skipped"), std::string::npos) << kafka.reason;
+    EXPECT_FALSE(m.pass);
+    ASSERT_FALSE(m.deviations.empty());
+    EXPECT_EQ(m.deviations[0].kind, "skipped");
+}
+
+TEST(T0, ARealIncidentUsesTheEarliestOfDeclaredAndFirstDetectedUnlessToldOtherwise) {
+    for (auto [rule, source] : {std::pair{T0Rule::earliest, "first detected"}, {T0Rule::declared, "declared"}, {T0Rule::detected, "first detected"}}) {
+        test::TempDir dir;
+        auto clock = std::make_shared<ManualClock>();
+        Journal journal(dir / "j.db", clock);
+        Incident incident = Incident::start(journal, test::drill_request("real"));
+        clock->advance_us(600'000'000);
+        std::int64_t detected = clock->wall_us() - 420'000'000;  // the first alert fired 7 minutes before
+        incident.declare(kIc, detected, rule);
+        EXPECT_EQ(incident.state().t0_source(), source);
+        EXPECT_EQ(incident.state().t0_us(), std::string(source) == "declared" ? clock->wall_us() : detected);
+    }
+}
+
+TEST(NotMeasured, EveryMissingSourceSaysWhyAndNeverReadsZero) {
+    EnvironmentResult env = parse_environment(R"({"targets": {
+      "pg-primary": {"type": "postgres", "dsn": "host=x", "role": "primary", "heartbeat": "1s"},
+      "pg-standby": {"type": "postgres", "dsn": "host=y", "role": "standby", "primary": "pg-primary"},
+      "pg-lonely":  {"type": "postgres", "dsn": "host=z", "role": "standby"},
+      "mm2-src": {"type": "kafka", "bootstrap": "a:1"}, "mm2-dst": {"type": "kafka", "bootstrap": "b:1"},
+      "mm2": {"type": "kafka-mirror", "source": "mm2-src", "target": "mm2-dst", "topics": ["orders"]},
+      "api": {"type": "http", "url": "http://127.0.0.1:1/"},
+      "prom": {"type": "prometheus", "url": "http://127.0.0.1:1", "queries": {"a": "up", "b": "up"}}
+    }})", "env.jsonc");
+    ASSERT_TRUE(env.env);
+    std::vector<Sample> none;
+    struct Case {
+        std::string target;
+        const Environment* env;
+        std::string reason;
+    };
+    for (const auto& c : std::vector<Case>{
+             {"", env.env.get(), "no step that restores it names an rpo= target"},
+             {"pg-standby", nullptr, "the incident ran without an environment"},
+             {"nowhere", env.env.get(), "the environment has no target 'nowhere'"},
+             {"pg-standby", env.env.get(), "no heartbeat of the primary 'pg-primary' was recorded before the failover"},
+             {"pg-lonely", env.env.get(), "'pg-lonely' names no primary target"},
+             {"mm2", env.env.get(), "no reading of the mirror 'mm2' before the failover was recorded"},
+             {"api", env.env.get(), "a http target cannot measure data loss"},
+             {"prom", env.env.get(), "'prom' has 2 queries; name the RPO one \"rpo_s\""},
+         }) {
+        RpoFigure f = measure_rpo(c.target, c.env, none, INT64_MAX);
+        EXPECT_FALSE(f.rpo_s) << c.target << " must not invent a number";
+        EXPECT_NE(f.reason.find(c.reason), std::string::npos) << c.target << ": " << f.reason;
+    }
+}
+
+TEST(NotMeasured, HeartbeatsWithoutAReadingAfterPromotionAreNotEnough) {
+    EnvironmentResult env = parse_environment(R"({"targets": {
+      "pg-primary": {"type": "postgres", "dsn": "host=x", "role": "primary", "heartbeat": "1s"},
+      "pg-standby": {"type": "postgres", "dsn": "host=y", "role": "standby", "primary": "pg-primary"}}})", "env.jsonc");
+    std::vector<Sample> samples = {{1, "pg-primary", "heartbeat_ts", 10'000'000, 1, 1'767'405'600.0, "ok", "{}"},
+                                   {1, "pg-standby", "heartbeat_ts", 10'000'000, 1, 1'767'405'599.0, "ok", "{}"},
+                                   {1, "pg-standby", "in_recovery", 10'000'000, 1, 1, "ok", "{}"}};
+    RpoFigure f = measure_rpo("pg-standby", env.env.get(), samples, INT64_MAX);
+    EXPECT_FALSE(f.rpo_s) << "the standby's lag before promotion is not what promotion kept";
+    EXPECT_NE(f.reason.find("no reading of 'pg-standby' after its promotion"), std::string::npos) << f.reason;
+
+    samples.push_back({1, "pg-standby", "in_recovery", 12'000'000, 1, 0, "ok", "{}"});
+    samples.push_back({1, "pg-standby", "heartbeat_ts", 12'000'000, 1, 1'767'405'599.5, "ok", "{}"});
+    f = measure_rpo("pg-standby", env.env.get(), samples, INT64_MAX);
+    ASSERT_TRUE(f.rpo_s) << f.reason;
+    EXPECT_DOUBLE_EQ(*f.rpo_s, 0.5);
+    EXPECT_DOUBLE_EQ(*f.uncertainty_s, 1.0);
+}
+
+TEST(Criteria, AFailedStepNeedsARecordedDecision) {
+    Scripted s;
+    s.incident.fail_step("confirm", "the pager did not fire", kIc);
+    auto criterion = [](const Measurement& m) {
+        for (const auto& c : m.criteria)
+            if (c.name == "No step failed without a recorded decision") return c;
+        throw std::runtime_error("no criterion");
+    };
+    EXPECT_EQ(criterion(s.measure_now()).pass, false);
+    s.incident.add_note("decided: go on with the failover; the pager is fixed after the drill", "confirm", kIc);
+    EXPECT_EQ(criterion(s.measure_now()).pass, true);
+}
