@@ -1,13 +1,15 @@
 // Keys to commands: every command goes through the engine and the journal before the screen changes.
 #include "tui/console.h"
-#include "tui/running_action.h"
 
 #include <algorithm>
+#include <fstream>
 
 #include <fmt/format.h>
 
 #include "drconsole/probes.h"
+#include "drconsole/report.h"
 #include "drconsole/text.h"
+#include "tui/running_action.h"
 
 namespace drconsole::tui {
 
@@ -297,6 +299,11 @@ void ConsoleApp::dialog_key(const Key& key) {
 void ConsoleApp::submit_dialog() {
     Dialog d = dialog_;
     dialog_ = {};
+    // A resolve dialog once the incident is resolved can only be the offer to write the report.
+    if (d.purpose == Action::resolve && state().resolved()) {
+        write_report();
+        return;
+    }
     std::string text(trim(d.input));
     const Step* step = state().runbook->find_step(d.step);
     switch (d.purpose) {
@@ -315,7 +322,12 @@ void ConsoleApp::submit_dialog() {
         case Action::note: record([&] { return incident_.add_note(text, d.step, who_); }); break;
         case Action::comms: record([&] { return incident_.comms_sent(text, who_); }); break;
         case Action::fault: record([&] { return incident_.inject_fault(text, who_); }); break;
-        case Action::resolve: record([&] { return incident_.resolve(text, who_); }); break;
+        case Action::resolve:
+            record([&] { return incident_.resolve(text, who_); });
+            if (state().resolved())
+                open_confirm(Action::resolve, "Write the report",
+                             fmt::format("Resolved. Write incident-{}-report.md, .html and .json beside the journal? (y/n)", incident_.id()));
+            break;
         case Action::handover: {
             std::size_t sp = text.find(' ');
             if (sp == std::string::npos) {
@@ -339,6 +351,25 @@ void ConsoleApp::submit_dialog() {
             timeline_back_ = 0;
             break;
         default: break;
+    }
+}
+
+void ConsoleApp::write_report() {
+    std::string base = fmt::format("incident-{}-report", incident_.id());
+    try {
+        nlohmann::json report = build_report(journal_, incident_.id());
+        std::filesystem::path dir = journal_.path().parent_path();
+        for (const auto& [ext, text] : {std::pair{".md", render_markdown(report)}, {".html", render_html(report)}, {".json", report.dump(2) + "\n"}}) {
+            std::ofstream out(dir / (base + ext), std::ios::binary);
+            out << text;
+            out.close();
+            if (!out) throw JournalError(fmt::format("cannot write {}{}", base, ext));
+        }
+        message_ = fmt::format("wrote {}.md, .html and .json beside the journal ('drconsole export' writes the evidence bundle)", base);
+        message_is_error_ = false;
+    } catch (const std::exception& e) {
+        message_ = fmt::format("report NOT written: {}", e.what());
+        message_is_error_ = true;
     }
 }
 
@@ -382,6 +413,9 @@ View ConsoleApp::view() const {
             p.value = tv.last.value(p.metric);
             if (auto o = rpo.find(id); o != rpo.end()) {
                 p.rpo = o->second;
+                for (const auto& phase : state().runbook->phases)
+                    for (const auto& step : phase.steps)
+                        if (step.rpo_target == id && !step.restores.empty() && p.component.empty()) p.component = step.restores.front();
                 if (p.value && (p.metric == "lag_s" || p.metric == "heartbeat_lag_s")) p.level = level_for(*p.value, o->second);
             }
             for (const auto& h : store_->history(id, p.metric)) p.history.push_back(h.present ? h.value : 0);

@@ -38,6 +38,8 @@ private:
     void act(Action action);
     void dialog_key(const Key& key);
     void submit_dialog();
+    // After resolve: the drill report (md, html, json) beside the journal.
+    void write_report();
     void open_text(Action purpose, std::string title, std::string prompt, std::string step = {});
     void open_confirm(Action purpose, std::string title, std::string prompt, std::string step = {});
     // Runs one recording command; on success clears NOT RECORDED; on a journal failure shows it.

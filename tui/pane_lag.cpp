@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "drconsole/measure.h"
 #include "drconsole/text.h"
 #include "tui/panes.h"
 
@@ -39,7 +40,11 @@ void render_lag(const View& v, Canvas& c, Rect r) {
         if (p.level == Level::warn) value_role = Role::level_warn;
         if (p.level == Level::breach) value_role = Role::level_breach;
         std::string value = p.value ? fmt::format("{}={:.4g}", p.metric, *p.value) : p.metric + " -";
-        if (p.rpo) value += fmt::format(" / RPO {}", format_duration(*p.rpo));
+        // A lag that measures a component's RPO is the running estimate of what a failure now would lose.
+        bool is_lag = p.metric == "lag_s" || p.metric == "heartbeat_lag_s";
+        if (p.rpo && !p.component.empty() && p.value && is_lag)
+            value = fmt::format("{} RPO~{}/{}", safe_text(p.component), format_seconds(*p.value), format_duration(*p.rpo));
+        else if (p.rpo) value += fmt::format(" / RPO {}", format_duration(*p.rpo));
         if (p.level) value += fmt::format(" {}", to_string(*p.level));
         bool selected = v.focus == Pane::lag && i == v.lag_selected;
         int x = r.x + 1;

@@ -30,6 +30,7 @@ struct TargetPanel {
     std::string metric;  // the figure shown: lag_s, heartbeat_lag_s, lag_messages or up
     std::optional<double> value;
     std::optional<Millis> rpo;
+    std::string component;  // the component whose RPO this target measures, if any
     std::optional<Level> level;
     std::vector<double> history;  // oldest first
 };

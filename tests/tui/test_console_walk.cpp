@@ -36,6 +36,11 @@ TEST(ConsoleWalk, TheQuarterlyDrillByKeysAloneMatchesJournalAndGolden) {
     EXPECT_EQ(j["phases"][0]["steps"][3]["gate_override"], "replica lag checked on the Grafana board: 0.4 s");
     EXPECT_EQ(j["comms"].size(), 1u);
     EXPECT_EQ(j["roster"]["scribe"], "ana");
+    // After resolve the console offered the report; 'y' wrote it beside the journal.
+    std::string report = test::slurp(dir / "incident-1-report.md");
+    EXPECT_NE(report.find("# Drill report: Quarterly DR drill: primary region failure"), std::string::npos) << report;
+    EXPECT_TRUE(std::filesystem::exists(dir / "incident-1-report.html"));
+    EXPECT_TRUE(nlohmann::json::parse(test::slurp(dir / "incident-1-report.json"))["chain"]["verified"].get<bool>());
 
     std::string screen = test::slurp(dir / "screen.txt");
     std::filesystem::path golden = test::source_path("tests/tui/golden/quarterly-drill-120x40.txt");
