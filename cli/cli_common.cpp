@@ -94,6 +94,11 @@ std::shared_ptr<const Environment> load_environment_or_refuse(const std::string&
     return loaded.env;
 }
 
+Journal open_existing_journal(const std::string& db) {
+    if (!db.empty() && !std::filesystem::exists(db)) throw InputError(fmt::format("{}: no such journal", db));
+    return open_journal(db);
+}
+
 std::shared_ptr<const Environment> incident_environment(const Journal& journal, const IncidentState& s, const std::string& path) {
     if (!path.empty()) return load_environment_or_refuse(path);
     if (s.env_sha256.empty()) return nullptr;

@@ -35,6 +35,8 @@ std::shared_ptr<FakeClock> fake_clock();  // null unless --clock was given
 
 // Opens the journal named by --db, or the default one (creating its folder).
 Journal open_journal(const std::string& db);
+// For commands that only read: a --db that does not exist is refused (InputError), not created.
+Journal open_existing_journal(const std::string& db);
 // The incident named by --incident, or the only open one.
 Incident attach_incident(Journal& journal, const std::optional<std::int64_t>& id);
 

@@ -20,11 +20,6 @@ struct ReportOptions {
     bool trend = false;
 };
 
-Journal open_existing(const std::string& db) {
-    if (!db.empty() && !std::filesystem::exists(db)) throw InputError(fmt::format("{}: no such journal", db));
-    return open_journal(db);
-}
-
 // The named incident, else the newest one.
 std::int64_t pick_incident(const Journal& journal, const std::optional<std::int64_t>& id) {
     if (id) {
@@ -56,7 +51,7 @@ void emit(const std::string& text, const std::string& out) {
 }
 
 int run_report(const ReportOptions& o) {
-    Journal journal = open_existing(o.db);
+    Journal journal = open_existing_journal(o.db);
     if (o.trend) {
         std::string title;
         if (!o.runbook.empty()) {
@@ -103,7 +98,7 @@ void add_report_commands(CLI::App& app, int& exit_code) {
     cmd->add_option("--out", x->dir, "A new (or empty) folder for the bundle")->required();
     cmd->footer("Check it later with 'drconsole verify --bundle DIR' (and 'sha256sum -c SHA256SUMS' inside it).");
     cmd->callback([x, &exit_code] {
-        Journal journal = open_existing(x->db);
+        Journal journal = open_existing_journal(x->db);
         std::int64_t id = pick_incident(journal, x->incident);
         export_bundle(journal, id, x->dir);
         std::cout << fmt::format("incident {}: evidence bundle written to {}", id, x->dir) << '\n';
@@ -115,7 +110,7 @@ void add_report_commands(CLI::App& app, int& exit_code) {
     cmd->add_option("--db", m->db, "Journal file (default: $XDG_DATA_HOME/drconsole/journal.db)");
     cmd->add_option("-o,--output", m->out, "Write to FILE atomically (for node_exporter's textfile collector: a *.prom file)");
     cmd->callback([m, &exit_code] {
-        Journal journal = open_existing(m->db);
+        Journal journal = open_existing_journal(m->db);
         emit(render_metrics(journal), m->out);
         exit_code = 0;
     });

@@ -34,8 +34,7 @@ int verify_bundle_dir(const VerifyOptions& opts) {
 
 int run_verify(const VerifyOptions& opts) {
     if (!opts.bundle.empty()) return verify_bundle_dir(opts);
-    if (!opts.db.empty() && !std::filesystem::exists(opts.db)) throw InputError(fmt::format("{}: no such journal", opts.db));
-    Journal journal = open_journal(opts.db);
+    Journal journal = open_existing_journal(opts.db);
     if (opts.incident && !journal.incident(*opts.incident)) throw InputError(fmt::format("no incident {} in {}", *opts.incident, journal.path().string()));
     int status = 0;
     auto reports = journal.verify(opts.incident);
