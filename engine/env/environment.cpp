@@ -280,6 +280,18 @@ std::string_view to_string(TargetType type) {
     return "?";
 }
 
+std::string Target::mirrored_topic(const std::string& topic) const {
+    std::string name = target_topic;
+    if (auto at = name.find("{topic}"); at != std::string::npos) name.replace(at, 7, topic);
+    return name;
+}
+
+std::optional<std::string> Target::rpo_query() const {
+    if (queries.size() == 1) return queries.begin()->first;
+    if (queries.count("rpo_s")) return std::string("rpo_s");
+    return std::nullopt;
+}
+
 const Target* Environment::find(std::string_view id) const {
     auto it = targets.find(id);
     return it == targets.end() ? nullptr : &it->second;

@@ -92,7 +92,8 @@ ComponentResult measure_service(const Objective* objective, const std::vector<Co
     measure_rto(c, s, timeline, t0);
     bool own_open = c.reason.rfind("not restored", 0) == 0;  // its own restoring step is not done
     if (!own_open) c.reason.clear();
-    for (const auto& p : own_open ? std::vector<ComponentResult>{} : parts) {
+    for (std::size_t i = 0; !own_open && i < parts.size(); ++i) {
+        const ComponentResult& p = parts[i];
         if (!p.rto_s && !p.reason.empty()) {
             c.rto_s.reset(), c.restored_us.reset(), c.restored_by.clear();
             c.reason = fmt::format("not restored: {} is not ({})", p.component, p.reason);

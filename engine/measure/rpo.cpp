@@ -161,9 +161,7 @@ RpoFigure kafka_mirror(const Target& mirror, const std::vector<Sample>& samples,
         if (!known) unknown.push_back(topic);
         worst = std::max(worst, topic_worst);
         lost += topic_lost;
-        std::string target_topic = mirror.target_topic;
-        if (auto at = target_topic.find("{topic}"); at != std::string::npos) target_topic.replace(at, 7, topic);
-        pairs.push_back({{"source_topic", topic}, {"target_topic", target_topic}, {"rpo_s", known ? json(topic_worst) : json(nullptr)},
+        pairs.push_back({{"source_topic", topic}, {"target_topic", mirror.mirrored_topic(topic)}, {"rpo_s", known ? json(topic_worst) : json(nullptr)},
                          {"messages_lost", topic_lost}});
     }
     f.detail["topic_pairs"] = pairs;
@@ -180,11 +178,10 @@ RpoFigure kafka_mirror(const Target& mirror, const std::vector<Sample>& samples,
 
 RpoFigure prometheus(const Target& target, const std::vector<Sample>& samples, std::int64_t boundary_us) {
     const char* method = "prometheus";
-    std::string query;
-    if (target.queries.size() == 1) query = target.queries.begin()->first;
-    else if (target.queries.count("rpo_s")) query = "rpo_s";
-    else
+    std::optional<std::string> rpo_query = target.rpo_query();
+    if (!rpo_query)
         return not_measured(target.id, method, fmt::format("'{}' has {} queries; name the RPO one \"rpo_s\"", target.id, target.queries.size()));
+    const std::string& query = *rpo_query;
     const Sample* newest = nullptr;
     for (const auto& s : samples)
         if (s.target == target.id && s.metric == query && usable(s) && s.wall_us <= boundary_us && (!newest || s.wall_us >= newest->wall_us))

@@ -59,7 +59,7 @@ public:
             if (!target_client_) target_client_ = std::make_unique<KafkaClient>(target_.bootstrap, target_.config);
             read_mirror(r, deadline);
             std::vector<std::string> mirrored;
-            for (const auto& topic : mirror_.topics) mirrored.push_back(mirrored_name(topic));
+            for (const auto& topic : mirror_.topics) mirrored.push_back(mirror_.mirrored_topic(topic));
             read_group_lag(*target_client_, mirror_.groups, r, deadline, mirrored);
         } catch (const KafkaError& e) {
             return Reading::down(e.what());
@@ -73,17 +73,11 @@ private:
         int still = 0;  // consecutive readings with the target unmoved while the source moved
     };
 
-    std::string mirrored_name(const std::string& topic) const {
-        std::string name = mirror_.target_topic;
-        name.replace(name.find("{topic}"), 7, topic);
-        return name;
-    }
-
     void read_mirror(Reading& r, SteadyTime deadline) {
         std::map<PartitionKey, std::int64_t> source_at, target_at;  // offsets whose timestamps we need
         std::map<PartitionKey, std::pair<Watermarks, Watermarks>> marks;
         for (const auto& topic : mirror_.topics) {
-            std::string mirrored = mirrored_name(topic);
+            std::string mirrored = mirror_.mirrored_topic(topic);
             int partitions = source_client_->partition_count(topic, deadline);
             for (int p = 0; p < partitions; ++p) {
                 Watermarks s = source_client_->watermarks(topic, p, deadline);
@@ -109,7 +103,7 @@ private:
                 r.set("lag_s", 0, labels);
             } else {
                 auto sts = source_ts.find(key);
-                auto tts = target_ts.find({mirrored_name(key.topic), key.partition});
+                auto tts = target_ts.find({mirror_.mirrored_topic(key.topic), key.partition});
                 if (sts != source_ts.end() && tts != target_ts.end())
                     r.set("lag_s", std::max<double>(0, static_cast<double>(sts->second - tts->second) / 1000.0), labels);
             }
@@ -118,7 +112,7 @@ private:
             else if (st.source_high >= 0 && s.high > st.source_high) ++st.still;
             st.source_high = s.high;
             st.target_high = t.high;
-            if (st.still >= kStalledAfter) stalled.push_back(fmt::format("{}[{}]", mirrored_name(key.topic), key.partition));
+            if (st.still >= kStalledAfter) stalled.push_back(fmt::format("{}[{}]", mirror_.mirrored_topic(key.topic), key.partition));
         }
         r.set("up", 1);
         r.set("stalled", stalled.empty() ? 0 : 1);

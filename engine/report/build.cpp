@@ -52,8 +52,7 @@ json lag_series(const std::string& component, const std::string& target_id, cons
     std::vector<std::string> metrics;
     if (target->type == TargetType::postgres) metrics = {"heartbeat_lag_s", "lag_s"};
     else if (target->type == TargetType::kafka_mirror) metrics = {"lag_s"};
-    else if (target->type == TargetType::prometheus && !target->queries.empty())
-        metrics = {target->queries.count("rpo_s") ? std::string("rpo_s") : target->queries.begin()->first};
+    else if (target->type == TargetType::prometheus && target->rpo_query()) metrics = {*target->rpo_query()};
     for (const auto& metric : metrics) {
         std::map<std::int64_t, double> by_time;  // the worst label set of each reading
         for (const auto& s : samples)

@@ -10,7 +10,7 @@
 
 #include "drconsole/diagnostic.h"
 #include "drconsole/files.h"
-#include "drconsole/incident.h"
+#include "drconsole/event.h"
 #include "drconsole/report.h"
 #include "drconsole/sha256.h"
 
@@ -68,11 +68,10 @@ void export_bundle(Journal& journal, std::int64_t id, const fs::path& dir) {
     write(dir / "events.jsonl", jsonl);
     write(dir / "chain-head.txt", head + '\n');
     journal.snapshot(dir / "journal.db");
-    Incident incident = Incident::attach(journal, id);
     std::vector<std::string> files = kRequired;
-    if (auto doc = journal.document(incident.state().runbook_sha256)) write(dir / "runbook.md", doc->content);
-    if (!incident.state().env_sha256.empty())
-        if (auto doc = journal.document(incident.state().env_sha256)) {
+    if (auto doc = journal.document(report["incident"]["runbook_sha256"].get<std::string>())) write(dir / "runbook.md", doc->content);
+    if (report["incident"]["env_sha256"].is_string())
+        if (auto doc = journal.document(report["incident"]["env_sha256"].get<std::string>())) {
             files.push_back(environment_name(doc->path));
             write(dir / files.back(), doc->content);  // as written: secrets are ${NAME} references
         }

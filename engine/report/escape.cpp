@@ -66,4 +66,18 @@ std::string t_plus(const nlohmann::json& offset_s) {
     return format_offset(static_cast<std::int64_t>(std::llround(offset_s.get<double>() * 1e6)));
 }
 
+nlohmann::json component_rows(const nlohmann::json& report) {
+    nlohmann::json rows = report["achieved"];
+    if (report.contains("service")) rows.push_back(report["service"]);
+    return rows;
+}
+
+std::string rpo_achieved(const nlohmann::json& c) {
+    if (!c["rpo_s"].is_number()) return "not measured";
+    std::string out = secs(c["rpo_s"]);
+    if (c["rpo_uncertainty_s"].is_number()) out += " ± " + secs(c["rpo_uncertainty_s"]);
+    if (c["messages_lost"].is_number()) out += " (" + std::to_string(c["messages_lost"].get<std::int64_t>()) + " messages lost)";
+    return out;
+}
+
 }  // namespace drconsole::report

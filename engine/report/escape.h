@@ -25,4 +25,9 @@ std::string secs(const nlohmann::json& seconds);
 // "T+12:05" from an offset in seconds; "" for null.
 std::string t_plus(const nlohmann::json& offset_s);
 
+// The report's components and then the service, as the tables list them.
+nlohmann::json component_rows(const nlohmann::json& report);
+// "5.2s ± 0.2s (4 messages lost)", or "not measured".
+std::string rpo_achieved(const nlohmann::json& component);
+
 }  // namespace drconsole::report

@@ -39,12 +39,9 @@ void summary(std::string& o, const json& r) {
 void objectives(std::string& o, const json& r) {
     o += "<h2>Objectives vs achieved</h2><table><tr><th>Component</th><th>RTO objective</th><th>RTO achieved</th><th>RPO objective</th>"
          "<th>RPO achieved</th><th>RPO method</th><th>Result</th><th>Why</th></tr>";
-    json rows = r["achieved"];
-    if (r.contains("service")) rows.push_back(r["service"]);
+    json rows = report::component_rows(r);
     for (const auto& c : rows) {
-        std::string rpo = c["rpo_s"].is_number() ? secs(c["rpo_s"]) : "not measured";
-        if (c["rpo_s"].is_number() && c["rpo_uncertainty_s"].is_number()) rpo += " ± " + secs(c["rpo_uncertainty_s"]);
-        if (c["messages_lost"].is_number()) rpo += fmt::format(" ({} messages lost)", c["messages_lost"].get<std::int64_t>());
+        std::string rpo = report::rpo_achieved(c);
         if (!c["rpo_s"].is_number() && !str(c["rpo_note"]).empty()) rpo += ": " + str(c["rpo_note"]);
         o += "<tr>" + td(html(str(c["component"]))) + td(c["rto_objective_s"].is_number() ? secs(c["rto_objective_s"]) : "–") +
              td(c["rto_s"].is_number() ? secs(c["rto_s"]) : "not restored") + td(c["rpo_objective_s"].is_number() ? secs(c["rpo_objective_s"]) : "–") +
@@ -91,8 +88,7 @@ void timeline(std::string& o, const json& r) {
 
 void evidence(std::string& o, const json& r) {
     o += "<h2>RPO method notes</h2><ul>";
-    json rows = r["achieved"];
-    if (r.contains("service")) rows.push_back(r["service"]);
+    json rows = report::component_rows(r);
     for (const auto& c : rows) {
         std::string line = str(c["component"]) + ": ";
         if (!c["rpo_s"].is_number()) line += "not measured — " + (str(c["rpo_note"]).empty() ? std::string("no RPO source") : str(c["rpo_note"]));

@@ -14,25 +14,16 @@ using report::str;
 
 std::string mark(const json& pass) { return pass.is_boolean() ? (pass.get<bool>() ? "✓" : "✗") : "–"; }
 
-std::string rpo_cell(const json& c) {
-    if (!c["rpo_s"].is_number()) return "not measured";
-    std::string out = secs(c["rpo_s"]);
-    if (c["rpo_uncertainty_s"].is_number()) out += " ± " + secs(c["rpo_uncertainty_s"]);
-    if (c["messages_lost"].is_number()) out += fmt::format(" ({} messages lost)", c["messages_lost"].get<std::int64_t>());
-    return out;
-}
-
 std::string objective(const json& seconds) { return seconds.is_number() ? secs(seconds) : "–"; }
 
 void objectives_table(std::string& o, const json& r) {
     o += "## Objectives vs achieved\n\n";
     o += "| Component | RTO objective | RTO achieved | RPO objective | RPO achieved | RPO method | Result |\n";
     o += "|-----------|---------------|--------------|---------------|--------------|------------|--------|\n";
-    json rows = r["achieved"];
-    if (r.contains("service")) rows.push_back(r["service"]);
+    json rows = report::component_rows(r);
     for (const auto& c : rows)
         o += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", md(c["component"].get<std::string>()), objective(c["rto_objective_s"]),
-                         c["rto_s"].is_number() ? secs(c["rto_s"]) : "not restored", objective(c["rpo_objective_s"]), rpo_cell(c),
+                         c["rto_s"].is_number() ? secs(c["rto_s"]) : "not restored", objective(c["rpo_objective_s"]), report::rpo_achieved(c),
                          md(str(c["rpo_method"])), mark(c["pass"]));
     o += "\n";
     for (const auto& c : rows) o += fmt::format("- **{}**: {}\n", md(c["component"].get<std::string>()), md(str(c["reason"])));
@@ -71,8 +62,7 @@ void findings(std::string& o, const json& r) {
 
 void method_notes(std::string& o, const json& r) {
     o += "## RPO method notes\n\n";
-    json rows = r["achieved"];
-    if (r.contains("service")) rows.push_back(r["service"]);
+    json rows = report::component_rows(r);
     for (const auto& c : rows) {
         std::string name = md(str(c["component"]));
         if (!c["rpo_s"].is_number()) {

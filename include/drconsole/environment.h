@@ -38,6 +38,12 @@ struct Target {
     std::string url;                            // http, prometheus
     int expect_status = 200;                    // http
     std::map<std::string, std::string> queries; // prometheus: name -> PromQL
+
+    // kafka-mirror: the name `topic` has on the target cluster (target_topic with {topic} filled in).
+    std::string mirrored_topic(const std::string& topic) const;
+    // prometheus: the query that reads a component's RPO: the only one, else the one named
+    // "rpo_s"; nothing when that is ambiguous.
+    std::optional<std::string> rpo_query() const;
 };
 
 struct CommsSettings {
