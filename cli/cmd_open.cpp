@@ -11,6 +11,7 @@
 
 #include "cli/cli_common.h"
 #include "drconsole/probes.h"
+#include "drconsole/recorder.h"
 #include "drconsole/text.h"
 #include "tui/keymap.h"
 #include "tui/run.h"
@@ -76,10 +77,20 @@ int run_open(const OpenOptions& opts) {
         scheduler->on_reading(wake_ui);
         scheduler->start();
     }
+    // The console records what it reads: the samples an RPO is measured from (one recorder
+    // per incident; another console or probe --db may hold the lease).
+    std::unique_ptr<SampleRecorder> recorder;
+    if (env && !incident.state().resolved()) {
+        recorder = std::make_unique<SampleRecorder>(journal.path(), incident.id(), who, clock,
+                                                    RecorderOptions{.label = fmt::format("console {}:{}", who.role, who.person)});
+        recorder->start(store);
+    }
     tui::ConsoleApp app(journal, std::move(incident), who, store, clock, env);
     app.on_wake(wake_ui);
+    if (recorder) app.on_recorder_status([&recorder] { return recorder->status(); });
     int status = tui::run_console(app, run);
     if (scheduler) scheduler->stop();
+    if (recorder) recorder->stop();  // the last batch, then the lease goes to another console
     for (int fd : wake)
         if (fd >= 0) close(fd);
     return status;

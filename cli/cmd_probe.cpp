@@ -12,6 +12,7 @@
 #include "cli/cli_common.h"
 #include "drconsole/gate_eval.h"
 #include "drconsole/probes.h"
+#include "drconsole/recorder.h"
 #include "drconsole/text.h"
 
 namespace drconsole::cli {
@@ -22,13 +23,17 @@ extern "C" void on_stop_signal(int) { g_stop = true; }
 
 struct ProbeOptions {
     IncidentOptions incident;
-    std::string env, runbook, duration;
+    std::string env, runbook, duration, as;
     bool once = false, json = false;
 };
 
 nlohmann::json reading_json(const Reading& r, const std::map<std::string, Millis>& rpo) {
     nlohmann::json metrics = nlohmann::json::array();
-    for (const auto& m : r.metrics) metrics.push_back({{"name", m.name}, {"value", m.value}, {"labels", m.labels}});
+    for (const auto& m : r.metrics) {
+        nlohmann::json metric = {{"name", m.name}, {"value", m.value}, {"labels", m.labels}};
+        if (!m.method.empty()) metric["method"] = m.method;
+        metrics.push_back(std::move(metric));
+    }
     nlohmann::json j = {{"target", r.target}, {"status", to_string(r.status)}, {"at", format_utc(r.wall_us)},
                         {"duration_ms", r.duration_ms}, {"metrics", metrics}};
     if (!r.error.empty()) j["error"] = r.error;
@@ -47,7 +52,8 @@ std::string reading_line(const Reading& r, const std::map<std::string, Millis>& 
     for (const auto& m : r.metrics) {
         if (shown[m.name]) continue;  // the worst value across labels, once per metric
         shown[m.name] = true;
-        values += fmt::format(" {}={:g}", m.name, *r.value(m.name));
+        values += fmt::format(" {}={}", m.name, format_metric(m.name, *r.value(m.name)));
+        if (!m.method.empty()) values += fmt::format(" ({})", m.method);
     }
     std::string level;
     if (auto objective = rpo.find(r.target); objective != rpo.end())
@@ -56,22 +62,10 @@ std::string reading_line(const Reading& r, const std::map<std::string, Millis>& 
                                  values, r.error.empty() ? "" : "  (" + r.error + ")"));
 }
 
-std::vector<Sample> samples_of(const Reading& r, std::int64_t incident) {
-    std::vector<Sample> out;
-    for (const auto& m : r.metrics)
-        out.push_back({incident, r.target, m.name, r.wall_us, r.mono_us, m.value, std::string(to_string(r.status)),
-                       nlohmann::json(m.labels).dump()});
-    if (r.metrics.empty())
-        out.push_back({incident, r.target, "up", r.wall_us, r.mono_us, 0, std::string(to_string(r.status)),
-                       nlohmann::json({{"error", r.error}}).dump()});
-    return out;
-}
-
 int run_probe(const ProbeOptions& opts) {
     auto env = load_environment_or_refuse(opts.env);
     std::map<std::string, Millis> rpo;
-    std::optional<Journal> journal;
-    std::int64_t incident_id = 0;
+    std::unique_ptr<SampleRecorder> recorder;
     std::shared_ptr<const Runbook> runbook;
     if (!opts.runbook.empty()) {
         RunbookResult rb = load_runbook(opts.runbook);
@@ -80,10 +74,16 @@ int run_probe(const ProbeOptions& opts) {
     }
     bool recording = !opts.incident.db.empty() || opts.incident.incident.has_value();
     if (recording) {
-        journal.emplace(open_journal(opts.incident.db));
-        Incident incident = attach_incident(*journal, opts.incident.incident);
-        incident_id = incident.id();
+        Journal journal = open_journal(opts.incident.db);
+        Incident incident = attach_incident(journal, opts.incident.incident);
+        if (incident.state().resolved()) throw InputError(fmt::format("incident {} is resolved: nothing more is recorded", incident.id()));
         if (!runbook) runbook = incident.state().runbook;
+        const Runbook& rb = *incident.state().runbook;
+        Actor actor = resolve_actor(opts.as, rb.has_role("ic") || rb.roles.empty() ? "ic" : rb.roles.front());
+        check_actor(rb, actor);
+        recorder = std::make_unique<SampleRecorder>(journal.path(), incident.id(), actor, command_clock(),
+                                                    RecorderOptions{.label = fmt::format("probe --db ({}:{})", actor.role, actor.person)});
+        recorder->start();
     }
     if (runbook) rpo = rpo_by_target(*runbook);
     std::optional<Millis> limit;
@@ -103,52 +103,43 @@ int run_probe(const ProbeOptions& opts) {
     scheduler.start();
 
     auto started = std::chrono::steady_clock::now();
-    auto last_flush = started;
-    std::vector<Sample> batch;
-    std::size_t recorded = 0;
-    auto flush = [&] {
-        if (!journal || batch.empty()) return;
-        journal->add_samples(batch);
-        recorded += batch.size();
-        batch.clear();
-    };
     Millis longest_deadline{0};
     for (const auto& [id, t] : env->targets) longest_deadline = std::max(longest_deadline, t.deadline.value_or(kDefaultDeadline));
     std::set<std::string> seen;
+    std::map<std::string, Reading> provisional;  // --once: a standby read before its primary
     while (!g_stop) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
         for (const auto& r : store->drain()) {
+            if (recorder) recorder->offer({r});
+            if (opts.once && r.provisional && !seen.count(r.target)) {
+                provisional[r.target] = r;  // printed only if nothing better comes in time
+                continue;
+            }
             if (opts.once && !seen.insert(r.target).second) continue;
             seen.insert(r.target);
             if (opts.json) std::cout << reading_json(r, rpo).dump() << '\n';
             else std::cout << reading_line(r, rpo) << '\n';
-            if (journal) {
-                auto s = samples_of(r, incident_id);
-                batch.insert(batch.end(), s.begin(), s.end());
-            }
         }
         std::cout.flush();
         auto now = std::chrono::steady_clock::now();
-        if (now - last_flush >= std::chrono::seconds(2)) {
-            flush();
-            last_flush = now;
-        }
         if (opts.once && (seen.size() == env->targets.size() || now - started > longest_deadline + std::chrono::milliseconds(500))) break;
         if (limit && now - started >= *limit) break;
     }
     scheduler.stop();
     for (const auto& r : store->drain()) {  // readings that landed while stopping
+        if (recorder) recorder->offer({r});
         if (opts.once && seen.count(r.target)) continue;
         if (opts.json) std::cout << reading_json(r, rpo).dump() << '\n';
         else std::cout << reading_line(r, rpo) << '\n';
-        if (journal) {
-            auto s = samples_of(r, incident_id);
-            batch.insert(batch.end(), s.begin(), s.end());
-        }
     }
     if (opts.once) {
         // A target that gave nothing within its deadline is reported as stale, not left out.
         for (const auto& [id, view] : store->snapshot(steady_now_us())) {
+            if (auto p = provisional.find(id); p != provisional.end() && !seen.count(id)) {
+                if (opts.json) std::cout << reading_json(p->second, rpo).dump() << '\n';
+                else std::cout << reading_line(p->second, rpo) << '\n';
+                continue;
+            }
             if (!view.never_read) continue;
             Reading r;
             r.target = id;
@@ -159,8 +150,14 @@ int run_probe(const ProbeOptions& opts) {
             else std::cout << reading_line(r, rpo) << '\n';
         }
     }
-    flush();
-    if (journal) std::cerr << fmt::format("recorded {} samples for incident {}", recorded, incident_id) << '\n';
+    if (recorder) {
+        recorder->stop();
+        RecorderStatus st = recorder->status();
+        std::cerr << safe_text(fmt::format("recorded {} samples in {} sealed batches", st.samples, st.batches)) << '\n';
+        if (!st.other_holder.empty())
+            std::cerr << safe_text(fmt::format("while {} held the incident's recording lease, it recorded the readings", st.other_holder)) << '\n';
+        if (!st.error.empty()) std::cerr << safe_text(fmt::format("drconsole: recording: {}", st.error)) << '\n';
+    }
     return 0;
 }
 
@@ -176,7 +173,10 @@ void add_probe(CLI::App& app, int& exit_code) {
     cmd->add_option("--runbook", opts->runbook, "Runbook whose objectives give each rpo= target a level (ok/warn/breach)");
     cmd->add_option("--db", opts->incident.db, "Record the readings as samples of an incident in this journal");
     cmd->add_option("--incident", opts->incident.incident, "The incident to record samples for (default: the only open one)");
-    cmd->footer("Recording writes samples in batches every 2 s; Ctrl-C or SIGTERM writes the last batch before exiting.");
+    cmd->add_option("--as", opts->as, "Who records (ROLE[:PERSON]); the sealing events name them (default: ic:$USER)");
+    cmd->footer("Recording writes samples in batches every 2 s, each sealed by an event in the incident's chain; Ctrl-C or SIGTERM\n"
+                "writes the last batch before exiting. One recorder per incident at a time: while a console open on the\n"
+                "incident records its readings, this one only prints, and takes over within a few seconds if that one stops.");
     cmd->callback([opts, &exit_code] { exit_code = run_probe(*opts); });
 }
 

@@ -13,7 +13,7 @@ namespace {
 
 struct RecordOptions {
     IncidentOptions incident;
-    std::string step, verb, reason, text, role, person, env, override_reason, detected_at, t0_rule = "earliest", owner;
+    std::string step, verb, reason, text, role, person, env, override_reason, detected_at, t0_rule = "earliest", owner, at;
     bool action_item = false;
     std::int64_t seq = 0;
     bool dry_run = false;
@@ -69,6 +69,18 @@ Event record_step(Journal& journal, Incident& incident, const RecordOptions& o) 
     return incident.reopen_step(o.step, o.reason, actor);
 }
 
+// --at UTC: the event happened then and is entered now ("backfilled"); the report shows both.
+std::optional<ActedAt> backfilled(const RecordOptions& o) {
+    if (o.at.empty()) return std::nullopt;
+    auto us = parse_utc(o.at);
+    if (!us) throw InputError(fmt::format("--at '{}': write UTC as 2026-11-21T03:04:05Z", safe_text(o.at)));
+    return ActedAt{*us, true};
+}
+
+void add_at_option(CLI::App* cmd, const std::shared_ptr<RecordOptions>& o) {
+    cmd->add_option("--at", o->at, "When it happened, UTC (2026-11-21T03:04:05Z), if earlier than now: recorded as backfilled");
+}
+
 Actor incident_actor(const Incident& incident, const RecordOptions& o) { return resolve_actor(o.incident.as, default_role(incident, "")); }
 
 }  // namespace
@@ -94,12 +106,13 @@ void add_record_commands(CLI::App& app, int& exit_code) {
     cmd = add_recorder(app, exit_code, "note", "Add a note to the timeline (allowed after resolve too)", note,
                        [](Journal&, Incident& i, const RecordOptions& o) {
                            if (o.action_item) return i.add_action_item(o.text, o.owner, incident_actor(i, o));
-                           return i.add_note(o.text, o.step, incident_actor(i, o));
+                           return i.add_note(o.text, o.step, incident_actor(i, o), backfilled(o));
                        });
     cmd->add_option("text", note->text, "The note")->required();
     cmd->add_option("--step", note->step, "Attach the note to a step");
     cmd->add_flag("--action-item", note->action_item, "An issue found, to follow up: listed under the report's action items");
     cmd->add_option("--owner", note->owner, "With --action-item: who follows it up");
+    add_at_option(cmd, note);
 
     auto correct = std::make_shared<RecordOptions>();
     cmd = add_recorder(app, exit_code, "correct", "Record a correction of an earlier event (events are never edited)", correct,
@@ -109,7 +122,8 @@ void add_record_commands(CLI::App& app, int& exit_code) {
 
     auto fault = std::make_shared<RecordOptions>();
     cmd = add_recorder(app, exit_code, "fault", "Record the injected fault: T0 of a drill", fault,
-                       [](Journal&, Incident& i, const RecordOptions& o) { return i.inject_fault(o.text, incident_actor(i, o)); });
+                       [](Journal&, Incident& i, const RecordOptions& o) { return i.inject_fault(o.text, incident_actor(i, o), backfilled(o)); });
+    add_at_option(cmd, fault);
     cmd->add_option("description", fault->text, "What was broken, e.g. 'stopped the primary PostgreSQL'");
 
     auto declare = std::make_shared<RecordOptions>();
@@ -120,9 +134,10 @@ void add_record_commands(CLI::App& app, int& exit_code) {
                                detected = parse_utc(o.detected_at);
                                if (!detected) throw InputError(fmt::format("--detected-at '{}': write UTC as 2026-11-21T03:04:05Z", o.detected_at));
                            }
-                           return i.declare(incident_actor(i, o), detected, t0_rule_from(o.t0_rule).value_or(T0Rule::earliest));
+                           return i.declare(incident_actor(i, o), detected, t0_rule_from(o.t0_rule).value_or(T0Rule::earliest), backfilled(o));
                        });
     cmd->add_option("--detected-at", declare->detected_at, "When the problem was first detected (the first alert), UTC: 2026-11-21T03:04:05Z");
+    add_at_option(cmd, declare);
     cmd->add_option("--t0", declare->t0_rule, "What T0 is: earliest (of declared and first detected), declared, detected")
         ->check(CLI::IsMember({"earliest", "declared", "detected"}));
     cmd->footer("T0 of a real incident is the earliest of the declaration and the first detection unless --t0 says otherwise;\n"
@@ -130,7 +145,8 @@ void add_record_commands(CLI::App& app, int& exit_code) {
 
     auto comms = std::make_shared<RecordOptions>();
     cmd = add_recorder(app, exit_code, "comms", "Record that a stakeholder update was sent", comms,
-                       [](Journal&, Incident& i, const RecordOptions& o) { return i.comms_sent(o.text, incident_actor(i, o)); });
+                       [](Journal&, Incident& i, const RecordOptions& o) { return i.comms_sent(o.text, incident_actor(i, o), backfilled(o)); });
+    add_at_option(cmd, comms);
     cmd->add_option("summary", comms->text, "What was said, and to whom");
 
     auto handover = std::make_shared<RecordOptions>();

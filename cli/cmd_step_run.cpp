@@ -107,7 +107,8 @@ int run_step_action(Journal& journal, Incident& incident, const std::string& ste
             nlohmann::json result = {{"target", target->id}, {"checks", to_json(checks)}, {"failed", failed}};
             if (failed && override_reason.empty()) {
                 print_recorded(incident.preflight_checked(step->id, result, actor));
-                throw RuleViolation("preflight failed: the standby is not safe to promote (the IC may go ahead with --override \"reason\")");
+                throw RuleViolation(fmt::format("preflight failed: the standby is not safe to promote: {} (the IC may go ahead with "
+                                                "--override \"reason\")", failed_checks(checks)));
             }
             if (failed) result["overridden"] = override_reason;
             print_recorded(incident.preflight_checked(step->id, result, actor));

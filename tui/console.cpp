@@ -157,11 +157,11 @@ void ConsoleApp::record(const std::function<Event()>& command, const std::string
 }
 
 void ConsoleApp::open_text(Action purpose, std::string title, std::string prompt, std::string step) {
-    dialog_ = {Dialog::Kind::text, purpose, std::move(title), std::move(prompt), "", std::move(step)};
+    dialog_ = {Dialog::Kind::text, purpose, std::move(title), std::move(prompt), "", std::move(step), clock_->wall_us()};
 }
 
 void ConsoleApp::open_confirm(Action purpose, std::string title, std::string prompt, std::string step) {
-    dialog_ = {Dialog::Kind::confirm, purpose, std::move(title), std::move(prompt), "", std::move(step)};
+    dialog_ = {Dialog::Kind::confirm, purpose, std::move(title), std::move(prompt), "", std::move(step), clock_->wall_us()};
 }
 
 void ConsoleApp::handle(const Key& key) {
@@ -306,6 +306,8 @@ void ConsoleApp::submit_dialog() {
     }
     std::string text(trim(d.input));
     const Step* step = state().runbook->find_step(d.step);
+    // The person acted when they pressed the key, not when they finished typing.
+    std::optional<ActedAt> at = ActedAt{d.opened_us, false};
     switch (d.purpose) {
         case Action::act: record([&] { return incident_.complete_step(step->id, step_actor(*step)); }, d.step); break;
         case Action::run_action:
@@ -317,13 +319,13 @@ void ConsoleApp::submit_dialog() {
                 start_action(*step);
             }
             break;
-        case Action::skip: record([&] { return incident_.skip_step(step->id, text, step_actor(*step)); }, d.step); break;
-        case Action::fail: record([&] { return incident_.fail_step(step->id, text, step_actor(*step)); }, d.step); break;
-        case Action::note: record([&] { return incident_.add_note(text, d.step, who_); }); break;
-        case Action::comms: record([&] { return incident_.comms_sent(text, who_); }); break;
-        case Action::fault: record([&] { return incident_.inject_fault(text, who_); }); break;
+        case Action::skip: record([&] { return incident_.skip_step(step->id, text, step_actor(*step), at); }, d.step); break;
+        case Action::fail: record([&] { return incident_.fail_step(step->id, text, step_actor(*step), at); }, d.step); break;
+        case Action::note: record([&] { return incident_.add_note(text, d.step, who_, at); }); break;
+        case Action::comms: record([&] { return incident_.comms_sent(text, who_, at); }); break;
+        case Action::fault: record([&] { return incident_.inject_fault(text, who_, at); }); break;
         case Action::resolve:
-            record([&] { return incident_.resolve(text, who_); });
+            record([&] { return incident_.resolve(text, who_, at); });
             if (state().resolved())
                 open_confirm(Action::resolve, "Write the report",
                              fmt::format("Resolved. Write incident-{}-report.md, .html and .json beside the journal? (y/n)", incident_.id()));
@@ -394,6 +396,7 @@ View ConsoleApp::view() const {
     v.gates = gate_results();
     v.disabled = disabled_actions(v.gates);
     v.has_probes = store_ != nullptr;
+    if (recorder_status_) v.recorder = recorder_status_();
     if (running_) {
         v.running_step = running_->step;
         v.running_us = steady_now_us() - running_->started_mono;
@@ -404,13 +407,19 @@ View ConsoleApp::view() const {
             TargetPanel p;
             p.id = id;
             p.view = tv;
+            // A target that carries lag always shows its lag, unknown included; others their first figure.
+            const Target* target = env_ ? env_->find(id) : nullptr;
+            bool carries_lag = target && ((target->type == TargetType::postgres && target->pg_role == "standby") ||
+                                          target->type == TargetType::kafka_mirror);
             for (const char* metric : {"lag_s", "heartbeat_lag_s", "lag_messages", "up"})
                 if (tv.last.value(metric)) {
                     p.metric = metric;
                     break;
                 }
+            if (carries_lag && tv.last.value("promoted").value_or(0) == 0 && !tv.last.value("heartbeat_lag_s")) p.metric = "lag_s";
             if (p.metric.empty()) p.metric = "up";
             p.value = tv.last.value(p.metric);
+            p.method = tv.last.method(p.metric);
             if (auto o = rpo.find(id); o != rpo.end()) {
                 p.rpo = o->second;
                 for (const auto& phase : state().runbook->phases)
@@ -418,7 +427,8 @@ View ConsoleApp::view() const {
                         if (step.rpo_target == id && !step.restores.empty() && p.component.empty()) p.component = step.restores.front();
                 if (p.value && (p.metric == "lag_s" || p.metric == "heartbeat_lag_s")) p.level = level_for(*p.value, o->second);
             }
-            for (const auto& h : store_->history(id, p.metric)) p.history.push_back(h.present ? h.value : 0);
+            for (const auto& h : store_->history(id, p.metric))
+                if (h.present) p.history.push_back(h.value);  // unknown is left out, never drawn as 0
             v.panels.push_back(std::move(p));
         }
     }

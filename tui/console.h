@@ -21,6 +21,8 @@ public:
                std::shared_ptr<const Clock> clock, std::shared_ptr<const Environment> env = nullptr);
     ~ConsoleApp();
 
+    // Where the header learns whether this console's readings are recorded (none: they are not).
+    void on_recorder_status(std::function<RecorderStatus()> status) { recorder_status_ = std::move(status); }
     // Called from a worker when it has something for the UI (set by the event loop).
     void on_wake(std::function<void()> wake) { wake_ = std::move(wake); }
     // Records the result of a finished action, if one finished; true when the screen changed.
@@ -57,6 +59,7 @@ private:
     Journal& journal_;
     std::shared_ptr<const Environment> env_;
     std::function<void()> wake_;
+    std::function<RecorderStatus()> recorder_status_;
     // The one running action: its worker thread, the cancel flag it watches, its result.
     struct Running;
     std::unique_ptr<Running> running_;

@@ -44,18 +44,19 @@ void ConsoleApp::start_action(const Step& step) {
     auto wake = wake_;
     Step copy = step;
     auto rpo = rpo_by_target(*state().runbook);
-    run->worker = std::thread([run, env, wake, copy, values, rpo] {
+    auto live = store_;
+    run->worker = std::thread([run, env, wake, copy, values, rpo, live] {
         ActionResult result;
         try {
             // A promoting step runs its preflight first; a failure stops it here.
             if (promotes_standby(copy) && copy.action->kind == ActionKind::sql && env) {
                 if (const Target* t = env->find(copy.action->target)) {
                     auto objective = rpo.count(t->id) ? std::optional<Millis>(rpo.at(t->id)) : std::nullopt;
-                    auto checks = preflight(*env, *t, objective);
+                    auto checks = preflight(*env, *t, objective, Millis(5000), live.get());
                     if (any_failed(checks)) {
                         std::lock_guard lock(run->mutex);
                         run->preflight = nlohmann::json{{"target", t->id}, {"checks", to_json(checks)}, {"failed", true}};
-                        result.error = "preflight failed: the standby is not safe to promote";
+                        result.error = "preflight failed: " + failed_checks(checks);
                         result.started_us = result.ended_us = SystemClock().wall_us();
                     }
                 }

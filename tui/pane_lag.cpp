@@ -23,6 +23,18 @@ std::string sparkline(const std::vector<double>& values, int width, const Glyphs
     return out;
 }
 
+namespace {
+
+// How a figure was obtained, as the lag pane names it.
+std::string method_label(const std::string& method) {
+    if (method == "wal-position") return "WAL position";
+    if (method == "last-known-primary") return "last known primary WAL";
+    if (method == "replay-timestamp") return "replay timestamp";
+    return method;
+}
+
+}  // namespace
+
 void render_lag(const View& v, Canvas& c, Rect r) {
     c.fill(r, Role::normal);
     draw_title(c, r, "live readings", v.focus == Pane::lag);
@@ -39,27 +51,33 @@ void render_lag(const View& v, Canvas& c, Rect r) {
         Role value_role = Role::level_ok;
         if (p.level == Level::warn) value_role = Role::level_warn;
         if (p.level == Level::breach) value_role = Role::level_breach;
-        std::string value = p.value ? fmt::format("{}={:.4g}", p.metric, *p.value) : p.metric + " -";
+        std::string value = p.value ? fmt::format("{}={:.4g}", p.metric, *p.value) : p.metric + " ?";
         // A lag that measures a component's RPO is the running estimate of what a failure now would lose.
         bool is_lag = p.metric == "lag_s" || p.metric == "heartbeat_lag_s";
-        if (p.rpo && !p.component.empty() && p.value && is_lag)
-            value = fmt::format("{} RPO~{}/{}", safe_text(p.component), format_seconds(*p.value), format_duration(*p.rpo));
+        if (p.rpo && !p.component.empty() && is_lag)
+            value = fmt::format("{} RPO~{}/{}", safe_text(p.component), p.value ? format_seconds(*p.value) : "?", format_duration(*p.rpo));
         else if (p.rpo) value += fmt::format(" / RPO {}", format_duration(*p.rpo));
         if (p.level) value += fmt::format(" {}", to_string(*p.level));
         bool selected = v.focus == Pane::lag && i == v.lag_selected;
+        bool figures = p.view.status == ProbeStatus::ok || p.view.status == ProbeStatus::degraded;
         int x = r.x + 1;
         x += c.put(x, y, safe_text(p.id), selected ? Role::selected : Role::title, 16) + 1;
-        c.put(r.x + 18, y, value, p.view.status == ProbeStatus::ok ? value_role : Role::probe_stale, r.w - 19);
+        c.put(r.x + 18, y, value, figures && p.value ? value_role : Role::probe_stale, r.w - 19);
         ++y;
         if (p.view.status == ProbeStatus::ok) {
-            c.put(r.x + 3, y, sparkline(p.history, r.w - 5, c.glyphs()), value_role, r.w - 5);
+            // How the figure was obtained and how old it is, then its recent course.
+            std::string basis = fmt::format("{}{:.1f}s ago ", p.method.empty() ? "" : method_label(p.method) + ", ",
+                                            static_cast<double>(p.view.age_us) / 1e6);
+            int used = c.put(r.x + 3, y, basis, Role::dim, r.w - 5);
+            c.put(r.x + 3 + used, y, sparkline(p.history, r.w - 5 - used, c.glyphs()), value_role, r.w - 5 - used);
         } else {
             Role role = p.view.status == ProbeStatus::stale ? Role::probe_stale : Role::probe_down;
             std::string age = p.view.never_read ? "no reading yet" : fmt::format("{} ago", format_duration(Millis(p.view.age_us / 1'000'000 * 1000)));
+            std::string basis = p.method.empty() ? "" : method_label(p.method) + ", ";
             std::string why = p.view.last.error.empty() ? "" : ": " + safe_text(p.view.last.error);
             // Errors say what is wrong; give them up to three lines.
             int lines = std::min(3, r.y + r.h - y);
-            y += c.put_wrapped(r.x + 3, y, fmt::format("{} ({}){}", to_string(p.view.status), age, why), role, r.w - 5, lines) - 1;
+            y += c.put_wrapped(r.x + 3, y, fmt::format("{} ({}{}){}", to_string(p.view.status), basis, age, why), role, r.w - 5, lines) - 1;
         }
         ++y;
     }

@@ -55,6 +55,21 @@ Budget rto_budget(const View& v) {
     return b;
 }
 
+// Whether the readings an RPO is measured from are being recorded, said before anyone relies on it.
+std::pair<std::string, Role> recording_text(const View& v, const Glyphs& g) {
+    if (v.state->resolved()) return {"", Role::header};
+    if (!v.has_probes) return {"RPO WILL NOT BE MEASURED: no environment", Role::overdue};
+    if (!v.recorder) return {"RPO WILL NOT BE MEASURED: readings not recorded", Role::overdue};
+    switch (v.recorder->mode) {
+        case RecorderMode::starting: return {"REC ...", Role::header};
+        case RecorderMode::recording: return {std::string(g.active) + " REC", Role::header};
+        case RecorderMode::elsewhere: return {"REC by another console", Role::header};
+        case RecorderMode::failing: return {"NOT RECORDING READINGS: RPO WILL NOT BE MEASURED", Role::not_recorded};
+        case RecorderMode::stopped: return {"REC stopped", Role::dim};
+    }
+    return {"", Role::header};
+}
+
 }  // namespace
 
 std::string mmss(std::int64_t us) {
@@ -70,11 +85,15 @@ void render_header(const View& v, Canvas& c, Rect r) {
     bool drill = s.mode == "drill";
     x += c.put(x, r.y, drill ? " DRILL " : " REAL INCIDENT ", drill ? Role::drill : Role::real);
     x += 1;
-    x += c.put(x, r.y, safe_text(s.title), Role::title, r.w - x - 34);
     std::string right = fmt::format("{}  IC {}", s.severity.empty() ? "" : s.severity,
                                     s.roster.count("ic") ? safe_text(s.roster.at("ic")) : std::string("-"));
     if (s.resolved()) right = "RESOLVED  " + right;
-    c.put(std::max(x + 1, r.w - columns(right) - 1), r.y, right, s.resolved() ? Role::rail_done : Role::header);
+    auto [recording, recording_role] = recording_text(v, c.glyphs());
+    int right_w = columns(right) + (recording.empty() ? 0 : columns(recording, c.utf8()) + 2);
+    x += c.put(x, r.y, safe_text(s.title), Role::title, std::max(8, r.w - x - std::max(34, right_w + 2)));
+    int rx = std::max(x + 1, r.w - right_w - 1);
+    if (!recording.empty()) rx += c.put(rx, r.y, recording, recording_role, r.w - rx) + 2;
+    c.put(rx, r.y, right, s.resolved() ? Role::rail_done : Role::header, r.w - rx);
 
     int y = r.y + 1;
     x = 1;

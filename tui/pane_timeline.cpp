@@ -25,12 +25,15 @@ void render_timeline(const View& v, Canvas& c, Rect r) {
     const IncidentState& s = *v.state;
     c.fill(r, Role::normal);
     std::vector<const Event*> shown;
+    std::size_t total = 0;
     for (const auto& e : *v.events) {
+        if (!shown_in_timeline(e)) continue;
+        ++total;
         std::string line = describe(e) + " " + e.actor.role + ":" + e.actor.person;
         if (v.search.empty() || contains_ci(line, v.search)) shown.push_back(&e);
     }
-    std::string title = v.search.empty() ? fmt::format("timeline ({} events)", v.events->size())
-                                         : fmt::format("timeline: {} of {} events match \"{}\" (Esc clears)", shown.size(), v.events->size(), safe_text(v.search));
+    std::string title = v.search.empty() ? fmt::format("timeline ({} events)", total)
+                                         : fmt::format("timeline: {} of {} events match \"{}\" (Esc clears)", shown.size(), total, safe_text(v.search));
     draw_title(c, r, title, v.focus == Pane::timeline);
     int rows = r.h - 1;
     std::size_t back = std::min<std::size_t>(static_cast<std::size_t>(std::max(v.timeline_back, 0)), shown.size());
@@ -39,13 +42,14 @@ void render_timeline(const View& v, Canvas& c, Rect r) {
     int y = r.y + 1;
     for (std::size_t i = begin; i < end; ++i, ++y) {
         const Event& e = *shown[i];
-        std::string when = e.wall_us >= s.t0_us() ? "T+" + mmss(e.wall_us - s.t0_us()) : "T-" + mmss(s.t0_us() - e.wall_us);
+        std::int64_t acted = acted_us(e);  // when the person acted, not when the dialog was closed
+        std::string when = acted >= s.t0_us() ? "T+" + mmss(acted - s.t0_us()) : "T-" + mmss(s.t0_us() - acted);
         Role role = Role::normal;
         if (e.kind == event_kind::step_failed || e.kind == event_kind::fault_injected) role = Role::step_failed;
         else if (e.kind == event_kind::step_completed || e.kind == event_kind::incident_resolved) role = Role::step_done;
         else if (e.kind == event_kind::gate_overridden || e.kind == event_kind::step_skipped) role = Role::step_skipped;
         int x = r.x + 1;
-        x += c.put(x, y, fmt::format("{:>9} {} ", when, format_utc(e.wall_us).substr(11, 8)), Role::dim);
+        x += c.put(x, y, fmt::format("{:>9} {} ", when, format_utc(acted).substr(11, 8)), Role::dim);
         x += c.put(x, y, safe_text(e.actor.role + ":" + e.actor.person), Role::title, 22) + 1;
         c.put(x, y, safe_text(describe(e)), role, r.w - (x - r.x) - 1);
     }

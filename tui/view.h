@@ -9,6 +9,7 @@
 #include "drconsole/gate_eval.h"
 #include "drconsole/incident.h"
 #include "drconsole/readings.h"
+#include "drconsole/recorder.h"
 #include "tui/keymap.h"
 
 namespace drconsole::tui {
@@ -22,13 +23,15 @@ struct Dialog {
     std::string prompt;
     std::string input;
     std::string step;
+    std::int64_t opened_us = 0;  // when its key was pressed: the event is stamped with it, not with Enter
 };
 
 struct TargetPanel {
     std::string id;
     TargetView view;
     std::string metric;  // the figure shown: lag_s, heartbeat_lag_s, lag_messages or up
-    std::optional<double> value;
+    std::optional<double> value;  // nullopt: unknown, shown as "?"
+    std::string method;           // how the figure was obtained, when that varies
     std::optional<Millis> rpo;
     std::string component;  // the component whose RPO this target measures, if any
     std::optional<Level> level;
@@ -40,6 +43,7 @@ struct View {
     const std::vector<Event>* events = nullptr;
     std::vector<TargetPanel> panels;
     bool has_probes = false;
+    std::optional<RecorderStatus> recorder;   // whether this console's readings are recorded (none: not recording)
     std::map<std::string, GateResult> gates;  // by step id
     std::int64_t now_us = 0;                  // wall clock
     std::size_t phase = 0;                    // index of the phase shown in the checklist

@@ -8,7 +8,9 @@
 #include <fmt/format.h>
 
 #include "drconsole/runbook.h"
+#include "drconsole/probes.h"
 #include "probes/pg_session.h"
+#include "probes/standby_lag.h"
 
 namespace drconsole {
 namespace {
@@ -30,10 +32,21 @@ SELECT pg_get_wal_replay_pause_state() AS pause_state,
        pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()) AS unreplayed_bytes,
        EXTRACT(EPOCH FROM clock_timestamp() - pg_last_xact_replay_timestamp()) AS replay_age_s,
        pg_wal_lsn_diff(pg_last_wal_replay_lsn(), '0/0') AS replay_lsn,
+       pg_wal_lsn_diff(pg_last_wal_receive_lsn(), '0/0') AS receive_lsn,
+       (SELECT count(*) FROM pg_stat_wal_receiver) AS receivers,
        (SELECT status FROM pg_stat_wal_receiver) AS receiver,
+       (SELECT EXTRACT(EPOCH FROM clock_timestamp() - last_msg_receipt_time) FROM pg_stat_wal_receiver) AS receiver_silent_s,
        (SELECT timeline_id FROM pg_control_checkpoint()) AS timeline,
        current_setting('max_wal_senders')::int AS max_wal_senders,
        current_setting('max_replication_slots')::int - (SELECT count(*) FROM pg_replication_slots) AS free_slots)sql";
+
+constexpr const char* kPrimaryState =
+    "SELECT (SELECT timeline_id FROM pg_control_checkpoint()) AS timeline, "
+    "pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0') AS wal_lsn, "
+    "coalesce(max(pg_wal_lsn_diff(replay_lsn, '0/0')), 0) AS best_replay FROM pg_stat_replication";
+
+// Silent this long while behind the primary: the standby is not receiving.
+constexpr double kNotReceivingAfterS = 2.0;
 
 }  // namespace
 
@@ -50,6 +63,13 @@ bool any_failed(const std::vector<PreflightCheck>& checks) {
     return std::any_of(checks.begin(), checks.end(), [](const PreflightCheck& c) { return c.outcome == CheckOutcome::fail; });
 }
 
+std::string failed_checks(const std::vector<PreflightCheck>& checks) {
+    std::string out;
+    for (const auto& c : checks)
+        if (c.outcome == CheckOutcome::fail) out += (out.empty() ? "" : "; ") + c.name + ": " + c.value;
+    return out;
+}
+
 nlohmann::json to_json(const std::vector<PreflightCheck>& checks) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& c : checks) out.push_back({{"check", c.name}, {"outcome", to_string(c.outcome)}, {"value", c.value}});
@@ -64,7 +84,8 @@ bool promotes_standby(const Step& step) {
            body.find("patronictl failover") != std::string::npos;
 }
 
-std::vector<PreflightCheck> preflight(const Environment& env, const Target& standby, std::optional<Millis> rpo, Millis timeout) {
+std::vector<PreflightCheck> preflight(const Environment& env, const Target& standby, std::optional<Millis> rpo, Millis timeout,
+                                      const ReadingStore* live) {
     std::vector<PreflightCheck> checks;
     auto add = [&](std::string name, CheckOutcome o, std::string value) { checks.push_back({std::move(name), o, std::move(value)}); };
     auto deadline = [&] { return std::chrono::steady_clock::now() + timeout; };
@@ -81,45 +102,82 @@ std::vector<PreflightCheck> preflight(const Environment& env, const Target& stan
         add(checks.empty() ? "standby reachable" : "standby state", CheckOutcome::fail, e.what());
         return checks;
     }
+    // The primary's side first: the lag is counted from what it has committed.
+    const Target* primary = standby.primary.empty() ? nullptr : env.find(standby.primary);
+    std::optional<PgRows> p;
+    std::string primary_error;
+    if (primary) {
+        try {
+            PgSession ps(expand_references(primary->dsn));
+            p = ps.query(kPrimaryState, deadline());
+        } catch (const PgError& e) {
+            primary_error = e.what();
+        }
+    }
+    std::optional<double> primary_lsn;
+    if (p && p->at(0, "wal_lsn")) primary_lsn = number(p->at(0, "wal_lsn"));
+
     std::string pause = s.at(0, "pause_state").value_or("?");
     add("replay not paused", pause == "not paused" ? CheckOutcome::pass : CheckOutcome::fail, pause);
-    std::string receiver = s.at(0, "receiver").value_or("none");
-    add("WAL receiver streaming", receiver == "streaming" ? CheckOutcome::pass : CheckOutcome::warn,
-        receiver == "none" ? "no WAL receiver (the primary may be gone)" : receiver);
 
-    double unreplayed = number(s.at(0, "unreplayed_bytes"));
-    double lag_s = unreplayed > 0 ? number(s.at(0, "replay_age_s")) : 0;
+    double replay_lsn = number(s.at(0, "replay_lsn"));
+    double receive_lsn = s.at(0, "receive_lsn") ? number(s.at(0, "receive_lsn")) : replay_lsn;
+    std::optional<double> replay_age;
+    if (s.at(0, "replay_age_s")) replay_age = number(s.at(0, "replay_age_s"));
+    probes::LagFigure lag = probes::one_shot_lag(primary_lsn, receive_lsn, replay_lsn, replay_age);
+    probes::ReceiverState receiver;
+    receiver.present = number(s.at(0, "receivers")) > 0;
+    receiver.status = s.at(0, "receiver").value_or("");
+    if (s.at(0, "receiver_silent_s")) receiver.silent_s = number(s.at(0, "receiver_silent_s"));
+    std::optional<double> unreceived;
+    if (primary_lsn) unreceived = *primary_lsn - receive_lsn;
+    std::string silence = probes::not_receiving(receiver, unreceived, std::nullopt, kNotReceivingAfterS);
+
+    // The live figure, when this process has been reading the standby: the same definition,
+    // with the primary's history behind it.
+    if (live) {
+        auto view = live->view(standby.id, steady_now_us());
+        if (view && !view->never_read && view->status != ProbeStatus::stale && view->last.value("lag_s")) {
+            lag.seconds = view->last.value("lag_s");
+            lag.bytes = view->last.value("lag_bytes");
+            lag.method = view->last.method("lag_s");
+            if (view->last.error.find("not receiving") != std::string::npos) silence = view->last.error;
+        }
+    }
+    // Not receiving from a live primary means the standby misses what it commits: fail. With
+    // the primary gone it is what a failover expects.
+    if (!silence.empty() && p) add("receiving WAL", CheckOutcome::fail, silence);
+    else if (!silence.empty()) add("receiving WAL", CheckOutcome::warn, silence + (primary ? " (expected when the primary failed)" : ""));
+    else add("receiving WAL", CheckOutcome::pass, receiver.status.empty() ? "receiver running" : receiver.status);
+
+    std::string lag_text = lag.seconds ? fmt::format("{:.1f} s behind, {} unreplayed ({})", *lag.seconds,
+                                                     format_metric("lag_bytes", lag.bytes.value_or(0)), lag.method)
+                                       : std::string("unknown");
     if (rpo) {
         double objective = static_cast<double>(rpo->count()) / 1000.0;
-        CheckOutcome o = lag_s >= objective ? CheckOutcome::fail : lag_s >= objective / 2 ? CheckOutcome::warn : CheckOutcome::pass;
-        add("lag within the RPO", o, fmt::format("{:.1f} s behind, {:.0f} bytes unreplayed, RPO {}", lag_s, unreplayed, format_duration(*rpo)));
+        CheckOutcome o = !lag.seconds || *lag.seconds >= objective ? CheckOutcome::fail
+                         : *lag.seconds >= objective / 2          ? CheckOutcome::warn
+                                                                  : CheckOutcome::pass;
+        add("lag within the RPO", o, fmt::format("{}, RPO {}", lag_text, format_duration(*rpo)));
     } else {
-        add("lag", unreplayed > 0 ? CheckOutcome::warn : CheckOutcome::pass, fmt::format("{:.1f} s behind, {:.0f} bytes unreplayed", lag_s, unreplayed));
+        add("lag", !lag.seconds || *lag.seconds > 0 ? CheckOutcome::warn : CheckOutcome::pass, lag_text);
     }
     std::string timeline = s.at(0, "timeline").value_or("?");
-
-    const Target* primary = standby.primary.empty() ? nullptr : env.find(standby.primary);
     if (!primary) {
         add("primary reachable", CheckOutcome::warn, "no primary named for this standby in the environment");
         add("timeline", CheckOutcome::pass, "timeline " + timeline);
+    } else if (p) {
+        add("primary reachable", CheckOutcome::pass, primary->id);
+        double best = number(p->at(0, "best_replay"));
+        double mine = number(s.at(0, "replay_lsn"));
+        add("most advanced standby", mine >= best ? CheckOutcome::pass : CheckOutcome::warn,
+            mine >= best ? "yes" : fmt::format("another standby has replayed {} more", format_metric("lag_bytes", best - mine)));
+        std::string primary_timeline = p->at(0, "timeline").value_or("?");
+        add("timeline", primary_timeline == timeline ? CheckOutcome::pass : CheckOutcome::warn,
+            fmt::format("standby {}, primary {}", timeline, primary_timeline));
     } else {
-        try {
-            PgSession p(expand_references(primary->dsn));
-            PgRows rows = p.query("SELECT (SELECT timeline_id FROM pg_control_checkpoint()) AS timeline, "
-                                  "coalesce(max(pg_wal_lsn_diff(replay_lsn, '0/0')), 0) AS best_replay FROM pg_stat_replication",
-                                  deadline());
-            add("primary reachable", CheckOutcome::pass, primary->id);
-            double best = number(rows.at(0, "best_replay"));
-            double mine = number(s.at(0, "replay_lsn"));
-            add("most advanced standby", mine >= best ? CheckOutcome::pass : CheckOutcome::warn,
-                mine >= best ? "yes" : fmt::format("another standby has replayed {:.0f} bytes more", best - mine));
-            std::string primary_timeline = rows.at(0, "timeline").value_or("?");
-            add("timeline", primary_timeline == timeline ? CheckOutcome::pass : CheckOutcome::warn,
-                fmt::format("standby {}, primary {}", timeline, primary_timeline));
-        } catch (const PgError& e) {
-            add("primary reachable", CheckOutcome::warn, fmt::format("no: {} (expected when the primary failed)", e.what()));
-            add("timeline", CheckOutcome::pass, "timeline " + timeline);
-        }
+        add("primary reachable", CheckOutcome::warn, fmt::format("no: {} (expected when the primary failed)", primary_error));
+        add("timeline", CheckOutcome::pass, "timeline " + timeline);
     }
     int senders = static_cast<int>(number(s.at(0, "max_wal_senders")));
     add("WAL senders for the reverse direction", senders > 0 ? CheckOutcome::pass : CheckOutcome::fail, fmt::format("max_wal_senders {}", senders));

@@ -28,6 +28,8 @@ std::string describe(const Event& e) {
         if (p.value("ok", false)) return fmt::format("action of {} succeeded", e.step);
         return fmt::format("action of {} FAILED: {}", e.step, text("error"));
     }
+    if (e.kind == k::samples_recorded)
+        return fmt::format("recorded {} samples (sealed, SHA-256 {})", e.payload.value("count", 0), e.payload.value("sha256", "").substr(0, 12));
     if (e.kind == k::action_dry_run) return fmt::format("dry run of the {} action of {}: not executed", text("kind"), e.step);
     if (e.kind == k::preflight_checked) {
         std::string over = text("overridden");

@@ -69,6 +69,7 @@ const StepState& IncidentState::step(const std::string& id) const {
 
 void apply(IncidentState& s, const Event& e) {
     const auto& p = e.payload;
+    const std::int64_t acted = acted_us(e);  // when the person acted; the event's time is when it was entered
     if (e.kind == k::incident_started) {
         s.id = e.incident;
         s.title = p.value("title", "");
@@ -99,13 +100,13 @@ void apply(IncidentState& s, const Event& e) {
             st.status = e.kind == k::step_completed ? StepStatus::done
                         : e.kind == k::step_skipped ? StepStatus::skipped
                                                     : StepStatus::failed;
-            st.ended_us = e.wall_us;
+            st.ended_us = acted;
             st.ended_by = e.actor;
             st.reason = p.value("reason", "");
         }
         if (st.attempts == 0 && e.kind != k::step_reopened) st.attempts = 1;
     } else if (e.kind == k::note || e.kind == k::correction) {
-        Note n{e.seq, e.wall_us, e.actor, e.step, p.value("text", ""), std::nullopt, p.value("action_item", false), p.value("owner", "")};
+        Note n{e.seq, acted, e.actor, e.step, p.value("text", ""), std::nullopt, p.value("action_item", false), p.value("owner", "")};
         if (e.kind == k::correction) n.corrects = p.value("corrects", std::int64_t{0});
         s.notes.push_back(std::move(n));
     } else if (e.kind == k::action_started) {
@@ -129,15 +130,15 @@ void apply(IncidentState& s, const Event& e) {
     } else if (e.kind == k::gate_overridden) {
         s.gate_overrides[e.step] = p.value("reason", "");
     } else if (e.kind == k::fault_injected) {
-        s.fault_us = e.wall_us;
+        s.fault_us = acted;
     } else if (e.kind == k::incident_declared) {
-        s.declared_us = e.wall_us;
+        s.declared_us = acted;
         if (p.contains("detected_us")) s.detected_us = p["detected_us"].get<std::int64_t>();
         s.t0_rule = t0_rule_from(p.value("t0", "earliest")).value_or(T0Rule::earliest);
     } else if (e.kind == k::comms_sent) {
-        s.comms_us.push_back(e.wall_us);
+        s.comms_us.push_back(acted);
     } else if (e.kind == k::incident_resolved) {
-        s.resolved_us = e.wall_us;
+        s.resolved_us = acted;
         s.resolution = p.value("summary", "");
     }
     // Kinds this version does not know are kept in the journal and skipped here.

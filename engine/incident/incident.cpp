@@ -1,7 +1,9 @@
 // Starting, attaching to and driving an incident: every command goes through submit().
 #include <fmt/format.h>
 
+#include "drconsole/clock.h"
 #include "drconsole/incident.h"
+#include "journal/sample_seal.h"
 
 namespace drconsole {
 namespace {
@@ -73,6 +75,18 @@ Incident Incident::attach(Journal& journal, std::int64_t id) {
     return Incident(journal, fold(parsed.runbook, journal.events(id)));
 }
 
+EventDraft Incident::acted(EventDraft d, const std::optional<ActedAt>& at) const {
+    if (!at) return d;
+    std::int64_t now = journal_->clock().wall_us();
+    // A second of slack: the key was read on this host's clock, the event is stamped on it too.
+    if (at->us > now + 1'000'000) throw InputError(fmt::format("{} is in the future (now {})", format_utc(at->us), format_utc(now)));
+    if (at->us < state_.started_us - 7LL * 24 * 3600 * 1'000'000)
+        throw InputError(fmt::format("{} is more than a week before the incident started ({})", format_utc(at->us), format_utc(state_.started_us)));
+    d.payload["at_us"] = at->us;
+    d.payload["at_source"] = at->backfilled ? "backfilled" : "keypress";
+    return d;
+}
+
 Event Incident::submit(const EventDraft& d) {
     Event e = journal_->append(state_.id, state_.last_seq, [&](const std::vector<Event>& newer) {
         for (const auto& other : newer) apply(state_, other);
@@ -92,36 +106,36 @@ std::size_t Incident::refresh(std::vector<Event>* out) {
 
 Event Incident::start_step(const std::string& step, const Actor& a) { return submit(draft(k::step_started, a, step)); }
 Event Incident::complete_step(const std::string& step, const Actor& a) { return submit(draft(k::step_completed, a, step)); }
-Event Incident::skip_step(const std::string& step, const std::string& reason, const Actor& a) {
-    return submit(draft(k::step_skipped, a, step, {{"reason", reason}}));
+Event Incident::skip_step(const std::string& step, const std::string& reason, const Actor& a, std::optional<ActedAt> at) {
+    return submit(acted(draft(k::step_skipped, a, step, {{"reason", reason}}), at));
 }
-Event Incident::fail_step(const std::string& step, const std::string& reason, const Actor& a) {
-    return submit(draft(k::step_failed, a, step, {{"reason", reason}}));
+Event Incident::fail_step(const std::string& step, const std::string& reason, const Actor& a, std::optional<ActedAt> at) {
+    return submit(acted(draft(k::step_failed, a, step, {{"reason", reason}}), at));
 }
 Event Incident::reopen_step(const std::string& step, const std::string& reason, const Actor& a) {
     return submit(draft(k::step_reopened, a, step, {{"reason", reason}}));
 }
-Event Incident::add_note(const std::string& text, const std::string& step, const Actor& a) {
-    return submit(draft(k::note, a, step, {{"text", text}}));
+Event Incident::add_note(const std::string& text, const std::string& step, const Actor& a, std::optional<ActedAt> at) {
+    return submit(acted(draft(k::note, a, step, {{"text", text}}), at));
 }
 Event Incident::correct(std::int64_t seq, const std::string& text, const Actor& a) {
     return submit(draft(k::correction, a, {}, {{"corrects", seq}, {"text", text}}));
 }
-Event Incident::inject_fault(const std::string& description, const Actor& a) {
-    return submit(draft(k::fault_injected, a, {}, {{"description", description}}));
+Event Incident::inject_fault(const std::string& description, const Actor& a, std::optional<ActedAt> at) {
+    return submit(acted(draft(k::fault_injected, a, {}, {{"description", description}}), at));
 }
 Event Incident::add_action_item(const std::string& text, const std::string& owner, const Actor& a) {
     nlohmann::json payload = {{"text", text}, {"action_item", true}};
     if (!owner.empty()) payload["owner"] = owner;
     return submit(draft(k::note, a, {}, std::move(payload)));
 }
-Event Incident::declare(const Actor& a, std::optional<std::int64_t> detected_us, T0Rule rule) {
+Event Incident::declare(const Actor& a, std::optional<std::int64_t> detected_us, T0Rule rule, std::optional<ActedAt> at) {
     nlohmann::json payload = {{"t0", to_string(rule)}};
     if (detected_us) payload["detected_us"] = *detected_us;
-    return submit(draft(k::incident_declared, a, {}, std::move(payload)));
+    return submit(acted(draft(k::incident_declared, a, {}, std::move(payload)), at));
 }
-Event Incident::comms_sent(const std::string& summary, const Actor& a) {
-    return submit(draft(k::comms_sent, a, {}, {{"summary", summary}}));
+Event Incident::comms_sent(const std::string& summary, const Actor& a, std::optional<ActedAt> at) {
+    return submit(acted(draft(k::comms_sent, a, {}, {{"summary", summary}}), at));
 }
 Event Incident::assign_role(const std::string& role, const std::string& person, const Actor& a) {
     auto held = state_.roster.find(role);
@@ -144,8 +158,20 @@ Event Incident::preflight_checked(const std::string& step, nlohmann::json result
 Event Incident::override_gate(const std::string& step, const std::string& reason, nlohmann::json live, const Actor& a) {
     return submit(draft(k::gate_overridden, a, step, {{"reason", reason}, {"live", std::move(live)}}));
 }
-Event Incident::resolve(const std::string& summary, const Actor& a) {
-    return submit(draft(k::incident_resolved, a, {}, {{"summary", summary}}));
+std::optional<Event> Incident::record_samples(const std::vector<Sample>& samples, const Actor& a, const std::string& holder,
+                                              std::int64_t now_us) {
+    EventDraft d = draft(k::samples_recorded, a, {}, journal::seal_payload(samples));
+    auto e = journal_->append_samples(state_.id, state_.last_seq, [&](const std::vector<Event>& newer) {
+        for (const auto& other : newer) apply(state_, other);
+        check_command(state_, d);
+        return d;
+    }, samples, holder, now_us);
+    if (e) apply(state_, *e);
+    return e;
+}
+
+Event Incident::resolve(const std::string& summary, const Actor& a, std::optional<ActedAt> at) {
+    return submit(acted(draft(k::incident_resolved, a, {}, {{"summary", summary}}), at));
 }
 
 }  // namespace drconsole

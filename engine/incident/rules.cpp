@@ -118,6 +118,8 @@ void check_command(const IncidentState& s, const EventDraft& d) {
         if (d.payload.value("reason", "").empty()) refuse("a reason is required to override a gate");
         const StepState& st = s.step(d.step);
         if (st.status == StepStatus::done || st.status == StepStatus::skipped) refuse(fmt::format("step '{}' is already {}", d.step, to_string(st.status)));
+    } else if (d.kind == k::samples_recorded) {
+        if (!d.payload.contains("sha256") || !d.payload.contains("series")) refuse("a batch of samples is recorded with its seal");
     } else if (d.kind == k::comms_sent || d.kind == k::incident_resolved) {
         // Always allowed while open.
     } else if (d.kind == k::role_assigned || d.kind == k::role_handed_over) {

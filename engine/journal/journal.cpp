@@ -7,6 +7,7 @@
 
 #include "drconsole/diagnostic.h"
 #include "drconsole/sha256.h"
+#include "journal/sample_seal.h"
 #include "journal/schema.h"
 #include "journal/sqlite.h"
 
@@ -36,7 +37,7 @@ struct Journal::Impl {
     std::filesystem::path path;
     std::shared_ptr<const Clock> clock;
     Database db;
-    std::unique_ptr<Statement> select_last, select_newer, insert;
+    std::unique_ptr<Statement> select_last, select_newer, insert, insert_sample;
 };
 
 namespace {
@@ -109,8 +110,41 @@ void Journal::snapshot(const std::filesystem::path& to) const {
 }
 const Clock& Journal::clock() const { return *impl_->clock; }
 
+namespace {
+
+constexpr std::string_view kInsertSample =
+    "INSERT INTO samples (incident_id, target, metric, wall_us, mono_us, value, status, labels, batch) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+
+void insert_sample(Statement& s, const Sample& x) {
+    if (x.incident) s.bind(1, x.incident);
+    else s.bind_null(1);
+    s.bind(2, x.target).bind(3, x.metric).bind(4, x.wall_us).bind(5, x.mono_us).bind(6, x.value).bind(7, x.status);
+    s.bind(8, x.labels.empty() ? std::string_view("{}") : std::string_view(x.labels));
+    if (x.batch) s.bind(9, x.batch);
+    else s.bind_null(9);
+    s.run();
+    s.reset();
+}
+
+// The lease's holder and expiry, if any.
+std::optional<std::pair<std::string, std::int64_t>> current_lease(Database& db, std::int64_t incident) {
+    Statement s = db.prepare("SELECT holder, expires_us FROM recorder_leases WHERE incident_id = ?1");
+    s.bind(1, incident);
+    if (!s.step()) return std::nullopt;
+    return std::pair{s.text(0), s.integer(1)};
+}
+
+}  // namespace
+
 Event Journal::append(std::int64_t incident, std::int64_t known_seq, const Decide& decide) {
     Transaction tx(impl_->db);
+    Event e = append_in_transaction(incident, known_seq, decide);
+    tx.commit();
+    return e;
+}
+
+Event Journal::append_in_transaction(std::int64_t incident, std::int64_t known_seq, const Decide& decide) {
     Statement& last = impl_->cached(impl_->select_last, "SELECT seq, hash FROM events WHERE incident_id = ?1 ORDER BY seq DESC LIMIT 1");
     last.bind(1, incident);
     if (!last.step()) throw InputError(fmt::format("no incident {} in {}", incident, impl_->path.string()));
@@ -126,8 +160,45 @@ Event Journal::append(std::int64_t incident, std::int64_t known_seq, const Decid
     EventDraft draft = decide(newer);
     Event e = seal(draft, incident, last_seq + 1, last_hash, *impl_->clock);
     insert_event(impl_->cached(impl_->insert, kInsertEvent), e);
+    return e;
+}
+
+std::optional<Event> Journal::append_samples(std::int64_t incident, std::int64_t known_seq, const Decide& decide,
+                                             const std::vector<Sample>& samples, const std::string& holder, std::int64_t now_us) {
+    Transaction tx(impl_->db);
+    // Checked inside the write transaction: a recorder whose lease another took writes nothing.
+    auto lease = current_lease(impl_->db, incident);
+    if (!lease || lease->first != holder || lease->second < now_us) return std::nullopt;
+    Event e = append_in_transaction(incident, known_seq, decide);
+    Statement& insert = impl_->cached(impl_->insert_sample, kInsertSample);
+    for (Sample x : samples) {
+        x.incident = incident;
+        x.batch = e.seq;
+        insert_sample(insert, x);
+    }
     tx.commit();
     return e;
+}
+
+bool Journal::hold_lease(std::int64_t incident, const std::string& holder, std::int64_t now_us, std::int64_t ttl_us, std::string* current) {
+    Transaction tx(impl_->db);
+    auto lease = current_lease(impl_->db, incident);
+    if (lease && lease->first != holder && lease->second >= now_us) {
+        if (current) *current = lease->first;
+        return false;
+    }
+    Statement s = impl_->db.prepare("INSERT OR REPLACE INTO recorder_leases (incident_id, holder, expires_us) VALUES (?1, ?2, ?3)");
+    s.bind(1, incident).bind(2, holder).bind(3, now_us + ttl_us);
+    s.run();
+    tx.commit();
+    if (current) *current = holder;
+    return true;
+}
+
+void Journal::release_lease(std::int64_t incident, const std::string& holder) {
+    Statement s = impl_->db.prepare("DELETE FROM recorder_leases WHERE incident_id = ?1 AND holder = ?2");
+    s.bind(1, incident).bind(2, holder);
+    s.run();
 }
 
 Event Journal::create_incident(const IncidentRecord& record, const EventDraft& started,
@@ -203,6 +274,17 @@ std::vector<ChainReport> Journal::verify(std::optional<std::int64_t> only) const
         }
         if (r.problem.empty() && r.count == 0) r.problem = "no events: the incident.started event is missing";
         if (r.problem.empty()) {
+            // The samples an RPO rests on: each as its seal in the chain says.
+            std::vector<Event> seals;
+            for (auto& e : events(record.id))
+                if (e.kind == event_kind::samples_recorded) seals.push_back(std::move(e));
+            r.sample_problems = journal::check_samples(seals, samples(record.id));
+            r.sealed_batches = static_cast<std::int64_t>(seals.size());
+            if (!r.sample_problems.empty())
+                r.problem = fmt::format("{} sample problem{}: {}", r.sample_problems.size(), r.sample_problems.size() == 1 ? "" : "s",
+                                        r.sample_problems.front());
+        }
+        if (r.problem.empty()) {
             auto doc = document(record.runbook_sha256);
             if (!doc) r.problem = "runbook document is missing";
             else if (sha256_hex(doc->content) != record.runbook_sha256) r.problem = "runbook document was changed: its SHA-256 no longer matches";
@@ -224,25 +306,20 @@ std::string Journal::check_head(std::int64_t incident, std::int64_t count, const
 
 void Journal::add_samples(const std::vector<Sample>& samples) {
     Transaction tx(impl_->db);
-    Statement s = impl_->db.prepare(
-        "INSERT INTO samples (incident_id, target, metric, wall_us, mono_us, value, status, labels) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-    for (const auto& x : samples) {
-        if (x.incident) s.bind(1, x.incident);
-        else s.bind_null(1);
-        s.bind(2, x.target).bind(3, x.metric).bind(4, x.wall_us).bind(5, x.mono_us).bind(6, x.value).bind(7, x.status);
-        s.bind(8, x.labels.empty() ? std::string_view("{}") : std::string_view(x.labels));
-        s.run();
-        s.reset();
-    }
+    Statement& insert = impl_->cached(impl_->insert_sample, kInsertSample);
+    for (const auto& x : samples) insert_sample(insert, x);
     tx.commit();
 }
 
 std::vector<Sample> Journal::samples(std::int64_t incident) const {
     std::vector<Sample> out;
     Statement s = impl_->db.prepare(
-        "SELECT incident_id, target, metric, wall_us, mono_us, value, status, labels FROM samples WHERE incident_id = ?1 ORDER BY wall_us");
+        "SELECT incident_id, target, metric, wall_us, mono_us, value, status, labels, batch FROM samples WHERE incident_id = ?1 "
+        "ORDER BY wall_us, rowid");
     s.bind(1, incident);
-    while (s.step()) out.push_back({s.integer(0), s.text(1), s.text(2), s.integer(3), s.integer(4), s.real(5), s.text(6), s.text(7)});
+    while (s.step())
+        out.push_back({s.integer(0), s.text(1), s.text(2), s.integer(3), s.integer(4), s.real(5), s.text(6), s.text(7),
+                       s.is_null(8) ? 0 : s.integer(8)});
     return out;
 }
 

@@ -63,7 +63,22 @@ CREATE TRIGGER documents_no_delete BEFORE DELETE ON documents
   BEGIN SELECT RAISE(ABORT, 'documents are append-only: DELETE refused'); END;
 )sql";
 
-constexpr std::array<std::string_view, kSchemaVersion> kMigrations{kV1};
+// Samples are sealed into the chain in batches; one recorder per incident holds a lease.
+constexpr std::string_view kV2 = R"sql(
+ALTER TABLE samples ADD COLUMN batch INTEGER;
+CREATE INDEX samples_by_batch ON samples(incident_id, batch);
+CREATE TABLE recorder_leases (
+  incident_id INTEGER PRIMARY KEY,
+  holder      TEXT NOT NULL,
+  expires_us  INTEGER NOT NULL
+);
+CREATE TRIGGER samples_no_update BEFORE UPDATE ON samples
+  BEGIN SELECT RAISE(ABORT, 'samples are append-only: UPDATE refused'); END;
+CREATE TRIGGER samples_no_delete BEFORE DELETE ON samples
+  BEGIN SELECT RAISE(ABORT, 'samples are append-only: DELETE refused'); END;
+)sql";
+
+constexpr std::array<std::string_view, kSchemaVersion> kMigrations{kV1, kV2};
 
 int user_version(Database& db) {
     Statement s = db.prepare("PRAGMA user_version");

@@ -13,7 +13,7 @@ namespace {
 
 using nlohmann::json;
 
-bool usable(const Sample& s) { return s.status == "ok" || s.status == "stalled"; }
+bool usable(const Sample& s) { return s.status == "ok" || s.status == "stalled" || s.status == "degraded"; }
 
 double seconds(std::optional<Millis> interval, Millis fallback = Millis(1000)) {
     return static_cast<double>(interval.value_or(fallback).count()) / 1000.0;
@@ -29,14 +29,21 @@ RpoFigure not_measured(const std::string& target, std::string method, std::strin
     return f;
 }
 
-// The newest value of a metric sampled on `target` at or before `until_us`.
-std::optional<double> newest_value(const std::vector<Sample>& samples, const std::string& target, const std::string& metric,
-                                   std::int64_t until_us) {
-    std::optional<double> best;
+// The sample with the newest (largest) value of a metric on `target` at or before `until_us`.
+const Sample* newest_value(const std::vector<Sample>& samples, const std::string& target, const std::string& metric, std::int64_t until_us) {
+    const Sample* best = nullptr;
     for (const auto& s : samples)
-        if (s.target == target && s.metric == metric && usable(s) && s.wall_us <= until_us && s.value > 0)
-            best = std::max(best.value_or(s.value), s.value);
+        if (s.target == target && s.metric == metric && usable(s) && s.wall_us <= until_us && s.value > 0 && (!best || s.value > best->value))
+            best = &s;
     return best;
+}
+
+// A reading the figure used, as the report names it: a reader can find it among the sealed samples.
+json reading(const Sample& s, bool value_is_time = false) {
+    json j = {{"target", s.target}, {"metric", s.metric}, {"at", format_utc(s.wall_us)}, {"value", s.value}};
+    if (value_is_time) j["value_utc"] = format_utc(static_cast<std::int64_t>(s.value * 1e6));
+    if (s.batch) j["sealed_by_event"] = s.batch;
+    return j;
 }
 
 // The first reading of a standby that shows it promoted (no longer in recovery).
@@ -48,36 +55,37 @@ std::optional<std::int64_t> first_promoted_reading(const std::vector<Sample>& sa
     return first;
 }
 
-std::optional<double> value_at(const std::vector<Sample>& samples, const std::string& target, const std::string& metric,
-                               std::int64_t wall_us) {
+const Sample* sample_at(const std::vector<Sample>& samples, const std::string& target, const std::string& metric, std::int64_t wall_us) {
     for (const auto& s : samples)
-        if (s.target == target && s.metric == metric && s.wall_us == wall_us && usable(s)) return s.value;
-    return std::nullopt;
+        if (s.target == target && s.metric == metric && s.wall_us == wall_us && usable(s)) return &s;
+    return nullptr;
 }
 
 RpoFigure postgres_heartbeat(const Target& standby, const Target& primary, const std::vector<Sample>& samples,
                              std::int64_t boundary_us) {
     const char* method = "postgres-heartbeat";
-    auto acked = newest_value(samples, primary.id, "heartbeat_ts", boundary_us);
+    const Sample* acked = newest_value(samples, primary.id, "heartbeat_ts", boundary_us);
     if (!acked)
         return not_measured(standby.id, method, fmt::format("no heartbeat of the primary '{}' was recorded before the failover "
-                                                            "(was 'drconsole probe --db' recording during the incident?)", primary.id));
+                                                            "(was a console open on the incident, or 'drconsole probe --db', recording?)",
+                                                            primary.id));
     auto promoted = first_promoted_reading(samples, standby.id);
     if (!promoted)
         return not_measured(standby.id, method, fmt::format("no reading of '{}' after its promotion was recorded", standby.id));
-    auto present = value_at(samples, standby.id, "heartbeat_ts", *promoted);
+    const Sample* present = sample_at(samples, standby.id, "heartbeat_ts", *promoted);
     if (!present)
         return not_measured(standby.id, method, fmt::format("'{}' after promotion holds no heartbeat row", standby.id));
     RpoFigure f;
     f.target = standby.id;
     f.method = method;
-    f.rpo_s = std::max(0.0, *acked - *present);
+    f.rpo_s = std::max(0.0, acked->value - present->value);
     // A write acknowledged after the newest heartbeat is invisible: at most one heartbeat interval.
     f.uncertainty_s = std::max(seconds(primary.heartbeat), seconds(primary.interval));
     f.detail = {{"primary", primary.id},
-                {"newest_acknowledged_heartbeat", utc_of_epoch_s(*acked)},
-                {"newest_heartbeat_on_promoted", utc_of_epoch_s(*present)},
-                {"promoted_seen_at", format_utc(*promoted)}};
+                {"newest_acknowledged_heartbeat", utc_of_epoch_s(acked->value)},
+                {"newest_heartbeat_on_promoted", utc_of_epoch_s(present->value)},
+                {"promoted_seen_at", format_utc(*promoted)},
+                {"readings", json::array({reading(*acked, true), reading(*present, true)})}};
     return f;
 }
 
@@ -97,7 +105,7 @@ RpoFigure postgres_replay(const Target& standby, const Target* primary, const st
     for (std::size_t i = 1; i < wal.size(); ++i)
         if (wal[i]->value > wal[i - 1]->value) moved = wal[i], before = wal[i - 1];
     auto promoted = first_promoted_reading(samples, standby.id);
-    std::optional<double> replayed = promoted ? value_at(samples, standby.id, "replay_ts", *promoted) : std::nullopt;
+    const Sample* replayed = promoted ? sample_at(samples, standby.id, "replay_ts", *promoted) : nullptr;
     if (!replayed)
         return not_measured(standby.id, method, fmt::format("no replay timestamp of '{}' after its promotion was recorded", standby.id));
     RpoFigure f;
@@ -109,14 +117,19 @@ RpoFigure postgres_replay(const Target& standby, const Target* primary, const st
         f.reason = "the primary wrote nothing while it was sampled";
     } else {
         double last_activity = static_cast<double>(moved->wall_us) / 1e6;
-        f.rpo_s = std::max(0.0, last_activity - *replayed);
+        f.rpo_s = std::max(0.0, last_activity - replayed->value);
         f.uncertainty_s = static_cast<double>(moved->wall_us - before->wall_us) / 1e6;
         f.reason = "the primary's last write is known only to its sampling interval, and the figure assumes the hosts' clocks agree; "
                    "a heartbeat on the primary target gives a tighter figure";
         f.detail["primary_last_activity_between"] = {format_utc(before->wall_us), format_utc(moved->wall_us)};
     }
     f.detail["primary"] = primary->id;
-    f.detail["last_replayed_transaction"] = utc_of_epoch_s(*replayed);
+    f.detail["last_replayed_transaction"] = utc_of_epoch_s(replayed->value);
+    f.detail["readings"] = json::array({reading(*replayed, true)});
+    if (moved) {
+        f.detail["readings"].push_back(reading(*before));
+        f.detail["readings"].push_back(reading(*moved));
+    }
     return f;
 }
 
@@ -192,7 +205,7 @@ RpoFigure prometheus(const Target& target, const std::vector<Sample>& samples, s
     f.method = method;
     f.rpo_s = newest->value;
     f.uncertainty_s = seconds(target.interval);
-    f.detail = {{"query", query}, {"read_at", format_utc(newest->wall_us)}};
+    f.detail = {{"query", query}, {"read_at", format_utc(newest->wall_us)}, {"readings", json::array({reading(*newest)})}};
     return f;
 }
 
@@ -203,6 +216,34 @@ RpoFigure measure_rpo(const std::string& rpo_target, const Environment* env, con
     if (!env) return not_measured(rpo_target, "", "the incident ran without an environment, so no readings were taken");
     const Target* target = env->find(rpo_target);
     if (!target) return not_measured(rpo_target, "", fmt::format("the environment has no target '{}'", rpo_target));
+    // Why nothing could be measured, when the samples already say it (for a target whose
+    // configuration could measure it).
+    bool configured = (target->type == TargetType::postgres && !target->primary.empty()) || target->type == TargetType::kafka_mirror ||
+                      (target->type == TargetType::prometheus && target->rpo_query());
+    std::string method = target->type == TargetType::kafka_mirror ? "kafka-mirror"
+                         : target->type == TargetType::prometheus ? "prometheus"
+                         : env->find(target->primary) && env->find(target->primary)->heartbeat ? "postgres-heartbeat"
+                                                                                                : "postgres-replay-timestamp";
+    if (configured && samples.empty())
+        return not_measured(rpo_target, method, "no readings were recorded for this incident: no console was open on it with its "
+                                            "environment and no 'drconsole probe --db' ran, so the RPO cannot be measured");
+    std::vector<std::string> sources{rpo_target};
+    if (target->type == TargetType::postgres && !target->primary.empty()) sources.push_back(target->primary);
+    for (const auto& id : configured ? sources : std::vector<std::string>{}) {
+        std::size_t readings = 0;
+        bool reached = false;
+        std::string last_error;
+        for (const auto& s : samples) {
+            if (s.target != id) continue;
+            ++readings;
+            reached = reached || usable(s);
+            if (s.metric == "up" && !usable(s))
+                if (json labels = json::parse(s.labels, nullptr, false); labels.is_object()) last_error = labels.value("error", std::string());
+        }
+        if (readings > 0 && !reached)
+            return not_measured(rpo_target, method, fmt::format("'{}' was never reachable while readings were recorded ({} readings, none ok{})", id,
+                                                            readings, last_error.empty() ? "" : ": " + last_error));
+    }
     switch (target->type) {
         case TargetType::postgres: {
             const Target* primary = target->primary.empty() ? nullptr : env->find(target->primary);

@@ -10,6 +10,7 @@
 #include "drconsole/environment.h"
 #include "probes/pg_session.h"
 #include "probes/probe_factory.h"
+#include "probes/standby_lag.h"
 
 namespace drconsole::probes {
 namespace {
@@ -26,8 +27,8 @@ SELECT application_name, state, sync_state,
        EXTRACT(EPOCH FROM replay_lag)                    AS replay_lag_s
 FROM pg_stat_replication)sql";
 
-// On a standby: lag is counted only while received WAL waits to be replayed, so an idle
-// primary (nothing to replay) shows 0 rather than the age of the last transaction.
+// On a standby: its positions, replay state and WAL receiver. The receiver's columns are
+// NULL for a role without pg_read_all_stats; then only its presence is known.
 constexpr const char* kStandby = R"sql(
 SELECT pg_is_in_recovery() AS in_recovery,
        pg_wal_lsn_diff(pg_last_wal_receive_lsn(), '0/0') AS receive_lsn,
@@ -35,7 +36,10 @@ SELECT pg_is_in_recovery() AS in_recovery,
        pg_get_wal_replay_pause_state() <> 'not paused'   AS replay_paused,
        EXTRACT(EPOCH FROM pg_last_xact_replay_timestamp()) AS replay_ts,
        EXTRACT(EPOCH FROM clock_timestamp())               AS now_ts,
-       to_regclass('drconsole.heartbeat') IS NOT NULL      AS has_heartbeat)sql";
+       to_regclass('drconsole.heartbeat') IS NOT NULL      AS has_heartbeat,
+       (SELECT count(*) FROM pg_stat_wal_receiver)         AS receivers,
+       (SELECT status FROM pg_stat_wal_receiver)           AS receiver_status,
+       (SELECT EXTRACT(EPOCH FROM clock_timestamp() - last_msg_receipt_time) FROM pg_stat_wal_receiver) AS receiver_silent_s)sql";
 
 constexpr const char* kHeartbeatSetup =
     "CREATE SCHEMA IF NOT EXISTS drconsole; "
@@ -55,8 +59,13 @@ bool truth(const std::optional<std::string>& v) { return v && *v == "t"; }
 
 class PostgresProbe final : public Probe {
 public:
-    PostgresProbe(const Target& t, std::shared_ptr<const ReadingStore> store)
-        : dsn_(t.dsn), role_(t.pg_role), primary_(t.primary), heartbeat_(t.heartbeat), store_(std::move(store)) {}
+    PostgresProbe(const Target& t, std::shared_ptr<const ReadingStore> store, std::vector<std::string> standbys)
+        : dsn_(t.dsn), role_(t.pg_role), primary_(t.primary), heartbeat_(t.heartbeat), store_(std::move(store)),
+          standbys_(std::move(standbys)) {
+        // Silence for longer than two readings while behind the primary is not a blip.
+        double interval_s = static_cast<double>(t.interval.value_or(kDefaultInterval).count()) / 1000.0;
+        not_receiving_after_s_ = std::max(2.0, 2 * interval_s);
+    }
 
     Reading read(SteadyTime deadline) override {
         Reading r;
@@ -111,6 +120,10 @@ private:
         r.set("wal_lsn", number(session_->query(kWalPosition, deadline).rows.at(0).at(0)));
         PgRows rows = session_->query(kReplication, deadline);
         r.set("standbys", static_cast<double>(rows.rows.size()));
+        if (rows.rows.size() < standbys_.size()) {
+            r.status = ProbeStatus::degraded;
+            r.error = missing_standbys(rows.rows.size());
+        }
         for (std::size_t i = 0; i < rows.rows.size(); ++i) {
             Labels labels{{"application_name", rows.at(i, "application_name").value_or("")},
                           {"state", rows.at(i, "state").value_or("")},
@@ -124,22 +137,66 @@ private:
 
     void read_standby(Reading& r, SteadyTime deadline) {
         PgRows rows = session_->query(kStandby, deadline);
-        double receive = number(rows.at(0, "receive_lsn"));
+        std::int64_t at = steady_now_us();
         double replay = number(rows.at(0, "replay_lsn"));
+        double receive = rows.at(0, "receive_lsn") ? number(rows.at(0, "receive_lsn")) : replay;
+        bool paused = truth(rows.at(0, "replay_paused"));
         r.set("receive_lsn", receive);
         r.set("replay_lsn", replay);
-        r.set("lag_bytes", std::max(0.0, receive - replay));
-        r.set("replay_paused", truth(rows.at(0, "replay_paused")) ? 1 : 0);
+        r.set("replay_paused", paused ? 1 : 0);
         if (rows.at(0, "replay_ts")) r.set("replay_ts", number(rows.at(0, "replay_ts")));
-        if (receive <= replay) r.set("lag_s", 0);
-        else if (rows.at(0, "replay_ts")) r.set("lag_s", std::max(0.0, number(rows.at(0, "now_ts")) - number(rows.at(0, "replay_ts"))));
+        ReceiverState receiver;
+        receiver.present = number(rows.at(0, "receivers")) > 0;
+        receiver.status = rows.at(0, "receiver_status").value_or("");
+        if (rows.at(0, "receiver_silent_s")) receiver.silent_s = number(rows.at(0, "receiver_silent_s"));
+        r.set("receiving", receiver.present && (receiver.status.empty() || receiver.status == "streaming") ? 1 : 0);
+
+        // From the primary's side whenever its WAL positions have been read (live, or the last
+        // known ones when it is gone); from the standby's own view only when no primary is named.
+        LagFigure lag, received;
+        std::string silence;
+        if (!primary_.empty()) {
+            std::vector<WalPoint> history = primary_positions();
+            if (!history.empty()) {
+                bool reachable = primary_reachable();
+                lag = behind_primary(replay, at, history, reachable);
+                received = behind_primary(receive, at, history, reachable);
+            }
+            silence = not_receiving(receiver, received.bytes, received.seconds, not_receiving_after_s_);
+            if (lag.method.empty()) {
+                // Not yet known: the primary's position has not been read (yet, or ever).
+                auto view = store_ ? store_->view(primary_, steady_now_us()) : std::nullopt;
+                r.provisional = !view || view->never_read;
+            }
+        } else {
+            std::optional<double> replay_age;
+            if (rows.at(0, "replay_ts")) replay_age = number(rows.at(0, "now_ts")) - number(rows.at(0, "replay_ts"));
+            lag = one_shot_lag(std::nullopt, receive, replay, replay_age);
+            // Seen from the standby alone, "nothing to replay" means "caught up" only while it receives.
+            silence = not_receiving(receiver, std::nullopt, std::nullopt, not_receiving_after_s_);
+            if (!silence.empty() && lag.seconds == 0.0) lag.seconds.reset();
+        }
+        if (lag.seconds) r.set("lag_s", *lag.seconds, {}, lag.method);
+        if (lag.bytes) r.set("lag_bytes", *lag.bytes, {}, lag.method);
+        std::vector<std::string> problems;
+        if (!silence.empty()) problems.push_back(silence);
+        if (paused) problems.push_back("replay paused");
+        if (lag.at_least && lag.seconds) problems.push_back(fmt::format("lag is at least {:.0f} s (older readings of the primary are gone)", *lag.seconds));
+        if (!lag.seconds)
+            problems.push_back(r.provisional ? "lag unknown until the primary's WAL position is read"
+                               : lag.method.empty() ? fmt::format("lag unknown: the WAL position of the primary '{}' was never read", primary_)
+                                                    : "lag unknown");
+        if (!problems.empty()) {
+            r.status = ProbeStatus::degraded;
+            for (const auto& p : problems) r.error += (r.error.empty() ? "" : "; ") + p;
+        }
         if (truth(rows.at(0, "has_heartbeat"))) {
             PgRows hb = session_->query(kHeartbeatRead, deadline);
             if (!hb.rows.empty() && hb.rows[0][0]) {
                 double standby_ts = number(hb.rows[0][0]);
                 r.set("heartbeat_ts", standby_ts);
                 if (auto primary = primary_heartbeat())
-                    r.set("heartbeat_lag_s", std::max(0.0, *primary - standby_ts));
+                    r.set("heartbeat_lag_s", std::max(0.0, *primary - standby_ts), {}, "heartbeat");
             }
         }
     }
@@ -168,6 +225,34 @@ private:
         return newest;
     }
 
+    // The primary's WAL positions as its own probe read them, oldest first.
+    std::vector<WalPoint> primary_positions() const {
+        std::vector<WalPoint> out;
+        if (primary_.empty() || !store_) return out;
+        for (const auto& p : store_->history(primary_, "wal_lsn"))
+            if (p.present) out.push_back({p.mono_us, p.value});
+        return out;
+    }
+
+    bool primary_reachable() const {
+        auto view = store_ ? store_->view(primary_, steady_now_us()) : std::nullopt;
+        return view && !view->never_read && view->status != ProbeStatus::stale && view->status != ProbeStatus::down;
+    }
+
+    // Which expected standbys are missing: those whose own reading says they are not receiving.
+    std::string missing_standbys(std::size_t connected) const {
+        std::vector<std::string> named;
+        for (const auto& id : standbys_) {
+            auto view = store_ ? store_->view(id, steady_now_us()) : std::nullopt;
+            if (view && !view->never_read && view->last.value("receiving") == 0.0) named.push_back(id);
+        }
+        if (named.empty() && standbys_.size() == 1) named = standbys_;
+        std::string list;
+        for (const auto& id : named) list += (list.empty() ? "" : ", ") + id;
+        if (!named.empty()) return fmt::format("standby {} not connected", list);
+        return fmt::format("{} of {} standbys connected", connected, standbys_.size());
+    }
+
     std::string dsn_, role_, primary_;
     std::optional<Millis> heartbeat_;
     std::shared_ptr<const ReadingStore> store_;
@@ -178,12 +263,14 @@ private:
     bool heartbeat_ready_ = false;
     SteadyTime next_heartbeat_{};
     double last_heartbeat_ = 0;
+    std::vector<std::string> standbys_;  // standby targets that name this one as their primary
+    double not_receiving_after_s_ = 2;
 };
 
 }  // namespace
 
-std::unique_ptr<Probe> make_postgres_probe(const Target& t, std::shared_ptr<const ReadingStore> store) {
-    return std::make_unique<PostgresProbe>(t, std::move(store));
+std::unique_ptr<Probe> make_postgres_probe(const Target& t, std::shared_ptr<const ReadingStore> store, std::vector<std::string> standbys) {
+    return std::make_unique<PostgresProbe>(t, std::move(store), std::move(standbys));
 }
 
 }  // namespace drconsole::probes

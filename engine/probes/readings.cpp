@@ -2,6 +2,11 @@
 #include "drconsole/readings.h"
 
 #include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "drconsole/clock.h"
 
 namespace drconsole {
 
@@ -12,6 +17,7 @@ std::string_view to_string(ProbeStatus status) {
         case ProbeStatus::down: return "down";
         case ProbeStatus::error: return "error";
         case ProbeStatus::stalled: return "stalled";
+        case ProbeStatus::degraded: return "degraded";
     }
     return "?";
 }
@@ -23,8 +29,32 @@ std::optional<double> Reading::value(std::string_view metric) const {
     return best;
 }
 
-void Reading::set(std::string name, double v, Labels labels) {
-    metrics.push_back({std::move(name), v, std::move(labels)});
+void Reading::set(std::string name, double v, Labels labels, std::string method) {
+    metrics.push_back({std::move(name), v, std::move(labels), std::move(method)});
+}
+
+std::string Reading::method(std::string_view metric) const {
+    for (const auto& m : metrics)
+        if (m.name == metric && !m.method.empty()) return m.method;
+    return {};
+}
+
+std::string format_metric(std::string_view name, double value) {
+    auto ends_with = [&](std::string_view suffix) { return name.size() >= suffix.size() && name.substr(name.size() - suffix.size()) == suffix; };
+    if (ends_with("_lsn") && value >= 0) {
+        auto lsn = static_cast<std::uint64_t>(value);
+        return fmt::format("{:X}/{:X}", lsn >> 32, lsn & 0xFFFFFFFFu);
+    }
+    if (ends_with("_ts") && value > 0) return format_utc(static_cast<std::int64_t>(value * 1e6));
+    if (ends_with("_bytes")) {
+        double v = value;
+        const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+        int u = 0;
+        while (std::abs(v) >= 1024 && u < 4) v /= 1024, ++u;
+        return u == 0 ? fmt::format("{:.0f} B", v) : fmt::format("{:.1f} {}", v, units[u]);
+    }
+    if (ends_with("_s")) return fmt::format("{:.1f}s", value);
+    return fmt::format("{:g}", value);
 }
 
 Reading Reading::down(std::string why) {

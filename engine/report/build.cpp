@@ -50,13 +50,13 @@ json lag_series(const std::string& component, const std::string& target_id, cons
     const Target* target = env ? env->find(target_id) : nullptr;
     if (!target) return nullptr;
     std::vector<std::string> metrics;
-    if (target->type == TargetType::postgres) metrics = {"heartbeat_lag_s", "lag_s"};
+    if (target->type == TargetType::postgres) metrics = {"lag_s", "heartbeat_lag_s"};  // lag_s: the one definition
     else if (target->type == TargetType::kafka_mirror) metrics = {"lag_s"};
     else if (target->type == TargetType::prometheus && target->rpo_query()) metrics = {*target->rpo_query()};
     for (const auto& metric : metrics) {
         std::map<std::int64_t, double> by_time;  // the worst label set of each reading
         for (const auto& s : samples)
-            if (s.target == target_id && s.metric == metric && s.status == "ok")
+            if (s.target == target_id && s.metric == metric && (s.status == "ok" || s.status == "degraded"))
                 by_time[s.wall_us] = std::max(by_time.count(s.wall_us) ? by_time[s.wall_us] : s.value, s.value);
         if (by_time.empty()) continue;
         constexpr std::size_t limit = 600;
@@ -175,17 +175,31 @@ json build_report(Journal& journal, std::int64_t id) {
     r["steps"] = steps;
 
     json timeline_events = json::array();
-    for (const auto& e : events)
-        timeline_events.push_back({{"seq", e.seq},
-                                   {"at", format_utc(e.wall_us)},
-                                   {"offset_s", static_cast<double>(timeline.at(e.wall_us) - t0) / 1e6},
-                                   {"t_plus", format_offset(timeline.at(e.wall_us) - t0)},
-                                   {"kind", e.kind},
-                                   {"role", e.actor.role},
-                                   {"person", e.actor.person},
-                                   {"step", e.step},
-                                   {"what", describe(e)},
-                                   {"hash", e.hash}});
+    for (const auto& e : events) {
+        if (!shown_in_timeline(e)) continue;
+        // When the person acted (a keypress before typing, or --at): the timeline's time; when
+        // it was entered is kept beside it.
+        std::int64_t acted = acted_us(e);
+        std::string what = describe(e);
+        std::string source = e.payload.value("at_source", "");
+        if (source == "backfilled") what += fmt::format(" (backfilled: entered at {})", format_utc(e.wall_us));
+        else if (e.wall_us - acted >= 1'000'000) what += fmt::format(" (entered {:.1f} s after the key)", static_cast<double>(e.wall_us - acted) / 1e6);
+        json entry = {{"seq", e.seq},
+                      {"at", format_utc(acted)},
+                      {"offset_s", static_cast<double>(timeline.at(acted) - t0) / 1e6},
+                      {"t_plus", format_offset(timeline.at(acted) - t0)},
+                      {"kind", e.kind},
+                      {"role", e.actor.role},
+                      {"person", e.actor.person},
+                      {"step", e.step},
+                      {"what", what},
+                      {"hash", e.hash}};
+        if (!source.empty()) {
+            entry["entered_at"] = format_utc(e.wall_us);
+            entry["at_source"] = source;
+        }
+        timeline_events.push_back(std::move(entry));
+    }
     r["events"] = timeline_events;
 
     json deviations = json::array();
@@ -204,7 +218,9 @@ json build_report(Journal& journal, std::int64_t id) {
                              {"step", n.step}, {"text", n.text}, {"corrects", n.corrects ? json(*n.corrects) : json(nullptr)}});
     r["notes"] = notes;
     const ChainReport* c = chain.empty() ? nullptr : &chain.front();
-    r["chain"] = {{"head", c ? c->head : ""}, {"count", c ? c->count : 0}, {"verified", verified}, {"problem", c ? c->problem : "no events"}};
+    r["chain"] = {{"head", c ? c->head : ""}, {"count", c ? c->count : 0}, {"verified", verified}, {"problem", c ? c->problem : "no events"},
+                  {"sealed_sample_batches", c ? c->sealed_batches : 0}, {"samples", samples.size()},
+                  {"sample_problems", c ? c->sample_problems : std::vector<std::string>{}}};
     json jumps = json::array();
     for (const auto& j : m.clock_jumps) jumps.push_back({{"seq", j.seq}, {"at", format_utc(j.wall_us)}, {"jump_s", static_cast<double>(j.jump_us) / 1e6}});
     r["clock"] = {{"jumps", jumps}, {"restarts", m.clock_restarts},

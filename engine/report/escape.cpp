@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstring>
 
+#include <fmt/format.h>
+
 #include "drconsole/clock.h"
 #include "drconsole/measure.h"
 #include "drconsole/text.h"
@@ -64,6 +66,17 @@ std::string secs(const nlohmann::json& seconds) {
 std::string t_plus(const nlohmann::json& offset_s) {
     if (!offset_s.is_number()) return "";
     return format_offset(static_cast<std::int64_t>(std::llround(offset_s.get<double>() * 1e6)));
+}
+
+std::vector<std::string> rpo_readings(const nlohmann::json& component) {
+    std::vector<std::string> out;
+    if (!component.contains("rpo_detail") || !component["rpo_detail"].contains("readings")) return out;
+    for (const auto& r : component["rpo_detail"]["readings"]) {
+        std::string value = r.contains("value_utc") ? str(r["value_utc"]) : fmt::format("{:g}", r.value("value", 0.0));
+        std::string sealed = r.contains("sealed_by_event") ? fmt::format(" (sealed by event {})", str(r["sealed_by_event"])) : " (not sealed)";
+        out.push_back(fmt::format("{} {} read at {}: {}{}", str(r["target"]), str(r["metric"]), str(r["at"]), value, sealed));
+    }
+    return out;
 }
 
 nlohmann::json component_rows(const nlohmann::json& report) {

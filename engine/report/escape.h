@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
@@ -27,6 +28,9 @@ std::string t_plus(const nlohmann::json& offset_s);
 
 // The report's components and then the service, as the tables list them.
 nlohmann::json component_rows(const nlohmann::json& report);
+// The readings an RPO figure used, one line each, so a reader can find them among the sealed
+// samples: "pg-primary heartbeat_ts read at 2026-…Z: 2026-…Z (sealed by event 57)".
+std::vector<std::string> rpo_readings(const nlohmann::json& component);
 // "5.2s ± 0.2s (4 messages lost)", or "not measured".
 std::string rpo_achieved(const nlohmann::json& component);
 

@@ -98,13 +98,27 @@ void evidence(std::string& o, const json& r) {
                 if (!value.is_structured()) line += "; " + key + " " + str(value);
             if (!str(c["rpo_note"]).empty()) line += ". " + str(c["rpo_note"]);
         }
-        o += "<li>" + html(line) + "</li>";
+        o += "<li>" + html(line);
+        auto readings = report::rpo_readings(c);
+        if (!readings.empty()) {
+            o += "<ul>";
+            for (const auto& reading : readings) o += "<li>reading used: " + html(reading) + "</li>";
+            o += "</ul>";
+        }
+        o += "</li>";
     }
     const json& chain = r["chain"];
     const json& i = r["incident"];
     o += "</ul>\n<h2>Evidence</h2><ul>";
     o += "<li>" + html(fmt::format("Journal chain: {} events, head {}, ", str(chain["count"]), str(chain["head"]))) +
          (chain["verified"].get<bool>() ? "<span class=\"pass\">verified ✓</span>" : "<span class=\"fail\">NOT verified: " + html(str(chain["problem"])) + "</span>") + "</li>";
+    o += "<li>" + html(fmt::format("Samples: {} readings in {} batches sealed in the chain", str(chain["samples"]), str(chain["sealed_sample_batches"])));
+    if (!chain["sample_problems"].empty()) {
+        o += " <span class=\"fail\">" + html(fmt::format("{} do NOT verify", chain["sample_problems"].size())) + "</span><ul>";
+        for (const auto& p : chain["sample_problems"]) o += "<li>" + html(str(p)) + "</li>";
+        o += "</ul>";
+    }
+    o += "</li>";
     o += "<li>" + html(fmt::format("Runbook: {} (SHA-256 {})", str(i["runbook"]), str(i["runbook_sha256"]))) + "</li>";
     o += "<li>" + html(i["env"].is_null() ? std::string("Environment: none") : fmt::format("Environment: {} (SHA-256 {})", str(i["env"]), str(i["env_sha256"]))) + "</li>";
     if (r["clock"]["jumps"].empty() && r["clock"]["restarts"] == 0) o += "<li>Clock: no wall-clock jump during the incident</li>";

@@ -77,6 +77,7 @@ void method_notes(std::string& o, const json& r) {
                 o += fmt::format("; {} → {}: {}, {} messages lost", md(str(t["source_topic"])), md(str(t["target_topic"])), secs(t["rpo_s"]), str(t["messages_lost"]));
         if (!str(c["rpo_note"]).empty()) o += ". " + md(str(c["rpo_note"]));
         o += "\n";
+        for (const auto& line : report::rpo_readings(c)) o += "  - reading used: " + md(line) + "\n";
     }
     o += "\n";
 }
@@ -87,6 +88,9 @@ void evidence(std::string& o, const json& r) {
     o += "## Evidence\n\n";
     o += fmt::format("- Journal chain: {} events, head `{}`, {}\n", str(chain["count"]), str(chain["head"]),
                      chain["verified"].get<bool>() ? "verified ✓" : "NOT verified ✗ (" + md(str(chain["problem"])) + ")");
+    o += fmt::format("- Samples: {} readings in {} batches sealed in the chain{}\n", str(chain["samples"]), str(chain["sealed_sample_batches"]),
+                     chain["sample_problems"].empty() ? "" : fmt::format(" — {} do NOT verify ✗", chain["sample_problems"].size()));
+    for (const auto& p : chain["sample_problems"]) o += "  - " + md(str(p)) + "\n";
     o += fmt::format("- Runbook: {} (SHA-256 `{}`)\n", md(str(i["runbook"])), str(i["runbook_sha256"]));
     o += fmt::format("- Environment: {}\n", i["env"].is_null() ? "none" : fmt::format("{} (SHA-256 `{}`)", md(str(i["env"])), str(i["env_sha256"])));
     const json& clock = r["clock"];

@@ -29,6 +29,8 @@ inline constexpr std::string_view action_started = "action.started";
 inline constexpr std::string_view action_finished = "action.finished";
 inline constexpr std::string_view preflight_checked = "preflight.checked";
 inline constexpr std::string_view action_dry_run = "action.dry_run";
+// A batch of recorded readings: its payload seals the samples stored with it (docs/journal.md).
+inline constexpr std::string_view samples_recorded = "samples.recorded";
 }  // namespace event_kind
 
 struct Actor {
@@ -59,6 +61,24 @@ struct Event {
 };
 
 inline const std::string kGenesisHash(64, '0');
+
+// False for the events machinery records (sealed batches of samples): they are in the chain
+// and the evidence, and left out of the timelines people read.
+inline bool shown_in_timeline(const Event& e) { return e.kind != event_kind::samples_recorded; }
+
+// When the person acted: the time carried in the payload as "at_us" (the key that opened the
+// dialog, or --at for an event entered afterwards, "at_source": keypress | backfilled); else
+// the event's own time, which is always when it was entered.
+inline std::int64_t acted_us(const Event& e) {
+    auto at = e.payload.find("at_us");
+    return at != e.payload.end() && at->is_number_integer() ? at->get<std::int64_t>() : e.wall_us;
+}
+
+// When a command says the person acted: at a keypress before a dialog, or backfilled with --at.
+struct ActedAt {
+    std::int64_t us = 0;
+    bool backfilled = false;
+};
 
 // One line for people: "completed pg-promote", "skipped dns-cutover: TTL already 60 s".
 std::string describe(const Event& event);

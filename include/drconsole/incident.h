@@ -132,27 +132,34 @@ public:
 
     Event start_step(const std::string& step, const Actor& actor);
     Event complete_step(const std::string& step, const Actor& actor);
-    Event skip_step(const std::string& step, const std::string& reason, const Actor& actor);
-    Event fail_step(const std::string& step, const std::string& reason, const Actor& actor);
+    Event skip_step(const std::string& step, const std::string& reason, const Actor& actor, std::optional<ActedAt> at = {});
+    Event fail_step(const std::string& step, const std::string& reason, const Actor& actor, std::optional<ActedAt> at = {});
     Event reopen_step(const std::string& step, const std::string& reason, const Actor& actor);
-    Event add_note(const std::string& text, const std::string& step, const Actor& actor);
+    Event add_note(const std::string& text, const std::string& step, const Actor& actor, std::optional<ActedAt> at = {});
     // An issue found, to be followed up: a note the report lists under action items.
     Event add_action_item(const std::string& text, const std::string& owner, const Actor& actor);
     Event correct(std::int64_t seq, const std::string& text, const Actor& actor);
-    Event inject_fault(const std::string& description, const Actor& actor);
-    Event declare(const Actor& actor, std::optional<std::int64_t> detected_us = std::nullopt, T0Rule rule = T0Rule::earliest);
-    Event comms_sent(const std::string& summary, const Actor& actor);
+    Event inject_fault(const std::string& description, const Actor& actor, std::optional<ActedAt> at = {});
+    Event declare(const Actor& actor, std::optional<std::int64_t> detected_us = std::nullopt, T0Rule rule = T0Rule::earliest,
+                  std::optional<ActedAt> at = {});
+    Event comms_sent(const std::string& summary, const Actor& actor, std::optional<ActedAt> at = {});
     Event assign_role(const std::string& role, const std::string& person, const Actor& actor);
-    Event resolve(const std::string& summary, const Actor& actor);
+    Event resolve(const std::string& summary, const Actor& actor, std::optional<ActedAt> at = {});
     // Records that the step's action starts (what will run, without secret values), then how it ended.
     Event action_started(const std::string& step, nlohmann::json description, const Actor& actor);
     Event action_finished(const std::string& step, nlohmann::json result, const Actor& actor);
     Event action_dry_run(const std::string& step, nlohmann::json plan, const Actor& actor);
     Event preflight_checked(const std::string& step, nlohmann::json result, const Actor& actor);
+    // Records a batch of readings as the incident's samples, sealed by a samples.recorded event,
+    // while `holder` holds the recording lease; nullopt (nothing written) when it does not.
+    std::optional<Event> record_samples(const std::vector<Sample>& samples, const Actor& actor, const std::string& holder,
+                                        std::int64_t now_us);
     // The IC lets a step complete although its gate does not pass; `live` holds the readings.
     Event override_gate(const std::string& step, const std::string& reason, nlohmann::json live, const Actor& actor);
 
 private:
+    // Adds "at_us" and "at_source" to a draft; refuses a time in the future or long before the start.
+    EventDraft acted(EventDraft draft, const std::optional<ActedAt>& at) const;
     Incident(Journal& journal, IncidentState state) : journal_(&journal), state_(std::move(state)) {}
     Journal* journal_;
     IncidentState state_;

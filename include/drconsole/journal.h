@@ -46,8 +46,9 @@ struct Sample {
     std::int64_t wall_us = 0;
     std::int64_t mono_us = 0;
     double value = 0;
-    std::string status;  // ok | stale | down | error
+    std::string status;  // ok | stale | down | error | stalled | degraded
     std::string labels;  // JSON object text
+    std::int64_t batch = 0;  // seq of the samples.recorded event that seals it; 0: not sealed
 };
 
 struct ChainReport {
@@ -56,6 +57,8 @@ struct ChainReport {
     std::string problem;  // "event 17: hash mismatch"
     std::int64_t count = 0;
     std::string head;     // hash of the last event
+    std::vector<std::string> sample_problems;  // samples that differ from their seals, one line each
+    std::int64_t sealed_batches = 0;
 };
 
 class Journal {
@@ -90,7 +93,20 @@ public:
     // Returns the problem, or an empty string when it matches.
     std::string check_head(std::int64_t incident, std::int64_t count, const std::string& hash) const;
 
-    // Appends readings in one transaction.
+    // Appends the event that seals `samples` (its payload holds their seal) and the samples,
+    // stored with batch = the event's seq, in one transaction, and only while `holder` holds
+    // the incident's recording lease: otherwise nothing is written and nullopt is returned.
+    std::optional<Event> append_samples(std::int64_t incident, std::int64_t known_seq, const Decide& decide,
+                                        const std::vector<Sample>& samples, const std::string& holder, std::int64_t now_us);
+    // The recording lease: one recorder of an incident's samples at a time. Taken when free or
+    // expired, renewed when `holder` has it; false while another holds it (`current` says who).
+    // Times are the host's real wall clock (several processes compare them).
+    bool hold_lease(std::int64_t incident, const std::string& holder, std::int64_t now_us, std::int64_t ttl_us,
+                    std::string* current = nullptr);
+    void release_lease(std::int64_t incident, const std::string& holder);
+
+    // Appends readings in one transaction without sealing them: only for readings of no
+    // incident. An incident's samples are recorded with append_samples().
     void add_samples(const std::vector<Sample>& samples);
     std::vector<Sample> samples(std::int64_t incident) const;
 
@@ -101,6 +117,7 @@ public:
     const Clock& clock() const;
 
 private:
+    Event append_in_transaction(std::int64_t incident, std::int64_t known_seq, const Decide& decide);
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

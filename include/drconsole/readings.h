@@ -14,7 +14,9 @@
 
 namespace drconsole {
 
-enum class ProbeStatus { ok, stale, down, error, stalled };
+// degraded: the target answered, but replication is broken (a standby not receiving, a
+// primary whose standby is not connected); its figures are still read.
+enum class ProbeStatus { ok, stale, down, error, stalled, degraded };
 std::string_view to_string(ProbeStatus status);
 
 using Labels = std::map<std::string, std::string>;
@@ -23,7 +25,12 @@ struct MetricValue {
     std::string name;  // "lag_s", "lag_bytes", "up", …
     double value = 0;
     Labels labels;     // e.g. {application_name: standby1} or {topic: orders, partition: 0}
+    std::string method;  // how it was obtained, where that varies: "wal-position", "replay-timestamp", …
 };
+
+// A metric's value as people read it: LSNs as PostgreSQL writes them (0/3A2F1C8), *_ts as UTC
+// times, *_bytes with units, *_s as seconds; others as numbers.
+std::string format_metric(std::string_view name, double value);
 
 // One probe run of one target.
 struct Reading {
@@ -34,10 +41,15 @@ struct Reading {
     std::int64_t mono_us = 0;
     double duration_ms = 0;     // how long the probe took
     std::vector<MetricValue> metrics;
+    // Read before what completes it (a standby read before its primary's WAL position was):
+    // a one-shot reader waits for the next one.
+    bool provisional = false;
 
     // The metric's value; with several label sets, the largest (the worst lag).
     std::optional<double> value(std::string_view metric) const;
-    void set(std::string name, double value, Labels labels = {});
+    void set(std::string name, double value, Labels labels = {}, std::string method = {});
+    // How the metric was obtained (empty when it has one way only).
+    std::string method(std::string_view metric) const;
 
     // A target that could not be reached: status down, up = 0, and why.
     static Reading down(std::string why);

@@ -42,7 +42,7 @@ test::PgCluster* Preflight::cluster = nullptr;
 TEST_F(Preflight, AHealthyStreamingStandbyPasses) {
     auto [outcome, status] = check();
     EXPECT_EQ(status, 0);
-    for (const char* name : {"standby reachable", "in recovery", "replay not paused", "WAL receiver streaming", "primary reachable",
+    for (const char* name : {"standby reachable", "in recovery", "replay not paused", "receiving WAL", "primary reachable",
                              "most advanced standby", "timeline", "WAL senders for the reverse direction", "replication slots free"})
         EXPECT_EQ(outcome[name].substr(0, 4), "pass") << name << " → " << outcome[name];
 }

@@ -106,7 +106,8 @@ TEST(NotMeasured, EveryMissingSourceSaysWhyAndNeverReadsZero) {
       "prom": {"type": "prometheus", "url": "http://127.0.0.1:1", "queries": {"a": "up", "b": "up"}}
     }})", "env.jsonc");
     ASSERT_TRUE(env.env);
-    std::vector<Sample> none;
+    // Readings of another target only: each case's own reason shows.
+    std::vector<Sample> none{{1, "elsewhere", "up", 1, 1, 1, "ok", "{}"}};
     struct Case {
         std::string target;
         const Environment* env;
@@ -126,6 +127,21 @@ TEST(NotMeasured, EveryMissingSourceSaysWhyAndNeverReadsZero) {
         EXPECT_FALSE(f.rpo_s) << c.target << " must not invent a number";
         EXPECT_NE(f.reason.find(c.reason), std::string::npos) << c.target << ": " << f.reason;
     }
+}
+
+TEST(NotMeasured, NoReadingsAtAllOrNeverReachableSayWhy) {
+    EnvironmentResult env = parse_environment(R"({"targets": {
+      "pg-primary": {"type": "postgres", "dsn": "host=x", "role": "primary", "heartbeat": "1s"},
+      "pg-standby": {"type": "postgres", "dsn": "host=y", "role": "standby", "primary": "pg-primary"}}})", "env.jsonc");
+    RpoFigure nothing = measure_rpo("pg-standby", env.env.get(), {}, INT64_MAX);
+    EXPECT_FALSE(nothing.rpo_s);
+    EXPECT_NE(nothing.reason.find("no readings were recorded for this incident: no console was open on it"), std::string::npos) << nothing.reason;
+    std::vector<Sample> down = {{1, "pg-primary", "up", 10, 1, 0, "down", "{}"}, {1, "pg-standby", "up", 10, 1, 1, "ok", "{}"},
+                                {1, "pg-primary", "up", 20, 2, 0, "down", "{}"}};
+    RpoFigure unreachable = measure_rpo("pg-standby", env.env.get(), down, INT64_MAX);
+    EXPECT_FALSE(unreachable.rpo_s);
+    EXPECT_NE(unreachable.reason.find("'pg-primary' was never reachable while readings were recorded (2 readings, none ok)"), std::string::npos)
+        << unreachable.reason;
 }
 
 TEST(NotMeasured, HeartbeatsWithoutAReadingAfterPromotionAreNotEnough) {

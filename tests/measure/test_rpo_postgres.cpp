@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/pg_cluster.h"
+#include "support/pg_writer.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
 
@@ -23,38 +24,6 @@ using namespace std::chrono_literals;
 namespace {
 
 constexpr double kHeartbeatS = 0.2;
-
-// Inserts timestamped rows as fast as the primary acknowledges them, until it is gone.
-class Writer {
-public:
-    explicit Writer(const std::string& dsn) : thread_([this, dsn] { run(dsn); }) {}
-    ~Writer() { join(); }
-    void join() {
-        if (thread_.joinable()) thread_.join();
-    }
-    double last_acknowledged() const { return last_.load(); }
-    long acknowledged() const { return count_.load(); }
-
-private:
-    void run(const std::string& dsn) {
-        PGconn* conn = PQconnectdb(dsn.c_str());
-        while (PQstatus(conn) == CONNECTION_OK) {
-            PGresult* r = PQexec(conn, "INSERT INTO writes (ts) VALUES (clock_timestamp()) RETURNING EXTRACT(EPOCH FROM ts)");
-            bool ok = PQresultStatus(r) == PGRES_TUPLES_OK;
-            if (ok) {
-                last_ = std::strtod(PQgetvalue(r, 0, 0), nullptr);  // acknowledged: the commit returned
-                ++count_;
-            }
-            PQclear(r);
-            if (!ok) break;
-            std::this_thread::sleep_for(5ms);
-        }
-        PQfinish(conn);
-    }
-    std::atomic<double> last_{0};
-    std::atomic<long> count_{0};
-    std::thread thread_;
-};
 
 struct Outcome {
     double true_loss_s = 0, measured_s = 0, uncertainty_s = 0;
@@ -95,7 +64,7 @@ Outcome drill_with_lag(double lag_s) {
     Outcome out;
     double last_acknowledged = 0;
     {
-        Writer writer(cluster.primary_dsn());
+        test::PgWriter writer(cluster.primary_dsn());
         std::this_thread::sleep_for(2s);  // heartbeats and writes flowing, standby streaming
         if (lag_s > 0) {
             // The standby stops receiving WAL: everything written from now on is at risk.

@@ -34,7 +34,14 @@ protected:
         return t;
     }
     Reading read_primary() { return primary->read(in(2000)); }
+    // The standby's lag is counted from the primary's side: its position is published first,
+    // as the primary's own worker does, and the standby gets a moment to replay what it sent.
     Reading read_standby() {
+        publish_primary();
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        return read_standby_alone();
+    }
+    Reading read_standby_alone() {
         Reading r = standby->read(in(2000));
         r.target = "pg-standby";
         return r;
@@ -90,13 +97,15 @@ TEST_F(PostgresProbeTest, LagBytesMatchTheServersOwnFigures) {
         if (cluster->sql(cluster->standby_port(), "SELECT pg_last_wal_receive_lsn() >= '" + want_lsn + "'::pg_lsn") == "t") break;
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    std::string before = cluster->sql(cluster->standby_port(), "SELECT pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())");
-    Reading s = read_standby();
-    std::string after = cluster->sql(cluster->standby_port(), "SELECT pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())");
-    ASSERT_EQ(s.status, ProbeStatus::ok) << s.error;
+    std::string received_only = cluster->sql(cluster->standby_port(), "SELECT pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())");
+    Reading p0 = publish_primary();
+    Reading s = read_standby_alone();
+    ASSERT_EQ(s.status, ProbeStatus::degraded) << "replay is paused: " << s.error;
+    EXPECT_NE(s.error.find("replay paused"), std::string::npos) << s.error;
     EXPECT_GT(*s.value("lag_bytes"), 0);
-    EXPECT_GE(*s.value("lag_bytes"), std::stod(before));
-    EXPECT_LE(*s.value("lag_bytes"), std::stod(after));
+    EXPECT_EQ(*s.value("lag_bytes"), *p0.value("wal_lsn") - *s.value("replay_lsn")) << "counted from the primary's position";
+    EXPECT_GE(*s.value("lag_bytes"), std::stod(received_only)) << "the primary has at least what the standby received";
+    EXPECT_EQ(s.method("lag_bytes"), "wal-position");
     EXPECT_EQ(*s.value("replay_paused"), 1);
 
     std::string primary_before = cluster->sql(cluster->primary_port(),
@@ -119,7 +128,8 @@ TEST_F(PostgresProbeTest, PausedReplayUnderWritesGrowsLagThroughWarnToBreach) {
         cluster->sql(cluster->primary_port(), "INSERT INTO ledger (amount) VALUES (2)");
         std::this_thread::sleep_for(std::chrono::milliseconds(300));
         Reading s = read_standby();
-        ASSERT_EQ(s.status, ProbeStatus::ok) << s.error;
+        ASSERT_EQ(s.status, ProbeStatus::degraded) << s.error;
+        EXPECT_NE(s.error.find("replay paused"), std::string::npos) << s.error;
         ASSERT_TRUE(s.value("lag_s"));
         lags.push_back(*s.value("lag_s"));
         levels.push_back(level_for(lags.back(), rpo));
@@ -173,8 +183,25 @@ TEST_F(PostgresProbeTest, AKilledPrimaryIsDownWithinTheDeadlineWhileTheStandbyRe
     EXPECT_EQ(p.status, ProbeStatus::down);
     EXPECT_EQ(*p.value("up"), 0);
     EXPECT_LT(took, std::chrono::milliseconds(1100));
-    Reading s = read_standby();
-    EXPECT_EQ(s.status, ProbeStatus::ok) << s.error;
+    Reading s = read_standby_alone();
+    EXPECT_EQ(s.status, ProbeStatus::degraded) << "a standby whose primary is gone is not receiving";
     EXPECT_EQ(*s.value("up"), 1);
     EXPECT_EQ(*s.value("in_recovery"), 1);
+    EXPECT_FALSE(s.value("lag_s")) << "never read the primary's position: unknown, not 0 (" << s.error << ")";
+}
+
+TEST(PostgresProbe, AStandbyReadBeforeItsPrimaryIsProvisionalWithUnknownLag) {
+    test::PgCluster cluster;
+    auto store = std::make_shared<ReadingStore>();
+    store->declare("pg-primary", Millis(2000));
+    Target t;
+    t.id = "pg-standby";
+    t.type = TargetType::postgres;
+    t.dsn = cluster.standby_dsn();
+    t.pg_role = "standby";
+    t.primary = "pg-primary";
+    Reading r = probes::make_postgres_probe(t, store)->read(in(2000));
+    EXPECT_TRUE(r.provisional);
+    EXPECT_FALSE(r.value("lag_s"));
+    EXPECT_NE(r.error.find("lag unknown until the primary's WAL position is read"), std::string::npos) << r.error;
 }

@@ -5,9 +5,12 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <thread>
 
@@ -102,11 +105,76 @@ std::string PgCluster::sql(int port, const std::string& statement) const {
     return "";
 }
 
-void PgCluster::kill_primary() {
-    std::ifstream pidfile(dir_ / "primary" / "postmaster.pid");
-    pid_t pid = 0;
+int PgCluster::postmaster_pid(const std::string& which) const {
+    std::ifstream pidfile(dir_ / which / "postmaster.pid");
+    int pid = 0;
     pidfile >> pid;
-    if (pid <= 0) throw std::runtime_error("no postmaster.pid for the primary");
+    if (pid <= 0) throw std::runtime_error("no postmaster.pid for the " + which);
+    return pid;
+}
+
+std::vector<int> PgCluster::children(int parent) const {
+    std::vector<int> out;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+        std::string name = entry.path().filename().string();
+        if (name.empty() || !std::isdigit(static_cast<unsigned char>(name[0]))) continue;
+        std::ifstream stat(entry.path() / "stat");
+        std::string line;
+        if (!std::getline(stat, line)) continue;
+        // pid (comm) state ppid …: comm may hold spaces, so read after the last ')'.
+        auto close = line.rfind(')');
+        if (close == std::string::npos) continue;
+        char state = 0;
+        int ppid = 0;
+        if (std::sscanf(line.c_str() + close + 1, " %c %d", &state, &ppid) == 2 && ppid == parent) out.push_back(std::stoi(name));
+    }
+    return out;
+}
+
+void PgCluster::freeze_walsender() {
+    for (int pid : children(postmaster_pid("primary"))) {
+        std::ifstream cmdline("/proc/" + std::to_string(pid) + "/cmdline");
+        std::string title((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
+        if (title.find("walsender") == std::string::npos) continue;
+        ::kill(pid, SIGSTOP);
+        frozen_walsender_ = pid;
+        return;
+    }
+    throw std::runtime_error("no walsender among the primary's children");
+}
+
+void PgCluster::thaw_walsender() {
+    if (frozen_walsender_) ::kill(frozen_walsender_, SIGCONT);
+    frozen_walsender_ = 0;
+}
+
+void PgCluster::stop_receiver() {
+    if (standby_conninfo_.empty()) standby_conninfo_ = sql(standby_port_, "SHOW primary_conninfo");
+    sql(standby_port_, "ALTER SYSTEM SET primary_conninfo = ''");
+    sql(standby_port_, "SELECT pg_reload_conf()");
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (sql(standby_port_, "SELECT count(*) FROM pg_stat_wal_receiver") != "0" && std::chrono::steady_clock::now() < until)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+}
+
+void PgCluster::restore_receiver() {
+    std::string quoted;
+    for (char c : standby_conninfo_) quoted += c == '\'' ? std::string("''") : std::string(1, c);
+    sql(standby_port_, "ALTER SYSTEM SET primary_conninfo = '" + quoted + "'");
+    sql(standby_port_, "SELECT pg_reload_conf()");
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (sql(primary_port_, "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'") != "1") {
+        if (std::chrono::steady_clock::now() > until) throw std::runtime_error("the standby did not stream again");
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+}
+
+void PgCluster::kill_primary() {
+    int pid = postmaster_pid("primary");
+    if (frozen_walsender_) {
+        for (int child : children(pid)) ::kill(child, SIGKILL);
+        frozen_walsender_ = 0;
+    }
     ::kill(pid, SIGKILL);
     // Gone, or a zombie waiting for its reaper (it holds no sockets any more).
     auto alive = [pid] {

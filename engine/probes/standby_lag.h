@@ -1,0 +1,56 @@
+// Standby lag, one definition: how much of what the primary has committed the standby has not
+// replayed, counted from the primary's side. Pure functions; the probe and preflight feed them.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace drconsole::probes {
+
+// One reading of the primary's WAL position (pg_current_wal_lsn(), bytes) on the monotonic clock.
+struct WalPoint {
+    std::int64_t mono_us = 0;
+    double lsn = 0;
+};
+
+// How the seconds were obtained; shown beside the figure.
+inline constexpr const char* kMethodWalPosition = "wal-position";          // the primary's WAL position history
+inline constexpr const char* kMethodLastKnown = "last-known-primary";      // the same, the primary unreachable
+inline constexpr const char* kMethodReplayTimestamp = "replay-timestamp";  // the standby's own view only
+
+struct LagFigure {
+    std::optional<double> seconds;  // nullopt: unknown
+    std::optional<double> bytes;
+    std::string method;
+    bool at_least = false;          // the history does not reach back to where it began
+};
+
+// `position` (a standby's replay or receive LSN, read at `at_mono_us`) against the primary's
+// WAL positions, oldest first. The reference is the primary's newest position read at or
+// before `at_mono_us`. Bytes = reference − position. Seconds = 0 when the position has reached
+// the reference; else the age of the oldest primary reading the position has not reached:
+// measured to `at_mono_us` while `primary_reachable`, and frozen at the reference when not
+// (the span of WAL the standby misses). Unknown without a reference.
+LagFigure behind_primary(double position, std::int64_t at_mono_us, const std::vector<WalPoint>& primary, bool primary_reachable);
+
+// Without a primary history (a one-shot check): bytes from the primary's current position
+// when known, else received − replayed; seconds 0 when nothing is behind, else the age of
+// the last replayed transaction (an upper bound: it assumes the primary kept writing).
+LagFigure one_shot_lag(std::optional<double> primary_lsn, double receive_lsn, double replay_lsn, std::optional<double> replay_age_s);
+
+// The WAL receiver as the standby reports it (pg_stat_wal_receiver).
+struct ReceiverState {
+    bool present = false;                      // a WAL receiver process exists
+    std::string status;                        // streaming, waiting, … ("" when not visible to this role)
+    std::optional<double> silent_s;            // now − last_msg_receipt_time
+};
+
+// "not receiving for 12 s" when the standby has stopped receiving what the primary has;
+// empty when it is receiving (or nothing shows otherwise). `behind_bytes`: the primary's
+// position minus what the standby received, when known.
+std::string not_receiving(const ReceiverState& receiver, std::optional<double> behind_bytes, std::optional<double> receive_lag_s,
+                          double threshold_s);
+
+}  // namespace drconsole::probes
