@@ -72,6 +72,9 @@ void PgSession::connect(SteadyTime deadline) {
         state = PQconnectPoll(conn_.get());
     }
     PQsetnonblocking(conn_.get(), 1);
+    // Server NOTICEs ("schema … already exists, skipping") would go to stderr, through the
+    // console's screen: they say nothing an operator needs.
+    PQsetNoticeProcessor(conn_.get(), [](void*, const char*) {}, nullptr);
 }
 
 PgRows PgSession::query(const std::string& sql, SteadyTime deadline, const std::vector<std::string>& params, bool single_statement) {

@@ -155,6 +155,8 @@ private:
         // known ones when it is gone); from the standby's own view only when no primary is named.
         LagFigure lag, received;
         std::string silence;
+        bool upper_bound = false;
+        std::string bytes_method;
         if (!primary_.empty()) {
             std::vector<WalPoint> history = primary_positions();
             if (!history.empty()) {
@@ -163,6 +165,18 @@ private:
                 received = behind_primary(receive, at, history, reachable);
             }
             silence = not_receiving(receiver, received.bytes, received.seconds, not_receiving_after_s_);
+            // The primary's readings do not reach back to where the standby stopped (a probe
+            // just started): the age of the last replayed transaction bounds the lag from above.
+            bytes_method = lag.method;  // the bytes are the primary's position minus the standby's, whatever bounds the seconds
+            if (lag.at_least && lag.seconds && rows.at(0, "replay_ts")) {
+                double replay_age = number(rows.at(0, "now_ts")) - number(rows.at(0, "replay_ts"));
+                if (replay_age > *lag.seconds) {
+                    lag.seconds = replay_age;
+                    lag.method = kMethodReplayTimestamp;
+                    lag.at_least = false;
+                    upper_bound = true;
+                }
+            }
             if (lag.method.empty()) {
                 // Not yet known: the primary's position has not been read (yet, or ever).
                 auto view = store_ ? store_->view(primary_, steady_now_us()) : std::nullopt;
@@ -177,19 +191,20 @@ private:
             if (!silence.empty() && lag.seconds == 0.0) lag.seconds.reset();
         }
         if (lag.seconds) r.set("lag_s", *lag.seconds, {}, lag.method);
-        if (lag.bytes) r.set("lag_bytes", *lag.bytes, {}, lag.method);
-        std::vector<std::string> problems;
+        if (lag.bytes) r.set("lag_bytes", *lag.bytes, {}, bytes_method.empty() ? lag.method : bytes_method);
+        std::vector<std::string> problems, notes;  // problems make the reading degraded; notes only explain the figure
         if (!silence.empty()) problems.push_back(silence);
         if (paused) problems.push_back("replay paused");
-        if (lag.at_least && lag.seconds) problems.push_back(fmt::format("lag is at least {:.0f} s (older readings of the primary are gone)", *lag.seconds));
         if (!lag.seconds)
             problems.push_back(r.provisional ? "lag unknown until the primary's WAL position is read"
                                : lag.method.empty() ? fmt::format("lag unknown: the WAL position of the primary '{}' was never read", primary_)
                                                     : "lag unknown");
-        if (!problems.empty()) {
-            r.status = ProbeStatus::degraded;
-            for (const auto& p : problems) r.error += (r.error.empty() ? "" : "; ") + p;
-        }
+        bool notable = lag.seconds && *lag.seconds >= not_receiving_after_s_;
+        if (upper_bound && notable) notes.push_back(fmt::format("lag at most {:.0f} s (the last replayed transaction's age)", *lag.seconds));
+        if (lag.at_least && notable) notes.push_back(fmt::format("lag at least {:.0f} s (older readings of the primary are gone)", *lag.seconds));
+        if (!problems.empty()) r.status = ProbeStatus::degraded;
+        for (const auto& list : {problems, notes})
+            for (const auto& p : list) r.error += (r.error.empty() ? "" : "; ") + p;
         if (truth(rows.at(0, "has_heartbeat"))) {
             PgRows hb = session_->query(kHeartbeatRead, deadline);
             if (!hb.rows.empty() && hb.rows[0][0]) {

@@ -1,8 +1,11 @@
 // Standby lag, one definition: the pure figures, then a real primary + standby under a writer
 // with a frozen walsender, a stopped WAL receiver and paused replay.
+#include <regex>
+#include <sstream>
 #include <thread>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 #include <gtest/gtest.h>
 
 #include "support/printers.h"
@@ -13,6 +16,9 @@
 #include "probes/standby_lag.h"
 #include "support/pg_cluster.h"
 #include "support/pg_writer.h"
+#include "support/process.h"
+#include "support/temp_dir.h"
+#include "tui/console_run.h"
 
 using namespace drconsole;
 using namespace drconsole::probes;
@@ -239,10 +245,53 @@ TEST_F(TruthfulLag, AFrozenWalsenderShowsGrowingLagEverywhere) {
         test::PgWriter writer(cluster->primary_dsn());
         std::this_thread::sleep_for(1s);
         ASSERT_EQ(lag().value_or(-1), 0.0) << standby().last.error;
+        // What a person runs meanwhile: probe --once, and the console (headless, screen dumped).
+        test::TempDir dir;
+        auto env_file = dir.write("env.jsonc", fmt::format(R"({{"targets": {{
+  "pg-primary": {{"type": "postgres", "dsn": "{}", "role": "primary", "interval": "250ms"}},
+  "pg-standby": {{"type": "postgres", "dsn": "{}", "role": "standby", "primary": "pg-primary", "interval": "250ms"}}}}}})",
+                                                           cluster->primary_dsn(), cluster->standby_dsn()));
+        auto runbook = dir.write("rb.md", "# Lag drill\n\n| Component | RPO | RTO |\n|---|---|---|\n| postgres | 60s | 10m |\n\n"
+                                          "| Role | Owner |\n|---|---|\n| ic | SRE |\n| db | DBRE |\n\n## Promote {kind=promote}\n"
+                                          "- [ ] Promote the standby {#pg-promote role=db restores=postgres rpo=pg-standby}\n");
+        std::string db = (dir / "j.db").string();
+        ASSERT_EQ(test::run_drconsole({"start", "--db", db, "--runbook", runbook.string(), "--env", env_file.string(), "--mode", "drill",
+                                       "--roster", "ic=maria,db=dmitri", "--as", "ic:maria"}).exit_code, 0);
+        auto keys = dir.write("keys.txt", "<WaitFor not receiving>\n");
+        test::ProcessResult probe_out, console_out;
         cluster->freeze_walsender();
+        std::thread cli([&] {
+            std::this_thread::sleep_for(4500ms);
+            std::thread console([&] {
+                console_out = test::run_drconsole({"open", "--db", db, "--keys", keys.string(), "--size", "120x40", "--dump-screen",
+                                                   (dir / "screen.txt").string(), "--as", "ic:maria"});
+            });
+            probe_out = test::run_drconsole({"probe", "--env", env_file.string(), "--once", "--json"});
+            console.join();
+        });
         Seen seen = hold(6);
+        cli.join();
         cluster->thaw_walsender();
         ASSERT_GE(writer.acknowledged(), 300) << "≥ 50 rows/s";
+
+        std::optional<double> probe_lag;
+        std::istringstream lines(probe_out.out);
+        for (std::string line; std::getline(lines, line);) {
+            auto j = nlohmann::json::parse(line, nullptr, false);
+            if (j.is_object() && j["target"] == "pg-standby")
+                for (const auto& m : j["metrics"])
+                    if (m["name"] == "lag_s") probe_lag = m["value"].get<double>();
+        }
+        std::printf("probe --once during the freeze: pg-standby lag_s %.2f\n%s", probe_lag.value_or(-1), probe_out.out.c_str());
+        ASSERT_TRUE(probe_lag) << probe_out.out << probe_out.err;
+        EXPECT_GE(*probe_lag, 4.0) << probe_out.out;
+        ASSERT_EQ(console_out.exit_code, 0) << console_out.err;
+        std::string screen = test::slurp(dir / "screen.txt");
+        std::smatch m;
+        ASSERT_TRUE(std::regex_search(screen, m, std::regex(R"(postgres RPO~([0-9.]+)s)"))) << screen;
+        std::printf("console lag pane during the freeze: postgres RPO~%ss\n", m[1].str().c_str());
+        EXPECT_GE(std::stod(m[1].str()), 4.0) << screen;
+        EXPECT_NE(screen.find("not receiving for"), std::string::npos) << screen;
         expect_grew_past(seen.lags, 4.0);
         EXPECT_EQ(seen.method, kMethodWalPosition);
         EXPECT_EQ(seen.status, ProbeStatus::degraded);

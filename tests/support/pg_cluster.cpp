@@ -97,6 +97,7 @@ PgCluster::~PgCluster() {
 std::string PgCluster::sql(int port, const std::string& statement) const {
     std::unique_ptr<PGconn, decltype(&PQfinish)> conn(PQconnectdb(dsn(port).c_str()), &PQfinish);
     if (PQstatus(conn.get()) != CONNECTION_OK) throw std::runtime_error(PQerrorMessage(conn.get()));
+    PQsetNoticeProcessor(conn.get(), [](void*, const char*) {}, nullptr);
     std::unique_ptr<PGresult, decltype(&PQclear)> res(PQexec(conn.get(), statement.c_str()), &PQclear);
     auto status = PQresultStatus(res.get());
     if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)
