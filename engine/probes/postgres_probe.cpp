@@ -145,65 +145,32 @@ private:
         r.set("replay_lsn", replay);
         r.set("replay_paused", paused ? 1 : 0);
         if (rows.at(0, "replay_ts")) r.set("replay_ts", number(rows.at(0, "replay_ts")));
-        ReceiverState receiver;
-        receiver.present = number(rows.at(0, "receivers")) > 0;
-        receiver.status = rows.at(0, "receiver_status").value_or("");
-        if (rows.at(0, "receiver_silent_s")) receiver.silent_s = number(rows.at(0, "receiver_silent_s"));
-        r.set("receiving", receiver.present && (receiver.status.empty() || receiver.status == "streaming") ? 1 : 0);
-
-        // From the primary's side whenever its WAL positions have been read (live, or the last
-        // known ones when it is gone); from the standby's own view only when no primary is named.
-        LagFigure lag, received;
-        std::string silence;
-        bool upper_bound = false;
-        std::string bytes_method;
-        if (!primary_.empty()) {
-            std::vector<WalPoint> history = primary_positions();
-            if (!history.empty()) {
-                bool reachable = primary_reachable();
-                lag = behind_primary(replay, at, history, reachable);
-                received = behind_primary(receive, at, history, reachable);
-            }
-            silence = not_receiving(receiver, received.bytes, received.seconds, not_receiving_after_s_);
-            // The primary's readings do not reach back to where the standby stopped (a probe
-            // just started): the age of the last replayed transaction bounds the lag from above.
-            bytes_method = lag.method;  // the bytes are the primary's position minus the standby's, whatever bounds the seconds
-            if (lag.at_least && lag.seconds && rows.at(0, "replay_ts")) {
-                double replay_age = number(rows.at(0, "now_ts")) - number(rows.at(0, "replay_ts"));
-                if (replay_age > *lag.seconds) {
-                    lag.seconds = replay_age;
-                    lag.method = kMethodReplayTimestamp;
-                    lag.at_least = false;
-                    upper_bound = true;
-                }
-            }
-            if (lag.method.empty()) {
-                // Not yet known: the primary's position has not been read (yet, or ever).
-                auto view = store_ ? store_->view(primary_, steady_now_us()) : std::nullopt;
-                r.provisional = !view || view->never_read;
-            }
-        } else {
-            std::optional<double> replay_age;
-            if (rows.at(0, "replay_ts")) replay_age = number(rows.at(0, "now_ts")) - number(rows.at(0, "replay_ts"));
-            lag = one_shot_lag(std::nullopt, receive, replay, replay_age);
-            // Seen from the standby alone, "nothing to replay" means "caught up" only while it receives.
-            silence = not_receiving(receiver, std::nullopt, std::nullopt, not_receiving_after_s_);
-            if (!silence.empty() && lag.seconds == 0.0) lag.seconds.reset();
+        StandbyReading in;
+        in.at_mono_us = at;
+        in.replay_lsn = replay;
+        in.receive_lsn = receive;
+        if (rows.at(0, "replay_ts")) in.replay_age_s = number(rows.at(0, "now_ts")) - number(rows.at(0, "replay_ts"));
+        in.replay_paused = paused;
+        in.receiver.present = number(rows.at(0, "receivers")) > 0;
+        in.receiver.status = rows.at(0, "receiver_status").value_or("");
+        if (rows.at(0, "receiver_silent_s")) in.receiver.silent_s = number(rows.at(0, "receiver_silent_s"));
+        in.has_primary = !primary_.empty();
+        if (in.has_primary && store_) {
+            for (const auto& p : store_->history(primary_, "wal_lsn"))
+                if (p.present) in.primary.push_back({p.mono_us, p.value});
+            auto view = store_->view(primary_, steady_now_us());
+            in.primary_never_read = !view || view->never_read;
+            in.primary_reachable = view && !view->never_read && view->status != ProbeStatus::stale && view->status != ProbeStatus::down;
         }
-        if (lag.seconds) r.set("lag_s", *lag.seconds, {}, lag.method);
-        if (lag.bytes) r.set("lag_bytes", *lag.bytes, {}, bytes_method.empty() ? lag.method : bytes_method);
-        std::vector<std::string> problems, notes;  // problems make the reading degraded; notes only explain the figure
-        if (!silence.empty()) problems.push_back(silence);
-        if (paused) problems.push_back("replay paused");
-        if (!lag.seconds)
-            problems.push_back(r.provisional ? "lag unknown until the primary's WAL position is read"
-                               : lag.method.empty() ? fmt::format("lag unknown: the WAL position of the primary '{}' was never read", primary_)
-                                                    : "lag unknown");
-        bool notable = lag.seconds && *lag.seconds >= not_receiving_after_s_;
-        if (upper_bound && notable) notes.push_back(fmt::format("lag at most {:.0f} s (the last replayed transaction's age)", *lag.seconds));
-        if (lag.at_least && notable) notes.push_back(fmt::format("lag at least {:.0f} s (older readings of the primary are gone)", *lag.seconds));
-        if (!problems.empty()) r.status = ProbeStatus::degraded;
-        for (const auto& list : {problems, notes})
+        in.not_receiving_after_s = not_receiving_after_s_;
+        r.set("receiving", in.receiver.present && (in.receiver.status.empty() || in.receiver.status == "streaming") ? 1 : 0);
+
+        StandbyFigures f = standby_figures(in);
+        if (f.lag.seconds) r.set("lag_s", *f.lag.seconds, {}, f.lag.method);
+        if (f.lag.bytes) r.set("lag_bytes", *f.lag.bytes, {}, f.bytes_method);
+        r.provisional = f.provisional;
+        if (!f.problems.empty()) r.status = ProbeStatus::degraded;
+        for (const auto& list : {f.problems, f.notes})
             for (const auto& p : list) r.error += (r.error.empty() ? "" : "; ") + p;
         if (truth(rows.at(0, "has_heartbeat"))) {
             PgRows hb = session_->query(kHeartbeatRead, deadline);
@@ -238,20 +205,6 @@ private:
         for (const auto& p : history)
             if (p.present && p.value > 0) newest = std::max(newest.value_or(0), p.value);
         return newest;
-    }
-
-    // The primary's WAL positions as its own probe read them, oldest first.
-    std::vector<WalPoint> primary_positions() const {
-        std::vector<WalPoint> out;
-        if (primary_.empty() || !store_) return out;
-        for (const auto& p : store_->history(primary_, "wal_lsn"))
-            if (p.present) out.push_back({p.mono_us, p.value});
-        return out;
-    }
-
-    bool primary_reachable() const {
-        auto view = store_ ? store_->view(primary_, steady_now_us()) : std::nullopt;
-        return view && !view->never_read && view->status != ProbeStatus::stale && view->status != ProbeStatus::down;
     }
 
     // Which expected standbys are missing: those whose own reading says they are not receiving.

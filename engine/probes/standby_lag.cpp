@@ -59,4 +59,45 @@ std::string not_receiving(const ReceiverState& receiver, std::optional<double> b
     return {};
 }
 
+StandbyFigures standby_figures(const StandbyReading& in) {
+    StandbyFigures out;
+    LagFigure& lag = out.lag;
+    std::string silence;
+    bool upper_bound = false;
+    if (in.has_primary) {
+        LagFigure received;
+        if (!in.primary.empty()) {
+            lag = behind_primary(in.replay_lsn, in.at_mono_us, in.primary, in.primary_reachable);
+            received = behind_primary(in.receive_lsn, in.at_mono_us, in.primary, in.primary_reachable);
+        }
+        silence = not_receiving(in.receiver, received.bytes, received.seconds, in.not_receiving_after_s);
+        out.bytes_method = lag.method;  // the bytes are the primary's position minus the standby's, whatever bounds the seconds
+        // The primary's readings do not reach back to where the standby stopped (a probe just
+        // started): the age of the last replayed transaction bounds the lag from above.
+        if (lag.at_least && lag.seconds && in.replay_age_s && *in.replay_age_s > *lag.seconds) {
+            lag.seconds = *in.replay_age_s;
+            lag.method = kMethodReplayTimestamp;
+            lag.at_least = false;
+            upper_bound = true;
+        }
+        out.provisional = lag.method.empty() && in.primary_never_read;
+    } else {
+        lag = one_shot_lag(std::nullopt, in.receive_lsn, in.replay_lsn, in.replay_age_s);
+        out.bytes_method = lag.method;
+        // Seen from the standby alone, "nothing to replay" means "caught up" only while it receives.
+        silence = not_receiving(in.receiver, std::nullopt, std::nullopt, in.not_receiving_after_s);
+        if (!silence.empty() && lag.seconds == 0.0) lag.seconds.reset();
+    }
+    if (!silence.empty()) out.problems.push_back(silence);
+    if (in.replay_paused) out.problems.push_back("replay paused");
+    if (!lag.seconds)
+        out.problems.push_back(out.provisional ? "lag unknown until the primary's WAL position is read"
+                               : in.has_primary && lag.method.empty() ? "lag unknown: the primary's WAL position was never read"
+                                                                     : "lag unknown");
+    bool notable = lag.seconds && *lag.seconds >= in.not_receiving_after_s;
+    if (upper_bound && notable) out.notes.push_back(fmt::format("lag at most {:.0f} s (the last replayed transaction's age)", *lag.seconds));
+    if (lag.at_least && notable) out.notes.push_back(fmt::format("lag at least {:.0f} s (older readings of the primary are gone)", *lag.seconds));
+    return out;
+}
+
 }  // namespace drconsole::probes

@@ -53,4 +53,30 @@ struct ReceiverState {
 std::string not_receiving(const ReceiverState& receiver, std::optional<double> behind_bytes, std::optional<double> receive_lag_s,
                           double threshold_s);
 
+// Everything one reading of a standby decides its lag from.
+struct StandbyReading {
+    std::int64_t at_mono_us = 0;
+    double replay_lsn = 0, receive_lsn = 0;
+    std::optional<double> replay_age_s;  // now − pg_last_xact_replay_timestamp()
+    bool replay_paused = false;
+    ReceiverState receiver;
+    bool has_primary = false;            // the environment names its primary
+    std::vector<WalPoint> primary;       // the primary's positions read so far, oldest first
+    bool primary_reachable = false;
+    bool primary_never_read = true;
+    double not_receiving_after_s = 2;
+};
+
+struct StandbyFigures {
+    LagFigure lag;                    // seconds and bytes, the seconds' method
+    std::string bytes_method;
+    bool provisional = false;         // read before the primary ever was: a one-shot reader waits
+    std::vector<std::string> problems;  // replication is broken: the reading is degraded
+    std::vector<std::string> notes;     // how to read the figure
+};
+
+// The one definition, applied: from the primary's positions when it is named (a fresh history
+// that does not reach back is bounded by the replay age), from the standby alone when not.
+StandbyFigures standby_figures(const StandbyReading& reading);
+
 }  // namespace drconsole::probes

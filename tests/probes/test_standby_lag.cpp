@@ -110,6 +110,49 @@ TEST(StandbyLag, NotReceivingNamesTheSecondsAndTheCause) {
     EXPECT_EQ(not_receiving(waiting, std::nullopt, std::nullopt, 2), "not receiving: WAL receiver is waiting");
 }
 
+TEST(StandbyFigures, AFreshHistoryIsBoundedByTheReplayAgeNotUnderstated) {
+    StandbyReading in;
+    in.at_mono_us = kS;
+    in.replay_lsn = in.receive_lsn = 100;
+    in.replay_age_s = 6.2;  // the standby stopped 6 s ago; the probe started 1 s ago
+    in.has_primary = true;
+    in.primary = {{0, 900}};
+    in.primary_reachable = true;
+    in.primary_never_read = false;
+    in.receiver = {true, "streaming", 6.1};
+    StandbyFigures f = standby_figures(in);
+    EXPECT_DOUBLE_EQ(*f.lag.seconds, 6.2);
+    EXPECT_EQ(f.lag.method, kMethodReplayTimestamp);
+    EXPECT_EQ(f.bytes_method, kMethodWalPosition);
+    EXPECT_DOUBLE_EQ(*f.lag.bytes, 800);
+    ASSERT_EQ(f.notes.size(), 1u);
+    EXPECT_EQ(f.notes[0], "lag at most 6 s (the last replayed transaction's age)");
+    ASSERT_EQ(f.problems.size(), 1u);
+    EXPECT_EQ(f.problems[0], "not receiving for 6 s: nothing from the primary");
+}
+
+TEST(StandbyFigures, BeforeThePrimaryIsReadTheLagIsUnknownAndProvisional) {
+    StandbyReading in;
+    in.has_primary = true;
+    in.receiver = {true, "streaming", 0.1};
+    StandbyFigures f = standby_figures(in);
+    EXPECT_FALSE(f.lag.seconds);
+    EXPECT_TRUE(f.provisional);
+    EXPECT_EQ(f.problems, std::vector<std::string>{"lag unknown until the primary's WAL position is read"});
+}
+
+TEST(StandbyFigures, WithoutAPrimaryASilentStandbyIsUnknownNotCaughtUp) {
+    StandbyReading in;
+    in.replay_lsn = in.receive_lsn = 500;
+    in.receiver.present = false;
+    StandbyFigures f = standby_figures(in);
+    EXPECT_FALSE(f.lag.seconds) << "nothing to replay proves nothing while nothing arrives";
+    EXPECT_EQ(f.lag.method, kMethodReplayTimestamp);
+    EXPECT_NE(f.problems.at(0).find("no WAL receiver running"), std::string::npos);
+    in.receiver = {true, "streaming", 0.2};
+    EXPECT_EQ(standby_figures(in).lag.seconds, 0.0);
+}
+
 namespace {
 
 // The real pair, probed as the console probes it: every target on its own worker, 250 ms apart.
