@@ -1,4 +1,5 @@
 // The command line end to end: the real binary, a real journal file, a walked drill.
+#include <map>
 #include <set>
 
 #include <gtest/gtest.h>
@@ -192,4 +193,36 @@ TEST_F(Cli, UntrustedTextIsEscapedOnTheTerminal) {
     auto status = run({"status"});
     EXPECT_EQ(status.out.find('\x1b'), std::string::npos);
     EXPECT_NE(status.out.find("lag \\x1b[2J\\u{202e} spoof"), std::string::npos) << status.out;
+}
+
+TEST_F(Cli, BackfilledEventsKeepWhenTheyHappenedAndWhenTheyWereEntered) {
+    const std::string clock = "--clock=fake:2026-01-03T02:10:00Z+0";
+    ASSERT_EQ(run({"start", clock, "--runbook", source_path("checklists/kafka-cluster-failover.md"), "--mode", "drill", "--roster",
+                   "ic=alice,messaging=carol", "--as", "ic:alice"}).exit_code, 0);
+    // The fault happened at 02:00 and is entered ten minutes later: T0 is 02:00.
+    ASSERT_EQ(run({"fault", clock, "stopped the brokers", "--at", "2026-01-03T02:00:00Z", "--as", "ic:alice"}).exit_code, 0);
+    ASSERT_EQ(run({"note", clock, "bridge opened", "--at", "2026-01-03T02:03:30Z", "--as", "ic:alice"}).exit_code, 0);
+    ASSERT_EQ(run({"comms", clock, "status page updated", "--at", "2026-01-03T02:05:00Z", "--as", "ic:alice"}).exit_code, 0);
+
+    auto future = run({"note", clock, "from the future", "--at", "2026-01-03T03:00:00Z", "--as", "ic:alice"});
+    EXPECT_EQ(future.exit_code, 2);
+    EXPECT_NE(future.err.find("is in the future"), std::string::npos) << future.err;
+    auto garbled = run({"comms", clock, "x", "--at", "yesterday", "--as", "ic:alice"});
+    EXPECT_EQ(garbled.exit_code, 2);
+    EXPECT_NE(garbled.err.find("--at 'yesterday': write UTC as"), std::string::npos) << garbled.err;
+
+    auto report = run({"report", clock, "--format", "json"});
+    ASSERT_EQ(report.exit_code, 0) << report.err;
+    auto j = nlohmann::json::parse(report.out);
+    EXPECT_EQ(j["incident"]["t0"], "2026-01-03T02:00:00.000000Z");
+    std::map<std::string, nlohmann::json> by_kind;
+    for (const auto& e : j["events"]) by_kind[e["kind"]] = e;
+    EXPECT_EQ(by_kind["note"]["at"], "2026-01-03T02:03:30.000000Z");
+    EXPECT_EQ(by_kind["note"]["entered_at"], "2026-01-03T02:10:00.000000Z");
+    EXPECT_EQ(by_kind["note"]["at_source"], "backfilled");
+    EXPECT_EQ(by_kind["note"]["t_plus"], "T+03:30");
+    EXPECT_NE(by_kind["comms.sent"]["what"].get<std::string>().find("(backfilled: entered at 2026-01-03T02:10:00"), std::string::npos)
+        << by_kind["comms.sent"]["what"];
+    auto md = run({"report", clock});
+    EXPECT_NE(md.out.find("bridge opened (backfilled: entered at 2026-01-03T02:10:00.000000Z)"), std::string::npos) << md.out;
 }
