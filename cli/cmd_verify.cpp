@@ -43,6 +43,8 @@ int run_verify(const VerifyOptions& opts) {
             std::cout << fmt::format("incident {}: intact: {} events, head {}:{}", r.incident, r.count, r.count, r.head) << '\n';
         } else {
             std::cout << safe_text(fmt::format("incident {}: {}", r.incident, r.problem)) << '\n';
+            for (std::size_t i = 1; i < r.sample_problems.size(); ++i)
+                std::cout << safe_text(fmt::format("incident {}:   {}", r.incident, r.sample_problems[i])) << '\n';
             status = 1;
         }
     }

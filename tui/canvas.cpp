@@ -97,6 +97,9 @@ int Canvas::put_wrapped(int x, int y, std::string_view text, Role role, int widt
             used += w;
             cut = i;
         }
+        // Break after the last space that fits, so that words stay whole ("no W" / "AL receiver").
+        std::size_t space = text.substr(0, cut).rfind(' ');
+        if (space != std::string_view::npos && space > 0 && cut < text.size() && text[cut] != ' ') cut = space + 1;
         put(x, y + lines, text.substr(0, cut), role, width);
         text.remove_prefix(cut);
         ++lines;

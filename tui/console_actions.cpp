@@ -53,9 +53,10 @@ void ConsoleApp::start_action(const Step& step) {
                 if (const Target* t = env->find(copy.action->target)) {
                     auto objective = rpo.count(t->id) ? std::optional<Millis>(rpo.at(t->id)) : std::nullopt;
                     auto checks = preflight(*env, *t, objective, Millis(5000), live.get());
+                    std::lock_guard lock(run->mutex);
+                    // On record whether it passed or not, as from the command line.
+                    run->preflight = nlohmann::json{{"target", t->id}, {"checks", to_json(checks)}, {"failed", any_failed(checks)}};
                     if (any_failed(checks)) {
-                        std::lock_guard lock(run->mutex);
-                        run->preflight = nlohmann::json{{"target", t->id}, {"checks", to_json(checks)}, {"failed", true}};
                         result.error = "preflight failed: " + failed_checks(checks);
                         result.started_us = result.ended_us = SystemClock().wall_us();
                     }
@@ -93,6 +94,12 @@ bool ConsoleApp::tick() {
     if (preflight_result) record([&] { return incident_.preflight_checked(step_id, *preflight_result, actor); }, step_id);
     record([&] { return incident_.action_finished(step_id, evidence_of(*result), actor); }, step_id);
     if (result->ok) record([&] { return incident_.complete_step(step_id, actor); }, step_id);
+    // Warnings do not stop a promotion, but the person who ran it sees them.
+    std::string warnings;
+    if (preflight_result)
+        for (const auto& c : (*preflight_result)["checks"])
+            if (c.value("outcome", "") == "warn") warnings += (warnings.empty() ? "" : "; ") + c.value("check", "") + ": " + c.value("value", "");
+    if (!warnings.empty() && not_recorded_.empty() && result->ok) message_ += "; preflight warned: " + warnings;
     return true;
 }
 

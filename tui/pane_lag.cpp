@@ -33,6 +33,12 @@ std::string method_label(const std::string& method) {
     return method;
 }
 
+// "9.9s", "42s", "4m05s": short enough for the narrow pane.
+std::string compact_seconds(double seconds) {
+    if (seconds < 10) return fmt::format("{:.1f}s", seconds);
+    return format_duration(Millis(static_cast<std::int64_t>(seconds) * 1000));
+}
+
 }  // namespace
 
 void render_lag(const View& v, Canvas& c, Rect r) {
@@ -55,14 +61,16 @@ void render_lag(const View& v, Canvas& c, Rect r) {
         // A lag that measures a component's RPO is the running estimate of what a failure now would lose.
         bool is_lag = p.metric == "lag_s" || p.metric == "heartbeat_lag_s";
         if (p.rpo && !p.component.empty() && is_lag)
-            value = fmt::format("{} RPO~{}/{}", safe_text(p.component), p.value ? format_seconds(*p.value) : "?", format_duration(*p.rpo));
+            value = fmt::format("{} RPO~{}/{}", safe_text(p.component), p.value ? compact_seconds(*p.value) : "?", format_duration(*p.rpo));
         else if (p.rpo) value += fmt::format(" / RPO {}", format_duration(*p.rpo));
-        if (p.level) value += fmt::format(" {}", to_string(*p.level));
+        // The level leads, so that a narrow pane never cuts it off.
+        std::string level = p.level ? std::string(to_string(*p.level)) : "";
         bool selected = v.focus == Pane::lag && i == v.lag_selected;
         bool figures = p.view.status == ProbeStatus::ok || p.view.status == ProbeStatus::degraded;
         int x = r.x + 1;
         x += c.put(x, y, safe_text(p.id), selected ? Role::selected : Role::title, 16) + 1;
-        c.put(r.x + 18, y, value, figures && p.value ? value_role : Role::probe_stale, r.w - 19);
+        if (!level.empty()) x += c.put(x, y, level, figures && p.value ? value_role : Role::probe_stale, r.x + r.w - 1 - x) + 1;
+        c.put(x, y, value, figures && p.value ? value_role : Role::probe_stale, r.x + r.w - 1 - x);
         ++y;
         if (p.view.status == ProbeStatus::ok) {
             // How the figure was obtained and how old it is, then its recent course.

@@ -18,14 +18,29 @@ struct Budget {
 // RTO budget left for the service and the nearest unrestored component.
 Budget rto_budget(const View& v) {
     const IncidentState& s = *v.state;
-    std::int64_t elapsed = v.now_us - s.t0_us();
-    auto restored = [&](const std::string& component) {
+    // The clock stops at resolve: a budget does not keep running out after the incident ended.
+    std::int64_t elapsed = (s.resolved() ? *s.resolved_us : v.now_us) - s.t0_us();
+    auto restored_by_steps = [&](const std::string& component, bool* named) {
+        bool done = false;
         for (const auto& phase : s.runbook->phases)
             for (const auto& step : phase.steps)
-                if (std::find(step.restores.begin(), step.restores.end(), component) != step.restores.end() &&
-                    s.step(step.id).status == StepStatus::done)
-                    return true;
-        return false;
+                if (std::find(step.restores.begin(), step.restores.end(), component) != step.restores.end()) {
+                    *named = true;
+                    done = done || s.step(step.id).status == StepStatus::done;
+                }
+        return done;
+    };
+    // The service is restored by its own steps where the runbook names them, else once every
+    // component with an RTO is.
+    auto restored = [&](const std::string& component) {
+        bool named = false;
+        bool done = restored_by_steps(component, &named);
+        if (component != kServiceComponent || named) return done;
+        for (const auto& o : s.runbook->objectives) {
+            bool component_named = false;
+            if (o.component != kServiceComponent && o.rto && !restored_by_steps(o.component, &component_named)) return false;
+        }
+        return true;
     };
     Budget b;
     std::string nearest;
@@ -65,7 +80,7 @@ std::pair<std::string, Role> recording_text(const View& v, const Glyphs& g) {
         case RecorderMode::recording: return {std::string(g.active) + " REC", Role::header};
         case RecorderMode::elsewhere: return {"REC by another console", Role::header};
         case RecorderMode::failing: return {"NOT RECORDING READINGS: RPO WILL NOT BE MEASURED", Role::not_recorded};
-        case RecorderMode::stopped: return {"REC stopped", Role::dim};
+        case RecorderMode::stopped: return {"RPO WILL NOT BE MEASURED: recording stopped (" + safe_text(v.recorder->error) + ")", Role::not_recorded};
     }
     return {"", Role::header};
 }

@@ -51,7 +51,9 @@ void render_timeline(const View& v, Canvas& c, Rect r) {
         int x = r.x + 1;
         x += c.put(x, y, fmt::format("{:>9} {} ", when, format_utc(acted).substr(11, 8)), Role::dim);
         x += c.put(x, y, safe_text(e.actor.role + ":" + e.actor.person), Role::title, 22) + 1;
-        c.put(x, y, safe_text(describe(e)), role, r.w - (x - r.x) - 1);
+        std::string what = describe(e);
+        if (e.payload.value("at_source", "") == "backfilled") what += " (backfilled)";
+        c.put(x, y, safe_text(what), role, r.w - (x - r.x) - 1);
     }
 }
 

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "drconsole/clock.h"
+#include "drconsole/readings.h"
 #include "drconsole/sha256.h"
 
 namespace drconsole::journal {
@@ -88,7 +89,8 @@ std::vector<std::string> check_samples(const std::vector<Event>& seals, const st
             }
             auto match = std::find_if(range.first, range.second, [&](const auto& e) { return e.second == short_hash(line); });
             if (match == range.second) {
-                problems.push_back(fmt::format("{}: edited (value {:g} {}; sealed by event {})", name(series_of(s), s.wall_us), s.value, s.status, seal.seq));
+                problems.push_back(fmt::format("{}: edited (it now reads {}, status {}; sealed by event {})", name(series_of(s), s.wall_us),
+                                               format_metric(s.metric, s.value), s.status, seal.seq));
                 sealed.erase(range.first);
             } else {
                 sealed.erase(match);

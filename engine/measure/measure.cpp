@@ -192,7 +192,8 @@ void add_criteria(Measurement& m, const IncidentState& s, bool chain_verified) {
             if (s.step(step->id).status != StepStatus::done) bad += (bad.empty() ? "" : ", ") + fmt::format("{} is {}", step->id, to_string(s.step(step->id).status));
         m.criteria.push_back({"Integrity verification step passed", bad.empty(), bad.empty() ? integrity.front()->id + " done" : bad});
     }
-    m.criteria.push_back({"Journal chain verified", chain_verified, chain_verified ? "every event hashes to its successor" : "the chain does not verify"});
+    m.criteria.push_back({"Journal chain verified", chain_verified, chain_verified ? "every event hashes to its successor and every sample matches its seal"
+                                                                       : "the journal does not verify: its events or its sealed samples were changed (see Evidence)"});
 }
 
 }  // namespace

@@ -111,7 +111,9 @@ private:
                 session_->query(kHeartbeatSetup, deadline);
                 heartbeat_ready_ = true;
             }
-            if (now >= next_heartbeat_) {
+            // Due up to 100 ms early: a reading that lands just before the due time would
+            // otherwise push the heartbeat a whole interval late.
+            if (now + std::chrono::milliseconds(100) >= next_heartbeat_) {
                 last_heartbeat_ = number(session_->query(kHeartbeatWrite, deadline).rows.at(0).at(0));
                 next_heartbeat_ = now + *heartbeat_;
             }
@@ -130,8 +132,10 @@ private:
                           {"sync_state", rows.at(i, "sync_state").value_or("")}};
             for (const char* column : {"sent_lag_bytes", "write_lag_bytes", "flush_lag_bytes", "lag_bytes"})
                 if (rows.at(i, column)) r.set(column, number(rows.at(i, column)), labels);
-            // NULL whenever the standby is caught up: that is 0 s, not unknown.
-            r.set("replay_lag_s", number(rows.at(i, "replay_lag_s")), labels);
+            // NULL whenever the standby is caught up (0 s), but also while it sends no replies (a
+            // stalled walsender): then, with WAL outstanding, it is unknown and left out.
+            if (rows.at(i, "replay_lag_s")) r.set("replay_lag_s", number(rows.at(i, "replay_lag_s")), labels);
+            else if (number(rows.at(i, "lag_bytes")) == 0) r.set("replay_lag_s", 0, labels);
         }
     }
 

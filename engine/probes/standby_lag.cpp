@@ -40,10 +40,11 @@ LagFigure one_shot_lag(std::optional<double> primary_lsn, double receive_lsn, do
 }
 
 std::string not_receiving(const ReceiverState& receiver, std::optional<double> behind_bytes, std::optional<double> receive_lag_s,
-                          double threshold_s) {
+                          double threshold_s, bool receive_lag_s_at_least) {
+    const char* floor = receive_lag_s_at_least ? "at least " : "";
     auto for_how_long = [&]() -> std::string {
         if (receiver.silent_s && *receiver.silent_s >= threshold_s) return fmt::format(" for {:.0f} s", *receiver.silent_s);
-        if (receive_lag_s && *receive_lag_s > 0) return fmt::format(" for {:.0f} s", *receive_lag_s);
+        if (receive_lag_s && *receive_lag_s > 0) return fmt::format(" for {}{:.0f} s", floor, *receive_lag_s);
         return {};
     };
     if (!receiver.present) return fmt::format("not receiving{}: no WAL receiver running", for_how_long());
@@ -55,7 +56,7 @@ std::string not_receiving(const ReceiverState& receiver, std::optional<double> b
         if (*receiver.silent_s >= threshold_s) return fmt::format("not receiving for {:.0f} s: nothing from the primary", *receiver.silent_s);
         return {};
     }
-    if (receive_lag_s && *receive_lag_s >= threshold_s) return fmt::format("not receiving for {:.0f} s", *receive_lag_s);
+    if (receive_lag_s && *receive_lag_s >= threshold_s) return fmt::format("not receiving for {}{:.0f} s", floor, *receive_lag_s);
     return {};
 }
 
@@ -70,7 +71,10 @@ StandbyFigures standby_figures(const StandbyReading& in) {
             lag = behind_primary(in.replay_lsn, in.at_mono_us, in.primary, in.primary_reachable);
             received = behind_primary(in.receive_lsn, in.at_mono_us, in.primary, in.primary_reachable);
         }
-        silence = not_receiving(in.receiver, received.bytes, received.seconds, in.not_receiving_after_s);
+        // With the primary gone, what the standby misses is frozen: it says nothing of how long.
+        if (in.primary_reachable) silence = not_receiving(in.receiver, received.bytes, received.seconds, in.not_receiving_after_s, received.at_least);
+        else silence = not_receiving(in.receiver, received.bytes, std::nullopt, in.not_receiving_after_s);
+        if (!silence.empty() && !in.primary_reachable && !in.primary_never_read) silence += " (the primary is unreachable)";
         out.bytes_method = lag.method;  // the bytes are the primary's position minus the standby's, whatever bounds the seconds
         // The primary's readings do not reach back to where the standby stopped (a probe just
         // started): the age of the last replayed transaction bounds the lag from above.

@@ -50,8 +50,9 @@ struct ReceiverState {
 // "not receiving for 12 s" when the standby has stopped receiving what the primary has;
 // empty when it is receiving (or nothing shows otherwise). `behind_bytes`: the primary's
 // position minus what the standby received, when known.
+// `receive_lag_s_at_least`: the primary's history does not reach back, so the seconds are a floor.
 std::string not_receiving(const ReceiverState& receiver, std::optional<double> behind_bytes, std::optional<double> receive_lag_s,
-                          double threshold_s);
+                          double threshold_s, bool receive_lag_s_at_least = false);
 
 // Everything one reading of a standby decides its lag from.
 struct StandbyReading {

@@ -87,6 +87,22 @@ json build_report(Journal& journal, std::int64_t id) {
     auto chain = journal.verify(id);
     bool verified = !chain.empty() && chain.front().intact;
     Measurement m = measure({&s, &events, &samples, env.get(), verified});
+    // A figure whose readings fail verification says so: a missing reading may have been removed.
+    if (!chain.empty() && !chain.front().sample_problems.empty()) {
+        for (auto& c : m.components) {
+            std::vector<std::string> sources{c.rpo.target};
+            if (const Target* t = env ? env->find(c.rpo.target) : nullptr; t && !t->primary.empty()) sources.push_back(t->primary);
+            for (const auto& target : sources) {
+                auto bad = std::count_if(chain.front().sample_problems.begin(), chain.front().sample_problems.end(),
+                                         [&](const std::string& p) { return !target.empty() && p.rfind(target + " ", 0) == 0; });
+                if (bad == 0) continue;
+                std::string note = fmt::format("{} recorded sample{} of '{}' fail verification (see Evidence): a reading this figure needs "
+                                               "may have been altered or removed", bad, bad == 1 ? "" : "s", target);
+                c.rpo.reason += (c.rpo.reason.empty() ? "" : "; ") + note;
+                c.reason += "; " + note;
+            }
+        }
+    }
     Timeline timeline(events);
     std::int64_t t0 = timeline.at(m.t0_us);
     auto offset = [&](std::optional<std::int64_t> us) { return us ? json(static_cast<double>(timeline.at(*us) - t0) / 1e6) : json(nullptr); };

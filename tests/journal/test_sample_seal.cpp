@@ -150,3 +150,14 @@ TEST_F(SampleSeal, SealsStayOutOfTheTimelineButInTheChain) {
     EXPECT_EQ(report["chain"]["samples"], 12);
     EXPECT_EQ(report["chain"]["count"], 3 + 3) << "the start and two roles, then three seals";
 }
+
+TEST_F(SampleSeal, WhoeverSitsAtTheConsoleRecordsEvenARoleTheRunbookDoesNotName) {
+    Journal journal(db());
+    Incident incident = Incident::attach(journal, 1);
+    std::int64_t now = SystemClock().wall_us();
+    auto e = incident.record_samples({sample("pg-primary", "up", kT + 9'000'000, 1)}, {"scribe", "li"}, kHolder, now);
+    ASSERT_TRUE(e);
+    EXPECT_EQ(e->actor.role, "scribe");
+    EXPECT_THROW(incident.record_samples({sample("pg-primary", "up", kT + 9'500'000, 1)}, {"scribe", ""}, kHolder, now), RuleViolation)
+        << "but someone is named";
+}

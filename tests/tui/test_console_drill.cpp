@@ -124,6 +124,12 @@ void walk(double freeze_s, Outcome& out) {
     out.measured_s = pg["rpo_s"].get<double>();
     out.method = pg["rpo_method"].get<std::string>();
     out.t0 = j["incident"]["t0"].get<std::string>();
+    // The figure names the two readings it rests on, each sealed in the chain.
+    const auto& readings = pg["rpo_detail"]["readings"];
+    ASSERT_EQ(readings.size(), 2u) << pg["rpo_detail"];
+    EXPECT_EQ(readings[0]["target"], "pg-primary");
+    EXPECT_EQ(readings[1]["target"], "pg-standby");
+    for (const auto& r : readings) EXPECT_TRUE(r.contains("sealed_by_event")) << r;
     EXPECT_TRUE(j["chain"]["verified"].get<bool>()) << j["chain"]["problem"];
     EXPECT_GT(j["chain"]["sealed_sample_batches"].get<int>(), 3);
     for (const auto& e : j["events"])

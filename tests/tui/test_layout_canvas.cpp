@@ -72,7 +72,7 @@ TEST(Canvas, WideCharactersTakeTwoColumnsAndNeverSplit) {
 TEST(Canvas, LongErrorsWrapOntoTheNextLines) {
     Canvas c(10, 3);
     EXPECT_EQ(c.put_wrapped(0, 0, "connection refused by host", Role::normal, 10, 3), 3);
-    EXPECT_EQ(c.text(), "connection\n refused b\ny host\n");
+    EXPECT_EQ(c.text(), "connection\n refused\nby host\n") << "words stay whole";
     Canvas cut(10, 2);
     EXPECT_EQ(cut.put_wrapped(0, 0, "connection refused by host", Role::normal, 10, 2), 2);
     EXPECT_EQ(cut.text(), "connection\n refused …\n");

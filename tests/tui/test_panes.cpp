@@ -72,7 +72,7 @@ TEST(Panes, EachPartOfTheScreenGetsItsColourRole) {
     EXPECT_EQ(role_at(c, "Wait for the standby"), Role::selected);
     EXPECT_EQ(role_at(c, "started T+00:00, ga"), Role::step_active);
     EXPECT_EQ(role_at(c, "Promote the standby"), Role::step_pending);
-    EXPECT_EQ(role_at(c, "db RPO~24s/30s warn"), Role::level_warn) << "the running RPO estimate of db, against its objective";
+    EXPECT_EQ(role_at(c, "warn db RPO~24s/30s"), Role::level_warn) << "the running RPO estimate of db, against its objective, level first";
     EXPECT_NE(c.text().find("gate pg-standby.lag_s < 30s  pass: pg-standby.lag_s is 24"), std::string::npos) << c.text();
     EXPECT_EQ(role_at(c, "Enter start/done"), Role::key_hint);
     EXPECT_EQ(role_at(c, "timeline ("), Role::title);
