@@ -33,6 +33,12 @@ std::string method_label(const std::string& method) {
     return method;
 }
 
+// ", 10.7 KiB behind" beside a lag in seconds: how much WAL the standby has not replayed.
+std::string behind(const TargetPanel& p) {
+    auto bytes = p.metric == "lag_s" ? p.view.last.value("lag_bytes") : std::nullopt;
+    return bytes && *bytes > 0 ? ", " + format_metric("lag_bytes", *bytes) + " behind" : "";
+}
+
 // "9.9s", "42s", "4m05s": short enough for the narrow pane.
 std::string compact_seconds(double seconds) {
     if (seconds < 10) return fmt::format("{:.1f}s", seconds);
@@ -74,14 +80,14 @@ void render_lag(const View& v, Canvas& c, Rect r) {
         ++y;
         if (p.view.status == ProbeStatus::ok) {
             // How the figure was obtained and how old it is, then its recent course.
-            std::string basis = fmt::format("{}{:.1f}s ago ", p.method.empty() ? "" : method_label(p.method) + ", ",
-                                            static_cast<double>(p.view.age_us) / 1e6);
+            std::string basis = fmt::format("{}{:.1f}s ago{} ", p.method.empty() ? "" : method_label(p.method) + ", ",
+                                            static_cast<double>(p.view.age_us) / 1e6, behind(p));
             int used = c.put(r.x + 3, y, basis, Role::dim, r.w - 5);
             c.put(r.x + 3 + used, y, sparkline(p.history, r.w - 5 - used, c.glyphs()), value_role, r.w - 5 - used);
         } else {
             Role role = p.view.status == ProbeStatus::stale ? Role::probe_stale : Role::probe_down;
             std::string age = p.view.never_read ? "no reading yet" : fmt::format("{} ago", format_duration(Millis(p.view.age_us / 1'000'000 * 1000)));
-            std::string basis = p.method.empty() ? "" : method_label(p.method) + ", ";
+            std::string basis = p.method.empty() ? "" : method_label(p.method) + behind(p) + ", ";
             std::string why = p.view.last.error.empty() ? "" : ": " + safe_text(p.view.last.error);
             // Errors say what is wrong; give them up to three lines.
             int lines = std::min(3, r.y + r.h - y);
