@@ -102,6 +102,7 @@ int Canvas::put_wrapped(int x, int y, std::string_view text, Role role, int widt
         if (space != std::string_view::npos && space > 0 && cut < text.size() && text[cut] != ' ') cut = space + 1;
         put(x, y + lines, text.substr(0, cut), role, width);
         text.remove_prefix(cut);
+        if (!text.empty() && text.front() == ' ') text.remove_prefix(1);  // the break's own space starts no line
         ++lines;
     }
     return lines;

@@ -27,9 +27,9 @@ namespace {
 
 // How a figure was obtained, as the lag pane names it.
 std::string method_label(const std::string& method) {
-    if (method == "wal-position") return "WAL position";
-    if (method == "last-known-primary") return "last known primary WAL";
-    if (method == "replay-timestamp") return "replay timestamp";
+    if (method == "wal-position") return "WAL pos";
+    if (method == "last-known-primary") return "last known WAL";
+    if (method == "replay-timestamp") return "replay ts";
     return method;
 }
 

@@ -33,7 +33,11 @@ std::string describe(const Event& e) {
     if (e.kind == k::action_dry_run) return fmt::format("dry run of the {} action of {}: not executed", text("kind"), e.step);
     if (e.kind == k::preflight_checked) {
         std::string over = text("overridden");
-        return fmt::format("preflight of {}: {}{}", e.step, p.value("failed", false) ? "FAILED" : "passed", over.empty() ? "" : ", overridden: " + over);
+        int warnings = 0;
+        for (const auto& c : p.value("checks", nlohmann::json::array())) warnings += c.value("outcome", "") == "warn";
+        return fmt::format("preflight of {}: {}{}{}", e.step, p.value("failed", false) ? "FAILED" : "passed",
+                           warnings ? fmt::format(" with {} warning{}", warnings, warnings == 1 ? "" : "s") : "",
+                           over.empty() ? "" : ", overridden: " + over);
     }
     if (e.kind == k::note && p.value("action_item", false))
         return fmt::format("action item{}: {}", p.contains("owner") ? " for " + text("owner") : std::string(), text("text"));

@@ -24,7 +24,8 @@ SELECT application_name, state, sync_state,
        pg_wal_lsn_diff(pg_current_wal_lsn(), write_lsn)  AS write_lag_bytes,
        pg_wal_lsn_diff(pg_current_wal_lsn(), flush_lsn)  AS flush_lag_bytes,
        pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn) AS lag_bytes,
-       EXTRACT(EPOCH FROM replay_lag)                    AS replay_lag_s
+       EXTRACT(EPOCH FROM replay_lag)                    AS replay_lag_s,
+       EXTRACT(EPOCH FROM clock_timestamp() - reply_time) AS reply_age_s
 FROM pg_stat_replication)sql";
 
 // On a standby: its positions, replay state and WAL receiver. The receiver's columns are
@@ -132,10 +133,14 @@ private:
                           {"sync_state", rows.at(i, "sync_state").value_or("")}};
             for (const char* column : {"sent_lag_bytes", "write_lag_bytes", "flush_lag_bytes", "lag_bytes"})
                 if (rows.at(i, column)) r.set(column, number(rows.at(i, column)), labels);
-            // NULL whenever the standby is caught up (0 s), but also while it sends no replies (a
-            // stalled walsender): then, with WAL outstanding, it is unknown and left out.
+            // PostgreSQL's replay_lag is as of the standby's last reply: NULL once it is caught up (0 s),
+            // and frozen at its last value while no reply comes (a stalled walsender). With WAL
+            // outstanding and no reply for 2 s it says nothing about now, and is left out.
+            bool outstanding = number(rows.at(i, "lag_bytes")) > 0;
+            bool silent = !rows.at(i, "reply_age_s") || number(rows.at(i, "reply_age_s")) > 2.0;
+            if (outstanding && silent) continue;
             if (rows.at(i, "replay_lag_s")) r.set("replay_lag_s", number(rows.at(i, "replay_lag_s")), labels);
-            else if (number(rows.at(i, "lag_bytes")) == 0) r.set("replay_lag_s", 0, labels);
+            else if (!outstanding) r.set("replay_lag_s", 0, labels);
         }
     }
 

@@ -213,7 +213,7 @@ protected:
         GateResult gate;
         std::vector<PreflightCheck> preflight;
         std::string primary_error;
-        std::optional<double> standbys;
+        std::optional<double> standbys, primary_replay_lag;
     };
     Seen hold(double seconds) {
         Seen seen;
@@ -235,6 +235,7 @@ protected:
         seen.preflight = preflight(env, env.targets.at("pg-standby"), Millis(5000), Millis(5000), store.get());
         seen.primary_error = primary().last.error;
         seen.standbys = primary().last.value("standbys");
+        seen.primary_replay_lag = primary().last.value("replay_lag_s");
         std::string lags;
         for (double l : seen.lags) lags += fmt::format(" {:.2f}", l);
         std::printf("lag_s readings:%s\n  standby: %s (%s)\n", lags.c_str(), std::string(to_string(seen.status)).c_str(), seen.error.c_str());
@@ -339,6 +340,8 @@ TEST_F(TruthfulLag, AFrozenWalsenderShowsGrowingLagEverywhere) {
         EXPECT_EQ(seen.method, kMethodWalPosition);
         EXPECT_EQ(seen.status, ProbeStatus::degraded);
         EXPECT_NE(seen.error.find("not receiving for"), std::string::npos) << seen.error;
+        EXPECT_FALSE(seen.primary_replay_lag) << "PostgreSQL's replay_lag froze with the walsender: it is left out, not shown as "
+                                              << seen.primary_replay_lag.value_or(-1);
         EXPECT_EQ(seen.gate.outcome, GateOutcome::fail) << seen.gate.reason;
         EXPECT_EQ(check(seen.preflight, "receiving WAL").substr(0, 4), "fail") << check(seen.preflight, "receiving WAL");
         EXPECT_NE(check(seen.preflight, "receiving WAL").find("not receiving for"), std::string::npos);

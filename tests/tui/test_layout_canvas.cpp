@@ -72,10 +72,10 @@ TEST(Canvas, WideCharactersTakeTwoColumnsAndNeverSplit) {
 TEST(Canvas, LongErrorsWrapOntoTheNextLines) {
     Canvas c(10, 3);
     EXPECT_EQ(c.put_wrapped(0, 0, "connection refused by host", Role::normal, 10, 3), 3);
-    EXPECT_EQ(c.text(), "connection\n refused\nby host\n") << "words stay whole";
+    EXPECT_EQ(c.text(), "connection\nrefused by\nhost\n") << "words stay whole; the break's space starts no line";
     Canvas cut(10, 2);
     EXPECT_EQ(cut.put_wrapped(0, 0, "connection refused by host", Role::normal, 10, 2), 2);
-    EXPECT_EQ(cut.text(), "connection\n refused …\n");
+    EXPECT_EQ(cut.text(), "connection\nrefused b…\n");
 }
 
 TEST(Canvas, WithoutUtf8NonAsciiBecomesQuestionMarks) {
