@@ -48,6 +48,12 @@ int run_open(const OpenOptions& opts) {
     const Runbook& rb = *incident.state().runbook;
     Actor who = resolve_actor(opts.as, rb.has_role("ic") || rb.roles.empty() ? "ic" : rb.roles.front());
 
+    // Checked once the incident is known (a wrong --incident says so first): without a
+    // terminal, curses would write escape codes into a pipe or a file forever.
+    if (opts.keys.empty() && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)))
+        throw InputError("the console needs a terminal (stdin and stdout are not one); for a scripted run give --keys FILE "
+                         "[--dump-screen FILE], for readings without a console use 'drconsole probe'");
+
     // A disk that fills up must fail a write, not kill the console.
     std::signal(SIGXFSZ, SIG_IGN);
     tui::RunOptions run;

@@ -59,13 +59,9 @@ void ConsoleApp::ensure_selection() {
     selected_ = ids.front();
 }
 
-// A step is recorded as done by its owner role, by the person holding that role (the
-// console's user when nobody does); who typed it is kept in the payload.
-Actor ConsoleApp::step_actor(const Step& step) const {
-    if (step.role.empty()) return who_;
-    auto held = state().roster.find(step.role);
-    return {step.role, held != state().roster.end() ? held->second : who_.person};
-}
+// The journal names who acted: the person at this console, in the role they opened it as,
+// whichever role owns the step (the owner is in the runbook; the record says who did it).
+Actor ConsoleApp::step_actor(const Step&) const { return who_; }
 
 std::map<std::string, GateResult> ConsoleApp::gate_results() const {
     std::map<std::string, GateResult> out;

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "drconsole/files.h"
+#include "tui/layout.h"
 #include "tui/terminal.h"
 
 namespace drconsole::tui {
@@ -81,8 +82,19 @@ int run_terminal(ConsoleApp& app, const RunOptions& o) {
 
         pollfd fds[2] = {{STDIN_FILENO, POLLIN, 0}, {o.wake_fd, POLLIN, 0}};
         int n = ::poll(fds, o.wake_fd >= 0 ? 2 : 1, 250);
-        if (n > 0 && (fds[0].revents & POLLIN))
-            while (auto key = term.read_key()) app.handle(*key);
+        if (n > 0 && (fds[0].revents & POLLIN)) {
+            // While the terminal is too small nobody sees what a key would do: only Esc, q and ?
+            // act then. Ctrl-L redraws the whole screen.
+            bool too_small = compute_layout(w, h).too_small;
+            while (auto key = term.read_key()) {
+                if (*key == Key::of(U'\x0c')) {
+                    term.repaint_all();
+                    continue;
+                }
+                if (too_small && !(key->code == Key::Code::esc || *key == Key::of(U'q') || *key == Key::of(U'?'))) continue;
+                app.handle(*key);
+            }
+        }
         if (n > 0 && o.wake_fd >= 0 && (fds[1].revents & POLLIN)) {
             char buf[256];
             while (::read(o.wake_fd, buf, sizeof buf) > 0) {

@@ -130,6 +130,8 @@ void Terminal::paint(const Canvas& canvas) {
     doupdate();
 }
 
+void Terminal::repaint_all() { clearok(curscr, TRUE); }
+
 std::optional<Key> Terminal::read_key() {
     wint_t ch = 0;
     int kind = get_wch(&ch);

@@ -17,6 +17,8 @@ public:
 
     void size(int& width, int& height) const;
     void paint(const Canvas& canvas);
+    // The next paint redraws every cell (Ctrl-L: after anything else wrote to the terminal).
+    void repaint_all();
     // A key if one is waiting (never blocks); Key::Code::resize after a terminal resize.
     std::optional<Key> read_key();
     bool monochrome() const { return monochrome_; }

@@ -36,7 +36,7 @@ TEST(ConsoleActions, ARunActionRunsRecordsAndCompletesTheStep) {
     EXPECT_EQ(std::vector<std::string>(k.end() - 4, k.end()),
               (std::vector<std::string>{"step.started", "action.started", "action.finished", "step.completed"}));
     auto j = nlohmann::json::parse(test::run_drconsole({"status", "--db", (dir / "j.db").string(), "--json"}).out);
-    EXPECT_EQ(j["phases"][0]["steps"][0]["ended_by"], (nlohmann::json{{"role", "app"}, {"person", "kwame"}}));
+    EXPECT_EQ(j["phases"][0]["steps"][0]["ended_by"], (nlohmann::json{{"role", "ic"}, {"person", "maria"}})) << "who ran it, at the console";
     EXPECT_GE(j["phases"][0]["steps"][0]["ran_s"].get<double>(), 0.3);
 }
 

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -92,6 +93,39 @@ TEST_F(Terminal, KeysRepaintFastBesideABlackHoledDatabaseAndADownKafka) {
     }
     std::printf("keypress -> repaint, worst of 12 beside dead targets: %.1f ms (limit 100 ms)\n", static_cast<double>(worst.count()) / 1000.0);
     EXPECT_LT(worst, std::chrono::microseconds(100'000));
+}
+
+TEST_F(Terminal, KeysDoNothingWhileTheTerminalIsTooSmallAndCtrlLRedraws) {
+    ASSERT_EQ(test::start_drill(dir, "checklists/quarterly-drill.md").exit_code, 0);
+    auto count = [&] { return test::run_process({"/usr/bin/sqlite3", db(), "SELECT count(*) FROM events"}).out; };
+    std::string before = count();
+    tmux.start("ic", console(), 120, 40);
+    ASSERT_GE(tmux.wait_for("ic", "live readings"), 0ms) << tmux.screen("ic");
+    tmux.resize("ic", 60, 20);
+    ASSERT_GE(tmux.wait_for("ic", "terminal too small"), 0ms) << tmux.screen("ic");
+    // Typed blind: a note, Enter, the fault key, Enter on the selected step. None of it may act.
+    tmux.keys("ic", {"n"});
+    tmux.keys("ic", {"-l", "typed blind"});
+    tmux.keys("ic", {"Enter", "x", "Enter", "Enter"});
+    std::this_thread::sleep_for(500ms);
+    tmux.resize("ic", 120, 40);
+    ASSERT_GE(tmux.wait_for("ic", "live readings"), 0ms) << tmux.screen("ic");
+    EXPECT_EQ(count(), before) << "nothing was recorded while nobody could see it:\n" << tmux.screen("ic");
+    EXPECT_EQ(tmux.screen("ic").find("typed blind"), std::string::npos) << "no dialog kept the blind text";
+    // Something else scribbles on the terminal; Ctrl-L puts the screen back.
+    std::string tty = test::run_process({"/usr/bin/tmux", "-S", (dir / "tmux.sock").string(), "display-message", "-p", "-t", "ic",
+                                         "#{pane_tty}"}).out;
+    tty = tty.substr(0, tty.find('\n'));
+    ASSERT_FALSE(tty.empty());
+    { std::ofstream(tty) << "\x1b[5;5HGARBAGE-ON-SCREEN" << std::flush; }
+    ASSERT_GE(tmux.wait_for("ic", "GARBAGE-ON-SCREEN", 2000ms), 0ms) << "the scribble landed";
+    std::this_thread::sleep_for(1s);
+    ASSERT_NE(tmux.screen("ic").find("GARBAGE-ON-SCREEN"), std::string::npos) << "curses alone does not know it is there";
+    tmux.keys("ic", {"C-l"});
+    auto gone = std::chrono::steady_clock::now() + 3s;
+    while (tmux.screen("ic").find("GARBAGE-ON-SCREEN") != std::string::npos && std::chrono::steady_clock::now() < gone)
+        std::this_thread::sleep_for(50ms);
+    EXPECT_EQ(tmux.screen("ic").find("GARBAGE-ON-SCREEN"), std::string::npos) << tmux.screen("ic");
 }
 
 TEST_F(Terminal, NoColorDrawsWithAttributesOnly) {
