@@ -128,7 +128,8 @@ std::map<Action, std::string> ConsoleApp::disabled_actions(const std::map<std::s
     return off;
 }
 
-void ConsoleApp::record(const std::function<Event()>& command, const std::string& step) {
+ConsoleApp::Outcome ConsoleApp::record(const std::function<Event()>& command, const std::string& step) {
+    Outcome outcome = Outcome::recorded;
     try {
         Event e = command();
         // submit() also folded in what other writers recorded just before: reload the timeline.
@@ -140,24 +141,28 @@ void ConsoleApp::record(const std::function<Event()>& command, const std::string
     } catch (const RuleViolation& e) {
         message_ = std::string("refused: ") + e.what();
         message_is_error_ = true;
+        outcome = Outcome::refused;
     } catch (const InputError& e) {
         message_ = std::string("refused: ") + e.what();
         message_is_error_ = true;
+        outcome = Outcome::refused;
     } catch (const JournalError& e) {
         not_recorded_ = e.what();
         not_recorded_step_ = step;
         message_ = "NOT RECORDED: press the same key to retry";
         message_is_error_ = true;
+        outcome = Outcome::not_recorded;
     }
     ensure_selection();
+    return outcome;
 }
 
 void ConsoleApp::open_text(Action purpose, std::string title, std::string prompt, std::string step) {
-    dialog_ = {Dialog::Kind::text, purpose, std::move(title), std::move(prompt), "", std::move(step), clock_->wall_us()};
+    dialog_ = {Dialog::Kind::text, purpose, std::move(title), std::move(prompt), "", std::move(step), clock_->wall_us(), "", ""};
 }
 
 void ConsoleApp::open_confirm(Action purpose, std::string title, std::string prompt, std::string step) {
-    dialog_ = {Dialog::Kind::confirm, purpose, std::move(title), std::move(prompt), "", std::move(step), clock_->wall_us()};
+    dialog_ = {Dialog::Kind::confirm, purpose, std::move(title), std::move(prompt), "", std::move(step), clock_->wall_us(), "", ""};
 }
 
 void ConsoleApp::handle(const Key& key) {
@@ -244,13 +249,9 @@ void ConsoleApp::act(Action action) {
             if (running_) {
                 open_confirm(action, "Cancel the running action of " + running_->step, "Kill it and its child processes?", running_->step);
             } else {
-                if (s.step(step->id).status == StepStatus::pending)
-                    record([&] { return incident_.start_step(step->id, step_actor(*step)); }, step->id);
-                if (s.step(step->id).status != StepStatus::started) break;
-                if (!step->confirm.empty())
-                    open_confirm(action, "Run the action of " + step->id, step->confirm == "yes" ? std::string("Run it now?") : step->confirm, step->id);
-                else
-                    start_action(*step);
+                // An action cannot be undone: it asks first, and nothing is recorded before y.
+                std::string question = step->confirm.empty() || step->confirm == "yes" ? std::string("Run it now?") : step->confirm;
+                open_confirm(action, "Run the action of " + step->id, question + " (y/n)", step->id);
             }
             break;
         case Action::skip: open_text(action, "Skip " + step->id, "Reason:", step->id); break;
@@ -302,6 +303,13 @@ void ConsoleApp::submit_dialog() {
     }
     std::string text(trim(d.input));
     const Step* step = state().runbook->find_step(d.step);
+    // A text dialog whose command is refused stays open with its text and the reason, so
+    // that nothing typed for it falls through to the main screen as commands.
+    auto keep_open_if_refused = [&](Outcome outcome) {
+        if (outcome != Outcome::refused || d.kind != Dialog::Kind::text) return;
+        dialog_ = d;
+        dialog_.error = message_;
+    };
     // The person acted when they pressed the key, not when they finished typing.
     std::optional<ActedAt> at = ActedAt{d.opened_us, false};
     switch (d.purpose) {
@@ -312,16 +320,31 @@ void ConsoleApp::submit_dialog() {
                 message_ = "cancelling the action of " + running_->step + "…";
                 message_is_error_ = false;
             } else if (step) {
-                start_action(*step);
+                if (state().step(step->id).status == StepStatus::pending &&
+                    record([&] { return incident_.start_step(step->id, step_actor(*step)); }, step->id) != Outcome::recorded)
+                    break;
+                if (state().step(step->id).status == StepStatus::started) start_action(*step);
             }
             break;
-        case Action::skip: record([&] { return incident_.skip_step(step->id, text, step_actor(*step), at); }, d.step); break;
-        case Action::fail: record([&] { return incident_.fail_step(step->id, text, step_actor(*step), at); }, d.step); break;
-        case Action::note: record([&] { return incident_.add_note(text, d.step, who_, at); }); break;
-        case Action::comms: record([&] { return incident_.comms_sent(text, who_, at); }); break;
-        case Action::fault: record([&] { return incident_.inject_fault(text, who_, at); }); break;
+        case Action::skip: keep_open_if_refused(record([&] { return incident_.skip_step(step->id, text, step_actor(*step), at); }, d.step)); break;
+        case Action::fail: keep_open_if_refused(record([&] { return incident_.fail_step(step->id, text, step_actor(*step), at); }, d.step)); break;
+        case Action::note: keep_open_if_refused(record([&] { return incident_.add_note(text, d.step, who_, at); })); break;
+        case Action::comms: keep_open_if_refused(record([&] { return incident_.comms_sent(text, who_, at); })); break;
+        case Action::fault: keep_open_if_refused(record([&] { return incident_.inject_fault(text, who_, at); })); break;
         case Action::resolve:
-            record([&] { return incident_.resolve(text, who_, at); });
+            if (d.kind == Dialog::Kind::text) {
+                // Enter alone never resolves: a summary, then y.
+                if (text.empty()) {
+                    dialog_ = d;
+                    dialog_.error = "a summary is required: how did it end?";
+                    return;
+                }
+                open_confirm(Action::resolve, "Resolve the incident", fmt::format("Resolve now as \"{}\"? Only notes can follow. (y/n)", text));
+                dialog_.opened_us = d.opened_us;
+                dialog_.pending = text;
+                return;
+            }
+            keep_open_if_refused(record([&] { return incident_.resolve(d.pending, who_, at); }));
             if (state().resolved())
                 open_confirm(Action::resolve, "Write the report",
                              fmt::format("Resolved. Write incident-{}-report.md, .html and .json beside the journal? (y/n)", incident_.id()));

@@ -45,7 +45,8 @@ private:
     void open_text(Action purpose, std::string title, std::string prompt, std::string step = {});
     void open_confirm(Action purpose, std::string title, std::string prompt, std::string step = {});
     // Runs one recording command; on success clears NOT RECORDED; on a journal failure shows it.
-    void record(const std::function<Event()>& command, const std::string& step = {});
+    enum class Outcome { recorded, refused, not_recorded };
+    Outcome record(const std::function<Event()>& command, const std::string& step = {});
     std::map<Action, std::string> disabled_actions(const std::map<std::string, GateResult>& gates) const;
     std::map<std::string, GateResult> gate_results() const;
     std::vector<std::string> phase_steps() const;

@@ -23,7 +23,7 @@ const std::vector<Binding>& bindings() {
         {Action::next_phase, {k(C::right), c(U']')}, "Right/]", "phase", "Show the next phase", false},
         {Action::next_pane, {k(C::tab)}, "Tab", "pane", "Focus the next pane (checklist, lag, timeline)", false},
         {Action::act, {k(C::enter), c(U' ')}, "Enter/Space", "start/done", "Start the selected step, or complete it once started (asks first where the runbook says confirm)"},
-        {Action::run_action, {c(U'a')}, "a", "run", "Run the selected step's action (SQL, HTTP or commands); while it runs, cancel it"},
+        {Action::run_action, {c(U'a')}, "a", "run", "Run the selected step's action (SQL, HTTP or commands; asks first, y runs it); while it runs, cancel it"},
         {Action::skip, {c(U's')}, "s", "skip", "Skip the selected step (reason required)"},
         {Action::fail, {c(U'f')}, "f", "fail", "Mark the selected step failed (reason required)"},
         {Action::note, {c(U'n')}, "n", "note", "Add a note (attached to the selected step)"},
@@ -32,7 +32,7 @@ const std::vector<Binding>& bindings() {
         {Action::fault, {c(U'x')}, "x", "fault", "Record the injected fault, T0 of a drill (drill only)"},
         {Action::override_gate, {c(U'g')}, "g", "override", "Override the selected step's gate (IC only, reason required)"},
         {Action::search, {c(U'/')}, "/", "search", "Search the timeline (Esc clears)"},
-        {Action::resolve, {c(U'r')}, "r", "resolve", "Resolve the incident (asks first)"},
+        {Action::resolve, {c(U'r')}, "r", "resolve", "Resolve the incident: a summary, then y (Enter alone never resolves)"},
         {Action::help, {c(U'?')}, "?", "help", "Show or hide this help"},
         {Action::quit, {c(U'q')}, "q", "quit", "Quit; everything shown as recorded is already in the journal"},
     };

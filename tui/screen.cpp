@@ -65,6 +65,7 @@ void render_dialog(const View& v, Canvas& c) {
     } else {
         c.put(r.x + 2, r.y + 3, "y = yes   n = no", Role::focus, r.w - 4);
     }
+    if (!d.error.empty()) c.put(r.x + 2, r.y + 4, safe_text(d.error), Role::step_failed, r.w - 4);
 }
 
 void render_screen(const View& v, Canvas& c) {

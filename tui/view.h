@@ -24,6 +24,8 @@ struct Dialog {
     std::string input;
     std::string step;
     std::int64_t opened_us = 0;  // when its key was pressed: the event is stamped with it, not with Enter
+    std::string error;           // why the last Enter was refused: the dialog stays open with its text
+    std::string pending;         // a confirm's text to record once confirmed (resolve's summary)
 };
 
 struct TargetPanel {

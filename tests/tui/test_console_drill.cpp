@@ -96,7 +96,9 @@ void walk(double freeze_s, Outcome& out) {
     tmux.keys("ic", {"Enter"});
     ASSERT_GE(tmux.wait_for("ic", "since fault"), 0ms) << tmux.screen("ic");
 
-    tmux.keys("ic", {"a"});  // start the step and run its SQL action: the promotion
+    tmux.keys("ic", {"a"});  // asks first; y starts the step and runs its SQL action: the promotion
+    ASSERT_GE(tmux.wait_for("ic", "Run it now?"), 0ms) << tmux.screen("ic");
+    tmux.keys("ic", {"y"});
     ASSERT_TRUE(wait_until([&] { return sql_one(db, "SELECT count(*) FROM events WHERE kind = 'step.completed'") == "1"; }, 60s))
         << tmux.screen("ic");
     // The console records the promoted standby's first reading: what the old primary's writes reached.
@@ -107,6 +109,8 @@ void walk(double freeze_s, Outcome& out) {
     ASSERT_GE(tmux.wait_for("ic", "Summary:"), 0ms) << tmux.screen("ic");
     tmux.keys("ic", {"-l", "promoted the standby"});
     tmux.keys("ic", {"Enter"});
+    ASSERT_GE(tmux.wait_for("ic", "Resolve now as"), 0ms) << tmux.screen("ic");
+    tmux.keys("ic", {"y"});
     ASSERT_GE(tmux.wait_for("ic", "Write incident-1-report"), 0ms) << tmux.screen("ic");
     tmux.keys("ic", {"n"});
     tmux.keys("ic", {"q"});

@@ -24,6 +24,43 @@ TEST(ConsoleWalk, TheScribesConsoleRecordsTheScribeEvenOnTheICsStep) {
     EXPECT_EQ(first["ended_by"], (nlohmann::json{{"role", "scribe"}, {"person", "sam"}})) << "the journal names who acted";
 }
 
+TEST(ConsoleWalk, StrayEnterOrTextNeverResolvesAndARefusedDialogKeepsItsText) {
+    test::TempDir dir;
+    ASSERT_EQ(test::start_drill(dir, "checklists/quarterly-drill.md").exit_code, 0);
+    auto events = [&] { return test::run_process({"/usr/bin/sqlite3", (dir / "j.db").string(), "SELECT count(*) FROM events"}).out; };
+    std::string before = events();
+    // r then Enter: no summary, no resolve; the text typed after it stays in the dialog, and
+    // Enter on it only asks.
+    auto r = test::console_keys(dir, "r<Enter>old primary killed<Enter>\n");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::string screen = test::slurp(dir / "screen.txt");
+    EXPECT_NE(screen.find("Resolve now as \"old primary killed\"?"), std::string::npos) << "it asks, and only y resolves:\n" << screen;
+    EXPECT_EQ(events(), before) << "nothing resolved";
+    ASSERT_EQ(test::console_keys(dir, "r<Enter>\n").exit_code, 0);
+    EXPECT_NE(test::slurp(dir / "screen.txt").find("a summary is required"), std::string::npos) << test::slurp(dir / "screen.txt");
+    EXPECT_EQ(events(), before);
+
+    // A refused skip (no reason given) keeps its dialog: what is typed next goes into it, not to
+    // the main screen as commands (x would inject the fault, q quit, r resolve).
+    auto refused = test::console_keys(dir, "s<Enter>xqr\n");
+    ASSERT_EQ(refused.exit_code, 0) << refused.err;
+    screen = test::slurp(dir / "screen.txt");
+    EXPECT_NE(screen.find("xqr_"), std::string::npos) << "the keys after the refusal went into the dialog:\n" << screen;
+    EXPECT_NE(screen.find("refused: a reason is required to skip a step"), std::string::npos) << screen;
+    EXPECT_EQ(events(), before) << "no fault, no quit, no resolve leaked through";
+}
+
+TEST(ConsoleWalk, AnActionAsksBeforeAnythingIsRecorded) {
+    test::TempDir dir;
+    auto rb = dir.write("rb.md", "# Restart drill\n\n| Role | Owner |\n|---|---|\n| ic | SRE |\n\n## Repoint {kind=repoint}\n"
+                                 "- [ ] Restart the api {#restart role=ic}\n  ```run\n  true\n  ```\n");
+    ASSERT_EQ(test::run_drconsole({"start", "--clock", test::kFakeClock, "--db", (dir / "j.db").string(), "--runbook", rb.string(),
+                                   "--mode", "drill", "--as", "ic:maria"}).exit_code, 0);
+    ASSERT_EQ(test::console_keys(dir, "a<WaitFor Run it now?>n\n").exit_code, 0);
+    auto j = nlohmann::json::parse(test::run_drconsole({"status", "--db", (dir / "j.db").string(), "--json"}).out);
+    EXPECT_EQ(j["phases"][0]["steps"][0]["state"], "pending") << "answering n leaves nothing started";
+}
+
 TEST(ConsoleWalk, OpenWithoutATerminalRefusesAtOnce) {
     test::TempDir dir;
     ASSERT_EQ(test::start_drill(dir, "checklists/quarterly-drill.md").exit_code, 0);
