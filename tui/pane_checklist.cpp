@@ -6,6 +6,23 @@
 #include "tui/panes.h"
 
 namespace drconsole::tui {
+namespace {
+
+// "T+03:12", or "T-00:40" for a step started before T0 (pre-drill checks).
+std::string offset_text(std::int64_t us) { return us >= 0 ? "T+" + mmss(us) : "T-" + mmss(-us); }
+
+// Command output as text: tabs become the spaces they stand for (psql's columns), before
+// every other control byte is made visible.
+std::string expand_tabs(std::string_view line) {
+    std::string out;
+    for (char ch : line) {
+        if (ch == '\t') out.append(8 - out.size() % 8, ' ');
+        else out += ch;
+    }
+    return out;
+}
+
+}  // namespace
 
 void draw_title(Canvas& c, Rect r, const std::string& title, bool focused) {
     const Glyphs& g = c.glyphs();
@@ -43,12 +60,12 @@ void render_checklist(const View& v, Canvas& c, Rect r) {
             case StepStatus::done:
                 role = Role::step_done;
                 mark = g.check;
-                status = fmt::format("done {}", st.ended_us ? "T+" + mmss(*st.ended_us - s.t0_us()) : "");
+                status = fmt::format("done {}", st.ended_us ? offset_text(*st.ended_us - s.t0_us()) : "");
                 break;
             case StepStatus::started:
                 role = Role::step_active;
                 mark = g.active;
-                status = fmt::format("started {}", st.started_us ? "T+" + mmss(*st.started_us - s.t0_us()) : "");
+                status = fmt::format("started {}", st.started_us ? offset_text(*st.started_us - s.t0_us()) : "");
                 break;
             case StepStatus::skipped:
                 role = Role::step_skipped;
@@ -128,7 +145,7 @@ void render_details(const View& v, Canvas& c, Rect r) {
             line(ok ? "last run: ok" : "last run: FAILED: " + safe_text(it->payload.value("error", "")), ok ? Role::step_done : Role::step_failed);
             std::string output = it->payload.value("output", "");  // split_lines() views into it
             for (const auto& l : split_lines(output))
-                if (!l.empty()) line("  " + safe_text(l), Role::dim);
+                if (!l.empty()) line("  " + safe_text(expand_tabs(l)), Role::dim);
             break;
         }
     }

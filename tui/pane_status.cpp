@@ -153,7 +153,7 @@ std::vector<RailItem> rail_items(const View& v, const Glyphs& g, bool counts) {
     std::optional<PhaseKind> current;
     if (v.phase < s.runbook->phases.size()) current = s.runbook->phases[v.phase].kind;
     for (PhaseKind kind : {PhaseKind::detect, PhaseKind::promote, PhaseKind::repoint, PhaseKind::verify, PhaseKind::failback}) {
-        int total = 0, closed = 0;
+        int total = 0, closed = 0, skipped = 0;
         std::optional<std::int64_t> first, last;
         for (const auto& phase : s.runbook->phases) {
             if (phase.kind != kind) continue;
@@ -161,16 +161,21 @@ std::vector<RailItem> rail_items(const View& v, const Glyphs& g, bool counts) {
                 ++total;
                 const StepState& st = s.step(step.id);
                 if (st.status == StepStatus::done || st.status == StepStatus::skipped) ++closed;
+                if (st.status == StepStatus::skipped) ++skipped;
                 auto begin = st.started_us ? st.started_us : st.ended_us;
                 if (begin && (!first || *begin < *first)) first = begin;
                 if (st.ended_us && (!last || *st.ended_us > *last)) last = st.ended_us;
             }
         }
         bool done = total > 0 && closed == total;
+        bool all_skipped = done && skipped == total;  // never exercised: not a check mark
         Role role = done ? Role::rail_done : current == kind ? Role::rail_current : Role::rail_pending;
-        std::string mark(done ? g.check : current == kind ? g.active : g.pending);
+        if (all_skipped) role = Role::step_skipped;
+        std::string mark(all_skipped ? g.skip : done ? g.check : current == kind ? g.active : g.pending);
         std::string dur;
-        if (first) dur = " " + mmss((done && last ? *last : v.now_us) - *first);
+        // A phase still open stops counting at resolve, like every clock of the incident.
+        std::int64_t now = s.resolved() ? *s.resolved_us : v.now_us;
+        if (first) dur = " " + mmss((done && last ? *last : now) - *first);
         if (total == 0) dur = " -";
         std::string text = fmt::format("{} {}{}", mark, to_string(kind), dur);
         if (counts) text += fmt::format(" {}/{}", closed, total);

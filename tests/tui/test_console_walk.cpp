@@ -153,3 +153,41 @@ TEST(ConsoleWalk, ANonUtf8LocaleDrawsAsciiAt80x24) {
     for (char ch : screen) lines += ch == '\n';
     EXPECT_EQ(lines, 24);
 }
+
+TEST(ConsoleWalk, TimesPhasesAndOutputReadTrue) {
+    test::TempDir dir;
+    auto rb = dir.write("rb.md", "# Display drill\n\n| Role | Owner |\n|---|---|\n| ic | SRE |\n\n"
+                                 "## Pre-drill {kind=detect}\n- [ ] Book the window {#book role=ic}\n\n"
+                                 "## Failover {kind=promote}\n- [ ] Restart the api {#restart role=ic}\n  ```run\n  printf 'orders\\tlast_id\\n'\n  ```\n\n"
+                                 "## Failback {kind=failback}\n- [ ] Fail back {#back role=ic}\n");
+    std::string db = (dir / "j.db").string();
+    auto at = [](const char* hhmmss) { return std::string("--clock=fake:2026-01-03T") + hhmmss + "Z+0"; };
+    auto run = [&](std::vector<std::string> args, const char* when) {
+        args.insert(args.begin() + 1, {"--db", db, at(when)});
+        return test::run_drconsole(args);
+    };
+    ASSERT_EQ(run({"start", "--runbook", rb.string(), "--mode", "drill", "--as", "ic:maria"}, "02:00:00").exit_code, 0);
+    ASSERT_EQ(run({"step", "book", "start", "--as", "ic:maria"}, "02:00:00").exit_code, 0);
+    ASSERT_EQ(run({"fault", "primary stopped", "--as", "ic:maria"}, "02:01:00").exit_code, 0);
+    ASSERT_EQ(run({"step", "restart", "run", "--as", "ic:maria"}, "02:02:00").exit_code, 0);
+    ASSERT_EQ(run({"step", "back", "skip", "--reason", "no failback in this drill", "--as", "ic:maria"}, "02:02:30").exit_code, 0);
+    ASSERT_EQ(run({"resolve", "done", "--as", "ic:maria"}, "02:03:00").exit_code, 0);
+
+    // Opened half an hour after resolve.
+    auto keys = dir.write("keys.txt", "]\n");
+    auto r = run({"open", "--incident", "1", "--keys", keys.string(), "--size", "120x40", "--dump-screen", (dir / "screen.txt").string(), "--as", "ic:maria"},
+                 "02:33:00");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::string screen = test::slurp(dir / "screen.txt");
+    EXPECT_NE(screen.find(" detect 03:00 0/1"), std::string::npos) << "an open phase stops counting at resolve:\n" << screen;
+    EXPECT_NE(screen.find("↷ failback"), std::string::npos) << "a phase whose steps were all skipped is not checked off:\n" << screen;
+    EXPECT_EQ(screen.find("✓ failback"), std::string::npos) << screen;
+    EXPECT_NE(screen.find("orders  last_id"), std::string::npos) << "psql-style tab columns read as columns:\n" << screen;
+    EXPECT_EQ(screen.find("\\x09"), std::string::npos) << screen;
+
+    auto first = dir.write("keys1.txt", "<Poll>\n");
+    ASSERT_EQ(run({"open", "--incident", "1", "--keys", first.string(), "--size", "120x40", "--dump-screen", (dir / "screen1.txt").string(), "--as", "ic:maria"},
+                  "02:33:00").exit_code, 0);
+    screen = test::slurp(dir / "screen1.txt");
+    EXPECT_NE(screen.find("started T-01:00"), std::string::npos) << "started a minute before T0, not at T+00:00:\n" << screen;
+}
