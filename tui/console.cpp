@@ -293,6 +293,27 @@ void ConsoleApp::dialog_key(const Key& key) {
     }
 }
 
+std::optional<ConsoleApp::Twice> ConsoleApp::asks_twice(Action purpose, const Step* step, const std::string& text) const {
+    namespace k = event_kind;
+    auto twice = [&](std::string_view kind, const Actor& actor, nlohmann::json payload, std::string question) {
+        return Twice{EventDraft{std::string(kind), actor, step ? step->id : "", std::move(payload)}, std::move(question)};
+    };
+    switch (purpose) {
+        case Action::skip:
+            if (!step) return std::nullopt;
+            return twice(k::step_skipped, step_actor(*step), {{"reason", text}}, fmt::format("Skip {} because \"{}\"?", step->id, text));
+        case Action::fail:
+            if (!step) return std::nullopt;
+            return twice(k::step_failed, step_actor(*step), {{"reason", text}}, fmt::format("Mark {} failed: \"{}\"?", step->id, text));
+        case Action::override_gate:
+            if (!step) return std::nullopt;
+            return twice(k::gate_overridden, who_, {{"reason", text}}, fmt::format("Override the gate of {}: \"{}\"?", step->id, text));
+        case Action::fault:
+            return twice(k::fault_injected, who_, {{"description", text}}, "Record the fault now? T0 is when x was pressed.");
+        default: return std::nullopt;
+    }
+}
+
 void ConsoleApp::submit_dialog() {
     Dialog d = dialog_;
     dialog_ = {};
@@ -312,6 +333,22 @@ void ConsoleApp::submit_dialog() {
     };
     // The person acted when they pressed the key, not when they finished typing.
     std::optional<ActedAt> at = ActedAt{d.opened_us, false};
+    // What cannot be undone asks once more: the text, then y; Enter alone never records it.
+    // The rules answer first, so that a refusal keeps the dialog open with its reason.
+    if (auto twice = asks_twice(d.purpose, step, text); twice && d.kind == Dialog::Kind::text) {
+        try {
+            check_command(state(), twice->draft);
+        } catch (const RuleViolation& e) {
+            dialog_ = d;
+            dialog_.error = std::string("refused: ") + e.what();
+            return;
+        }
+        open_confirm(d.purpose, d.title, twice->question + " (y/n)", d.step);
+        dialog_.opened_us = d.opened_us;
+        dialog_.pending = text;
+        return;
+    }
+    if (d.kind == Dialog::Kind::confirm && asks_twice(d.purpose, step, d.pending)) text = d.pending;
     switch (d.purpose) {
         case Action::act: record([&] { return incident_.complete_step(step->id, step_actor(*step)); }, d.step); break;
         case Action::run_action:

@@ -44,6 +44,13 @@ private:
     void write_report();
     void open_text(Action purpose, std::string title, std::string prompt, std::string step = {});
     void open_confirm(Action purpose, std::string title, std::string prompt, std::string step = {});
+    // The commands that ask twice (skip, fail, override, fault): the event they would record,
+    // checked by the rules before asking, and the question.
+    struct Twice {
+        EventDraft draft;
+        std::string question;
+    };
+    std::optional<Twice> asks_twice(Action purpose, const Step* step, const std::string& text) const;
     // Runs one recording command; on success clears NOT RECORDED; on a journal failure shows it.
     enum class Outcome { recorded, refused, not_recorded };
     Outcome record(const std::function<Event()>& command, const std::string& step = {});

@@ -94,6 +94,8 @@ void walk(double freeze_s, Outcome& out) {
     std::this_thread::sleep_for(1500ms);  // the person types the description afterwards
     tmux.keys("ic", {"-l", "SIGKILL of the primary"});
     tmux.keys("ic", {"Enter"});
+    ASSERT_GE(tmux.wait_for("ic", "Record the fault now?"), 0ms) << tmux.screen("ic");
+    tmux.keys("ic", {"y"});
     ASSERT_GE(tmux.wait_for("ic", "since fault"), 0ms) << tmux.screen("ic");
 
     tmux.keys("ic", {"a"});  // asks first; y starts the step and runs its SQL action: the promotion
@@ -165,6 +167,6 @@ TEST(ConsoleDrill, TheConsoleAloneMeasuresTheRpoAndStartsTheRtoAtTheKeypress) {
         EXPECT_NEAR(static_cast<double>(*t0 - o.key_us) / 1e6, 0.0, 0.5) << "T0 is the x keypress";
         auto entered = parse_utc(o.fault_entered);
         ASSERT_TRUE(entered) << "the fault event keeps when it was entered";
-        EXPECT_GT(static_cast<double>(*entered - *t0) / 1e6, 1.4) << "typing the description did not move T0";
+        EXPECT_GT(static_cast<double>(*entered - *t0) / 1e6, 1.4) << "typing the description and confirming did not move T0";
     }
 }

@@ -191,3 +191,24 @@ TEST(ConsoleWalk, TimesPhasesAndOutputReadTrue) {
     screen = test::slurp(dir / "screen1.txt");
     EXPECT_NE(screen.find("started T-01:00"), std::string::npos) << "started a minute before T0, not at T+00:00:\n" << screen;
 }
+
+TEST(ConsoleWalk, SkipFailOverrideAndFaultAskForYAfterTheirText) {
+    test::TempDir dir;
+    ASSERT_EQ(test::start_drill(dir, "checklists/quarterly-drill.md").exit_code, 0);
+    auto state = [&] {
+        auto j = nlohmann::json::parse(test::run_drconsole({"status", "--db", (dir / "j.db").string(), "--json"}).out);
+        return j["phases"][0]["steps"][0]["state"].get<std::string>();
+    };
+    ASSERT_EQ(test::console_keys(dir, "snot needed<Enter>\n").exit_code, 0);
+    EXPECT_NE(test::slurp(dir / "screen.txt").find("Skip notify-stakeholders because \"not needed\"? (y/n)"), std::string::npos)
+        << test::slurp(dir / "screen.txt");
+    EXPECT_EQ(state(), "pending") << "Enter alone recorded nothing";
+    ASSERT_EQ(test::console_keys(dir, "snot needed<Enter>n\n").exit_code, 0);
+    EXPECT_EQ(state(), "pending");
+    ASSERT_EQ(test::console_keys(dir, "snot needed<Enter>y\n").exit_code, 0);
+    EXPECT_EQ(state(), "skipped");
+    ASSERT_EQ(test::console_keys(dir, "xprimary stopped<Enter>\n").exit_code, 0);
+    EXPECT_NE(test::slurp(dir / "screen.txt").find("Record the fault now? T0 is when x was pressed. (y/n)"), std::string::npos);
+    auto j = nlohmann::json::parse(test::run_drconsole({"status", "--db", (dir / "j.db").string(), "--json"}).out);
+    EXPECT_EQ(j["incident"]["t0_source"], "started") << "no fault without y";
+}
