@@ -68,7 +68,8 @@ void require_gate(Incident& incident, const Step& step, const Actor& actor, cons
     if (!step.gate || incident.state().gate_overrides.count(step.id)) return;
     // An override that the rules would refuse (not the IC, no reason) is refused before any probing.
     if (!override_reason.empty())
-        check_command(incident.state(), EventDraft{std::string(event_kind::gate_overridden), actor, step.id, {{"reason", override_reason}}});
+        if (auto refusal = incident.why_not(EventDraft{std::string(event_kind::gate_overridden), actor, step.id, {{"reason", override_reason}}}))
+            throw RuleViolation(*refusal);
     GateResult gate = live_gate(step, env);
     if (gate.outcome == GateOutcome::pass) return;
     if (override_reason.empty())

@@ -44,7 +44,7 @@ int run_verify(const VerifyOptions& opts) {
         } else {
             std::cout << safe_text(fmt::format("incident {}: {}", r.incident, r.problem)) << '\n';
             for (std::size_t i = 1; i < r.sample_problems.size(); ++i)
-                std::cout << safe_text(fmt::format("incident {}:   {}", r.incident, r.sample_problems[i])) << '\n';
+                std::cout << safe_text(fmt::format("incident {}:   {}", r.incident, r.sample_problems[i].text)) << '\n';
             status = 1;
         }
     }

@@ -336,11 +336,9 @@ void ConsoleApp::submit_dialog() {
     // What cannot be undone asks once more: the text, then y; Enter alone never records it.
     // The rules answer first, so that a refusal keeps the dialog open with its reason.
     if (auto twice = asks_twice(d.purpose, step, text); twice && d.kind == Dialog::Kind::text) {
-        try {
-            check_command(state(), twice->draft);
-        } catch (const RuleViolation& e) {
+        if (auto refusal = incident_.why_not(twice->draft)) {
             dialog_ = d;
-            dialog_.error = std::string("refused: ") + e.what();
+            dialog_.error = "refused: " + *refusal;
             return;
         }
         open_confirm(d.purpose, d.title, twice->question + " (y/n)", d.step);

@@ -29,7 +29,6 @@ double number(const std::optional<std::string>& v) { return v ? std::strtod(v->c
 // Only asked of a server in recovery: pg_get_wal_replay_pause_state() errors on a primary.
 constexpr const char* kStandbyState = R"sql(
 SELECT pg_get_wal_replay_pause_state() AS pause_state,
-       pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()) AS unreplayed_bytes,
        EXTRACT(EPOCH FROM clock_timestamp() - pg_last_xact_replay_timestamp()) AS replay_age_s,
        pg_wal_lsn_diff(pg_last_wal_replay_lsn(), '0/0') AS replay_lsn,
        pg_wal_lsn_diff(pg_last_wal_receive_lsn(), '0/0') AS receive_lsn,
@@ -141,7 +140,7 @@ std::vector<PreflightCheck> preflight(const Environment& env, const Target& stan
             lag.seconds = view->last.value("lag_s");
             lag.bytes = view->last.value("lag_bytes");
             lag.method = view->last.method("lag_s");
-            if (view->last.error.find("not receiving") != std::string::npos) silence = view->last.error;
+            if (view->last.value("receiving") == 0.0) silence = view->last.error;
         }
     }
     // Not receiving from a live primary means the standby misses what it commits: fail. With

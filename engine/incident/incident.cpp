@@ -87,6 +87,15 @@ EventDraft Incident::acted(EventDraft d, const std::optional<ActedAt>& at) const
     return d;
 }
 
+std::optional<std::string> Incident::why_not(const EventDraft& d) const {
+    try {
+        check_command(state_, d);
+    } catch (const RuleViolation& e) {
+        return e.what();
+    }
+    return std::nullopt;
+}
+
 Event Incident::submit(const EventDraft& d) {
     Event e = journal_->append(state_.id, state_.last_seq, [&](const std::vector<Event>& newer) {
         for (const auto& other : newer) apply(state_, other);

@@ -282,7 +282,7 @@ std::vector<ChainReport> Journal::verify(std::optional<std::int64_t> only) const
             r.sealed_batches = static_cast<std::int64_t>(seals.size());
             if (!r.sample_problems.empty())
                 r.problem = fmt::format("{} sample problem{}: {}", r.sample_problems.size(), r.sample_problems.size() == 1 ? "" : "s",
-                                        r.sample_problems.front());
+                                        r.sample_problems.front().text);
         }
         if (r.problem.empty()) {
             auto doc = document(record.runbook_sha256);

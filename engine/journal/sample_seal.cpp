@@ -34,9 +34,11 @@ std::string short_hash(const std::string& line) { return sha256_hex(line).substr
 using SeriesKey = std::tuple<std::string, std::string, std::string>;  // target, metric, labels
 SeriesKey series_of(const Sample& s) { return {s.target, s.metric, labels_text(s)}; }
 
-std::string name(const SeriesKey& k, std::int64_t wall_us) {
+// One problem of one sample: "TARGET METRIC [LABELS] at TIME: WHAT".
+SampleProblem problem(const SeriesKey& k, std::int64_t wall_us, const std::string& what) {
     const auto& [target, metric, labels] = k;
-    return fmt::format("{} {}{} at {}", target, metric, labels == "{}" ? "" : " " + labels, format_utc(wall_us));
+    return {target, metric, wall_us,
+            fmt::format("{} {}{} at {}: {}", target, metric, labels == "{}" ? "" : " " + labels, format_utc(wall_us), what)};
 }
 
 }  // namespace
@@ -59,8 +61,8 @@ json seal_payload(const std::vector<Sample>& input) {
     return {{"count", samples.size()}, {"from_us", from}, {"to_us", to}, {"sha256", sha256_hex(all)}, {"series", series}};
 }
 
-std::vector<std::string> check_samples(const std::vector<Event>& seals, const std::vector<Sample>& rows) {
-    std::vector<std::string> problems;
+std::vector<SampleProblem> check_samples(const std::vector<Event>& seals, const std::vector<Sample>& rows) {
+    std::vector<SampleProblem> problems;
     std::map<std::int64_t, std::vector<Sample>> by_batch;
     for (const auto& s : rows) by_batch[s.batch].push_back(s);
 
@@ -84,27 +86,29 @@ std::vector<std::string> check_samples(const std::vector<Event>& seals, const st
             all += line + "\n";
             auto range = sealed.equal_range({series_of(s), s.wall_us});
             if (range.first == range.second) {
-                problems.push_back(fmt::format("{}: inserted (batch sealed by event {} has no such sample)", name(series_of(s), s.wall_us), seal.seq));
+                problems.push_back(problem(series_of(s), s.wall_us, fmt::format("inserted (batch sealed by event {} has no such sample)", seal.seq)));
                 continue;
             }
             auto match = std::find_if(range.first, range.second, [&](const auto& e) { return e.second == short_hash(line); });
             if (match == range.second) {
-                problems.push_back(fmt::format("{}: edited (it now reads {}, status {}; sealed by event {})", name(series_of(s), s.wall_us),
-                                               format_metric(s.metric, s.value), s.status, seal.seq));
+                problems.push_back(problem(series_of(s), s.wall_us,
+                                           fmt::format("edited (it now reads {}, status {}; sealed by event {})", format_metric(s.metric, s.value),
+                                                       s.status, seal.seq)));
                 sealed.erase(range.first);
             } else {
                 sealed.erase(match);
             }
         }
         for (const auto& [key, hash] : sealed)
-            problems.push_back(fmt::format("{}: deleted (sealed by event {})", name(key.first, key.second), seal.seq));
+            problems.push_back(problem(key.first, key.second, fmt::format("deleted (sealed by event {})", seal.seq)));
         if (problems.size() == before && sha256_hex(all) != p.value("sha256", ""))
-            problems.push_back(fmt::format("samples sealed by event {}: their SHA-256 no longer matches", seal.seq));
+            problems.push_back({"", "", 0, fmt::format("samples sealed by event {}: their SHA-256 no longer matches", seal.seq)});
     }
     for (const auto& [batch, samples] : by_batch)
         for (const auto& s : samples)
-            problems.push_back(fmt::format("{}: not sealed by any event ({})", name(series_of(s), s.wall_us),
-                                           batch == 0 ? "recorded outside a sealed batch" : fmt::format("names batch {}, which is no seal", batch)));
+            problems.push_back(problem(series_of(s), s.wall_us,
+                                       fmt::format("not sealed by any event ({})", batch == 0 ? "recorded outside a sealed batch"
+                                                                                              : fmt::format("names batch {}, which is no seal", batch))));
     return problems;
 }
 

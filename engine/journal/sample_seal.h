@@ -20,6 +20,6 @@ nlohmann::json seal_payload(const std::vector<Sample>& samples);
 // Problems, one line each ("pg-primary heartbeat_ts at 2026-…Z: edited (sealed by event 12)"):
 // samples that differ from what their seal says, seals whose samples are gone, samples no seal
 // covers. `seals` are the incident's samples.recorded events; `rows` its stored samples.
-std::vector<std::string> check_samples(const std::vector<Event>& seals, const std::vector<Sample>& rows);
+std::vector<SampleProblem> check_samples(const std::vector<Event>& seals, const std::vector<Sample>& rows);
 
 }  // namespace drconsole::journal

@@ -41,7 +41,7 @@ const Sample* newest_value(const std::vector<Sample>& samples, const std::string
 // A reading the figure used, as the report names it: a reader can find it among the sealed samples.
 json reading(const Sample& s, bool value_is_time = false) {
     json j = {{"target", s.target}, {"metric", s.metric}, {"at", format_utc(s.wall_us)}, {"value", s.value}};
-    if (value_is_time) j["value_utc"] = format_utc(static_cast<std::int64_t>(s.value * 1e6));
+    if (value_is_time) j["value_utc"] = utc_of_epoch_s(s.value);
     if (s.batch) j["sealed_by_event"] = s.batch;
     return j;
 }

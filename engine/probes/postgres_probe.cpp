@@ -172,9 +172,9 @@ private:
             in.primary_reachable = view && !view->never_read && view->status != ProbeStatus::stale && view->status != ProbeStatus::down;
         }
         in.not_receiving_after_s = not_receiving_after_s_;
-        r.set("receiving", in.receiver.present && (in.receiver.status.empty() || in.receiver.status == "streaming") ? 1 : 0);
-
         StandbyFigures f = standby_figures(in);
+        // 1 while it receives what the primary has; 0 when the reading says "not receiving".
+        r.set("receiving", f.receiving ? 1 : 0);
         if (f.lag.seconds) r.set("lag_s", *f.lag.seconds, {}, f.lag.method);
         if (f.lag.bytes) r.set("lag_bytes", *f.lag.bytes, {}, f.bytes_method);
         r.provisional = f.provisional;

@@ -92,6 +92,7 @@ StandbyFigures standby_figures(const StandbyReading& in) {
         silence = not_receiving(in.receiver, std::nullopt, std::nullopt, in.not_receiving_after_s);
         if (!silence.empty() && lag.seconds == 0.0) lag.seconds.reset();
     }
+    out.receiving = silence.empty();
     if (!silence.empty()) out.problems.push_back(silence);
     if (in.replay_paused) out.problems.push_back("replay paused");
     if (!lag.seconds)

@@ -72,6 +72,7 @@ struct StandbyFigures {
     LagFigure lag;                    // seconds and bytes, the seconds' method
     std::string bytes_method;
     bool provisional = false;         // read before the primary ever was: a one-shot reader waits
+    bool receiving = true;            // false: "not receiving" is the first problem
     std::vector<std::string> problems;  // replication is broken: the reading is degraded
     std::vector<std::string> notes;     // how to read the figure
 };

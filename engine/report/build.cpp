@@ -94,7 +94,7 @@ json build_report(Journal& journal, std::int64_t id) {
             if (const Target* t = env ? env->find(c.rpo.target) : nullptr; t && !t->primary.empty()) sources.push_back(t->primary);
             for (const auto& target : sources) {
                 auto bad = std::count_if(chain.front().sample_problems.begin(), chain.front().sample_problems.end(),
-                                         [&](const std::string& p) { return !target.empty() && p.rfind(target + " ", 0) == 0; });
+                                         [&](const SampleProblem& p) { return !target.empty() && p.target == target; });
                 if (bad == 0) continue;
                 std::string note = fmt::format("{} recorded sample{} of '{}' fail verification (see Evidence): a reading this figure needs "
                                                "may have been altered or removed", bad, bad == 1 ? "" : "s", target);
@@ -234,9 +234,12 @@ json build_report(Journal& journal, std::int64_t id) {
                              {"step", n.step}, {"text", n.text}, {"corrects", n.corrects ? json(*n.corrects) : json(nullptr)}});
     r["notes"] = notes;
     const ChainReport* c = chain.empty() ? nullptr : &chain.front();
+    json sample_problem_lines = json::array();
+    if (c)
+        for (const auto& p : c->sample_problems) sample_problem_lines.push_back(p.text);
     r["chain"] = {{"head", c ? c->head : ""}, {"count", c ? c->count : 0}, {"verified", verified}, {"problem", c ? c->problem : "no events"},
                   {"sealed_sample_batches", c ? c->sealed_batches : 0}, {"samples", samples.size()},
-                  {"sample_problems", c ? c->sample_problems : std::vector<std::string>{}}};
+                  {"sample_problems", sample_problem_lines}};
     json jumps = json::array();
     for (const auto& j : m.clock_jumps) jumps.push_back({{"seq", j.seq}, {"at", format_utc(j.wall_us)}, {"jump_s", static_cast<double>(j.jump_us) / 1e6}});
     r["clock"] = {{"jumps", jumps}, {"restarts", m.clock_restarts},

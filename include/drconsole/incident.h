@@ -126,6 +126,9 @@ public:
     // Checks the command against the newest state inside the write transaction, records
     // it, folds it in, and returns the recorded event.
     Event submit(const EventDraft& draft);
+    // Why the rules would refuse `draft` now ("a reason is required to skip a step"), or
+    // nothing when they would take it: for front ends that ask before they record. Records nothing.
+    std::optional<std::string> why_not(const EventDraft& draft) const;
     // Folds in events other writers recorded since; returns how many, and appends them to
     // `out` when given.
     std::size_t refresh(std::vector<Event>* out = nullptr);

@@ -51,13 +51,20 @@ struct Sample {
     std::int64_t batch = 0;  // seq of the samples.recorded event that seals it; 0: not sealed
 };
 
+// A recorded sample that differs from its seal: which (empty target for a whole batch) and the line.
+struct SampleProblem {
+    std::string target, metric;
+    std::int64_t wall_us = 0;
+    std::string text;  // "pg-primary heartbeat_ts at 2026-…Z: edited (…; sealed by event 12)"
+};
+
 struct ChainReport {
     std::int64_t incident = 0;
     bool intact = false;
     std::string problem;  // "event 17: hash mismatch"
     std::int64_t count = 0;
     std::string head;     // hash of the last event
-    std::vector<std::string> sample_problems;  // samples that differ from their seals, one line each
+    std::vector<SampleProblem> sample_problems;  // samples that differ from their seals
     std::int64_t sealed_batches = 0;
 };
 

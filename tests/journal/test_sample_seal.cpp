@@ -45,23 +45,14 @@ protected:
 
     std::filesystem::path db() const { return dir / "j.db"; }
 
-    void outsider(const std::string& sql) {
-        sqlite3* h = nullptr;
-        ASSERT_EQ(sqlite3_open(db().c_str(), &h), SQLITE_OK);
-        std::string all = "DROP TRIGGER IF EXISTS samples_no_update; DROP TRIGGER IF EXISTS samples_no_delete; " + sql;
-        char* msg = nullptr;
-        int rc = sqlite3_exec(h, all.c_str(), nullptr, nullptr, &msg);
-        std::string error = msg ? msg : "";
-        sqlite3_free(msg);
-        sqlite3_close(h);
-        ASSERT_EQ(rc, SQLITE_OK) << error;
-    }
+    // What someone with write access to the file could run, triggers dropped first.
+    void outsider(const std::string& sql) { ASSERT_EQ(test::outsider_sql(db(), sql), ""); }
 
     ChainReport verify() { return Journal(db()).verify(1).at(0); }
 
     static std::string all(const ChainReport& r) {
         std::string out;
-        for (const auto& p : r.sample_problems) out += p + "\n";
+        for (const auto& p : r.sample_problems) out += p.text + "\n";
         return out;
     }
 
@@ -87,7 +78,10 @@ TEST_F(SampleSeal, AnEditedSampleIsNamedByTargetMetricAndTime) {
     ChainReport r = verify();
     EXPECT_FALSE(r.intact);
     ASSERT_EQ(r.sample_problems.size(), 1u) << all(r);
-    EXPECT_EQ(r.sample_problems[0].find("pg-primary heartbeat_ts at " + format_utc(kT + 2'000'000) + ": edited"), 0u) << all(r);
+    EXPECT_EQ(r.sample_problems[0].text.find("pg-primary heartbeat_ts at " + format_utc(kT + 2'000'000) + ": edited"), 0u) << all(r);
+    EXPECT_EQ(r.sample_problems[0].target, "pg-primary");
+    EXPECT_EQ(r.sample_problems[0].metric, "heartbeat_ts");
+    EXPECT_EQ(r.sample_problems[0].wall_us, kT + 2'000'000);
 }
 
 TEST_F(SampleSeal, ADeletedSampleIsNamed) {
@@ -95,7 +89,7 @@ TEST_F(SampleSeal, ADeletedSampleIsNamed) {
     ChainReport r = verify();
     EXPECT_FALSE(r.intact);
     ASSERT_EQ(r.sample_problems.size(), 1u) << all(r);
-    EXPECT_EQ(r.sample_problems[0].find("pg-standby lag_s at " + format_utc(kT + 1'000'500) + ": deleted"), 0u) << all(r);
+    EXPECT_EQ(r.sample_problems[0].text.find("pg-standby lag_s at " + format_utc(kT + 1'000'500) + ": deleted"), 0u) << all(r);
 }
 
 TEST_F(SampleSeal, AnInsertedSampleIsNamedWhateverBatchItClaims) {

@@ -31,17 +31,7 @@ protected:
     std::filesystem::path db() const { return dir / "j.db"; }
 
     // What someone with write access to the file could run, triggers dropped first.
-    void outsider(const std::string& sql) {
-        sqlite3* h = nullptr;
-        ASSERT_EQ(sqlite3_open(db().c_str(), &h), SQLITE_OK);
-        std::string all = "DROP TRIGGER IF EXISTS events_no_update; DROP TRIGGER IF EXISTS events_no_delete; " + sql;
-        char* msg = nullptr;
-        int rc = sqlite3_exec(h, all.c_str(), nullptr, nullptr, &msg);
-        std::string error = msg ? msg : "";
-        sqlite3_free(msg);
-        sqlite3_close(h);
-        ASSERT_EQ(rc, SQLITE_OK) << error;
-    }
+    void outsider(const std::string& sql) { ASSERT_EQ(test::outsider_sql(db(), sql), ""); }
 
     ChainReport verify() { return Journal(db()).verify(1).at(0); }
 

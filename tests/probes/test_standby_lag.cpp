@@ -129,6 +129,7 @@ TEST(StandbyFigures, AFreshHistoryIsBoundedByTheReplayAgeNotUnderstated) {
     EXPECT_EQ(f.notes[0], "lag at most 6 s (the last replayed transaction's age)");
     ASSERT_EQ(f.problems.size(), 1u);
     EXPECT_EQ(f.problems[0], "not receiving for 6 s: nothing from the primary");
+    EXPECT_FALSE(f.receiving);
 }
 
 TEST(StandbyFigures, BeforeThePrimaryIsReadTheLagIsUnknownAndProvisional) {

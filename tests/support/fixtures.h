@@ -1,6 +1,7 @@
 // A small runbook and incident requests shared by the engine tests.
 #pragma once
 
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -33,6 +34,10 @@ inline constexpr const char* kSmallRunbook = R"(# Small failover
 )";
 
 std::shared_ptr<const Runbook> small_runbook();
+
+// Runs SQL on a journal file as someone with write access to it would, the append-only
+// triggers dropped first. Returns SQLite's error, empty when it ran.
+std::string outsider_sql(const std::filesystem::path& db, const std::string& sql);
 StartRequest drill_request(const std::string& mode = "drill");
 
 }  // namespace drconsole::test
