@@ -8,6 +8,7 @@
 
 #include "drconsole/probes.h"
 #include "drconsole/report.h"
+#include "drconsole/step_run.h"
 #include "drconsole/text.h"
 #include "tui/running_action.h"
 
@@ -59,6 +60,28 @@ void ConsoleApp::ensure_selection() {
     selected_ = ids.front();
 }
 
+void ConsoleApp::select_next_open() {
+    const auto& phases = state().runbook->phases;
+    auto open = [&](const Step& st) {
+        auto status = state().step(st.id).status;
+        return status == StepStatus::pending || status == StepStatus::started;
+    };
+    // After the selected step, in this phase and then the later ones; else leave it where it is.
+    bool after = false;
+    for (std::size_t p = phase_; p < phases.size(); ++p)
+        for (const auto& st : phases[p].steps) {
+            if (p == phase_ && !after) {
+                after = st.id == selected_;
+                continue;
+            }
+            if (open(st)) {
+                phase_ = p;
+                selected_ = st.id;
+                return;
+            }
+        }
+}
+
 // The journal names who acted: the person at this console, in the role they opened it as,
 // whichever role owns the step (the owner is in the runbook; the record says who did it).
 Actor ConsoleApp::step_actor(const Step&) const { return who_; }
@@ -80,51 +103,57 @@ std::map<std::string, GateResult> ConsoleApp::gate_results() const {
     return out;
 }
 
+std::optional<std::string> ConsoleApp::refusal(std::string_view kind, const Step* step, nlohmann::json payload) const {
+    return incident_.why_not(EventDraft{std::string(kind), step ? step_actor(*step) : who_, step ? step->id : "", std::move(payload)});
+}
+
+// What each key would do now, and why not: the engine's rules answer (Incident::why_not), the
+// console adds only what is its own (a live gate, a running action, nothing selected).
 std::map<Action, std::string> ConsoleApp::disabled_actions(const std::map<std::string, GateResult>& gates) const {
+    namespace k = event_kind;
     std::map<Action, std::string> off;
     const IncidentState& s = state();
-    if (s.resolved()) {
-        for (Action a : {Action::act, Action::run_action, Action::skip, Action::fail, Action::comms, Action::handover, Action::fault,
-                         Action::override_gate, Action::resolve})
-            off[a] = fmt::format("the incident was resolved at {}", format_offset(*s.resolved_us - s.t0_us()));
-        return off;
-    }
+    auto refuse = [&](Action a, std::optional<std::string> why) {
+        if (why && !off.count(a)) off[a] = *why;
+    };
+    refuse(Action::comms, refusal(k::comms_sent, nullptr));
+    refuse(Action::resolve, refusal(k::incident_resolved, nullptr, {{"summary", "?"}}));
+    refuse(Action::handover, refusal(k::comms_sent, nullptr));  // open incident, a role of the runbook
+    refuse(Action::fault, refusal(k::fault_injected, nullptr, {{"description", "?"}}));
     const Step* step = selected_step();
     if (!step) {
-        for (Action a : {Action::act, Action::skip, Action::fail, Action::override_gate}) off[a] = "no step selected";
+        for (Action a : {Action::act, Action::run_action, Action::skip, Action::fail, Action::override_gate}) off[a] = "no step selected";
     } else {
         const StepState& st = s.step(step->id);
-        bool open = st.status == StepStatus::pending || st.status == StepStatus::started;
-        if (!open) {
-            std::string why = fmt::format("{} is {}", step->id, to_string(st.status));
-            for (Action a : {Action::act, Action::skip, Action::fail, Action::override_gate}) off[a] = why;
-        }
         auto gate = gates.find(step->id);
         bool passes = gate != gates.end() && gate->second.outcome == GateOutcome::pass;
-        if (st.status == StepStatus::started && step->gate && !s.gate_overrides.count(step->id) && !passes)
-            off[Action::act] = "gate: " + (gate != gates.end() ? gate->second.reason : std::string("not evaluated"));
-        if (!off.count(Action::override_gate)) {
-            if (!step->gate) off[Action::override_gate] = fmt::format("{} has no gate", step->id);
-            else if (s.gate_overrides.count(step->id)) off[Action::override_gate] = "its gate is already overridden";
-            else if (passes) off[Action::override_gate] = "its gate passes";
-            else if (who_.role != "ic") off[Action::override_gate] = fmt::format("only the IC overrides a gate (you are {})", who_.role);
+        bool gate_holds = !step->gate || s.gate_overrides.count(step->id) || passes;
+        std::string gate_why = "gate: " + (gate != gates.end() ? gate->second.reason : std::string("not evaluated"));
+        if (st.status == StepStatus::pending) {
+            refuse(Action::act, refusal(k::step_started, step));
+            refuse(Action::run_action, refusal(k::step_started, step));
+        } else {
+            refuse(Action::act, refusal(k::step_completed, step));
+            refuse(Action::run_action, refusal(k::action_started, step));
+            if (!gate_holds) refuse(Action::act, gate_why);
+        }
+        if (!step->action) refuse(Action::run_action, fmt::format("{} has no action to run", step->id));
+        if (!gate_holds) refuse(Action::run_action, gate_why);
+        refuse(Action::skip, refusal(k::step_skipped, step, {{"reason", "?"}}));
+        refuse(Action::fail, refusal(k::step_failed, step, {{"reason", "?"}}));
+        // o goes past a failing gate, or past the preflight that refused the step's last run.
+        if (overridable_step_ == step->id && step->action && (!step->gate || s.gate_overrides.count(step->id))) {
+            refuse(Action::override_gate, incident_.why_not(EventDraft{std::string(k::preflight_checked), who_, step->id, {{"overridden", "?"}}}));
+        } else {
+            refuse(Action::override_gate, incident_.why_not(EventDraft{std::string(k::gate_overridden), who_, step->id, {{"reason", "?"}}}));
+            if (s.gate_overrides.count(step->id)) refuse(Action::override_gate, "its gate is already overridden");
+            else if (passes && overridable_step_ != step->id) refuse(Action::override_gate, "its gate passes");
         }
     }
     if (running_) {
-        off[Action::quit] = fmt::format("the action of {} is running: wait, or cancel it with a", running_->step);
-    } else if (!off.count(Action::run_action)) {
-        if (!step) off[Action::run_action] = "no step selected";
-        else if (!step->action) off[Action::run_action] = fmt::format("{} has no action to run", step->id);
-        else if (s.step(step->id).status != StepStatus::pending && s.step(step->id).status != StepStatus::started)
-            off[Action::run_action] = fmt::format("{} is {}", step->id, to_string(s.step(step->id).status));
-        else if (step->gate && !s.gate_overrides.count(step->id)) {
-            auto gate = gates.find(step->id);
-            if (gate == gates.end() || gate->second.outcome != GateOutcome::pass)
-                off[Action::run_action] = "gate: " + (gate != gates.end() ? gate->second.reason : std::string("not evaluated"));
-        }
+        off[Action::quit] = fmt::format("the action of {} is running: wait, or cancel it with a", running_->step());
+        off.erase(Action::run_action);  // a cancels it
     }
-    if (s.mode != "drill") off[Action::fault] = "faults are injected only in a drill";
-    else if (s.fault_us) off[Action::fault] = fmt::format("the fault was injected at {}", format_utc(*s.fault_us).substr(11, 8));
     return off;
 }
 
@@ -138,6 +167,10 @@ ConsoleApp::Outcome ConsoleApp::record(const std::function<Event()>& command, co
         not_recorded_step_.clear();
         message_ = "recorded: " + describe(e);
         message_is_error_ = false;
+    } catch (const NeedsOverride& e) {
+        message_ = fmt::format("refused: {}{}", e.what(), who_.role == "ic" ? " (g: go ahead anyway, with a reason)" : " (the IC may override)");
+        message_is_error_ = true;
+        outcome = Outcome::needs_override;
     } catch (const RuleViolation& e) {
         message_ = std::string("refused: ") + e.what();
         message_is_error_ = true;
@@ -152,6 +185,13 @@ ConsoleApp::Outcome ConsoleApp::record(const std::function<Event()>& command, co
         message_ = "NOT RECORDED: press the same key to retry";
         message_is_error_ = true;
         outcome = Outcome::not_recorded;
+    }
+    // A refused workflow may have recorded before it refused (a failed preflight): reload.
+    if (outcome != Outcome::recorded) {
+        try {
+            events_ = journal_.events(incident_.id());
+        } catch (const JournalError&) {
+        }
     }
     ensure_selection();
     return outcome;
@@ -241,13 +281,13 @@ void ConsoleApp::act(Action action) {
             } else if (!step->confirm.empty()) {
                 std::string question = step->confirm == "yes" ? std::string("Mark it done?") : step->confirm;
                 open_confirm(Action::act, "Complete " + step->id, question, step->id);
-            } else {
-                record([&] { return incident_.complete_step(step->id, step_actor(*step)); }, step->id);
+            } else if (record([&] { return incident_.complete_step(step->id, step_actor(*step)); }, step->id) == Outcome::recorded) {
+                select_next_open();
             }
             break;
         case Action::run_action:
             if (running_) {
-                open_confirm(action, "Cancel the running action of " + running_->step, "Kill it and its child processes?", running_->step);
+                open_confirm(action, "Cancel the running action of " + running_->step(), "Kill it and its child processes?", running_->step());
             } else {
                 // An action cannot be undone: it asks first, and nothing is recorded before y.
                 std::string question = step->confirm.empty() || step->confirm == "yes" ? std::string("Run it now?") : step->confirm;
@@ -260,7 +300,10 @@ void ConsoleApp::act(Action action) {
         case Action::comms: open_text(action, "Comms update sent", "Summary (optional):"); break;
         case Action::handover: open_text(action, "Hand over a role", "ROLE PERSON:"); break;
         case Action::fault: open_text(action, "Inject the fault (T0)", "What was broken:"); break;
-        case Action::override_gate: open_text(action, "Override the gate of " + step->id, "Reason:", step->id); break;
+        case Action::override_gate:
+            if (overridable_step_ == step->id && step->action) open_text(action, "Run " + step->id + " anyway", "Reason:", step->id);
+            else open_text(action, "Override the gate of " + step->id, "Reason:", step->id);
+            break;
         case Action::search: open_text(action, "Search the timeline", "Text:"); break;
         case Action::resolve: open_text(action, "Resolve the incident", "Summary:"); break;
         case Action::help: help_ = !help_; break;
@@ -307,6 +350,12 @@ std::optional<ConsoleApp::Twice> ConsoleApp::asks_twice(Action purpose, const St
             return twice(k::step_failed, step_actor(*step), {{"reason", text}}, fmt::format("Mark {} failed: \"{}\"?", step->id, text));
         case Action::override_gate:
             if (!step) return std::nullopt;
+            if (overridable_step_ == step->id && step->action) {
+                bool gate_open = step->gate && !state().gate_overrides.count(step->id);
+                auto kind = gate_open ? k::gate_overridden : k::preflight_checked;
+                return twice(kind, who_, {{gate_open ? "reason" : "overridden", text}},
+                             fmt::format("Run {} anyway, recorded as overridden: \"{}\"?", step->id, text));
+            }
             return twice(k::gate_overridden, who_, {{"reason", text}}, fmt::format("Override the gate of {}: \"{}\"?", step->id, text));
         case Action::fault:
             return twice(k::fault_injected, who_, {{"description", text}}, "Record the fault now? T0 is when x was pressed.");
@@ -348,21 +397,28 @@ void ConsoleApp::submit_dialog() {
     }
     if (d.kind == Dialog::Kind::confirm && asks_twice(d.purpose, step, d.pending)) text = d.pending;
     switch (d.purpose) {
-        case Action::act: record([&] { return incident_.complete_step(step->id, step_actor(*step)); }, d.step); break;
+        case Action::act:
+            if (record([&] { return incident_.complete_step(step->id, step_actor(*step)); }, d.step) == Outcome::recorded) select_next_open();
+            break;
         case Action::run_action:
             if (running_) {
                 running_->cancel = true;
-                message_ = "cancelling the action of " + running_->step + "…";
+                message_ = "cancelling the action of " + running_->step() + "…";
                 message_is_error_ = false;
             } else if (step) {
-                if (state().step(step->id).status == StepStatus::pending &&
-                    record([&] { return incident_.start_step(step->id, step_actor(*step)); }, step->id) != Outcome::recorded)
-                    break;
-                if (state().step(step->id).status == StepStatus::started) start_action(*step);
+                start_action(*step);
             }
             break;
-        case Action::skip: keep_open_if_refused(record([&] { return incident_.skip_step(step->id, text, step_actor(*step), at); }, d.step)); break;
-        case Action::fail: keep_open_if_refused(record([&] { return incident_.fail_step(step->id, text, step_actor(*step), at); }, d.step)); break;
+        case Action::skip:
+        case Action::fail: {
+            Outcome o = record([&] {
+                return d.purpose == Action::skip ? incident_.skip_step(step->id, text, step_actor(*step), at)
+                                                 : incident_.fail_step(step->id, text, step_actor(*step), at);
+            }, d.step);
+            keep_open_if_refused(o);
+            if (o == Outcome::recorded) select_next_open();
+            break;
+        }
         case Action::note: keep_open_if_refused(record([&] { return incident_.add_note(text, d.step, who_, at); })); break;
         case Action::comms: keep_open_if_refused(record([&] { return incident_.comms_sent(text, who_, at); })); break;
         case Action::fault: keep_open_if_refused(record([&] { return incident_.inject_fault(text, who_, at); })); break;
@@ -395,13 +451,20 @@ void ConsoleApp::submit_dialog() {
             record([&] { return incident_.assign_role(role, person, who_); });
             break;
         }
-        case Action::override_gate: {
-            nlohmann::json live = nlohmann::json::array();
-            auto gates = gate_results();
-            for (const auto& c : gates[d.step].conditions) live.push_back({{"outcome", to_string(c.outcome)}, {"reason", c.reason}});
-            record([&] { return incident_.override_gate(d.step, text, live, who_); }, d.step);
+        case Action::override_gate:
+            if (!step) break;
+            if (overridable_step_ == step->id && step->action) {
+                // Past the gate or preflight that refused the last run: run it again with the reason.
+                start_action(*step, text);
+            } else {
+                GateResult gate = gate_results()[step->id];
+                record([&] {
+                    auto e = clear_gate(incident_, *step, who_, gate, text);
+                    if (!e) throw RuleViolation(step->id + ": its gate passes now, so there is nothing to override");
+                    return *e;
+                }, d.step);
+            }
             break;
-        }
         case Action::search:
             search_ = text;
             timeline_back_ = 0;
@@ -452,7 +515,7 @@ View ConsoleApp::view() const {
     v.has_probes = store_ != nullptr;
     if (recorder_status_) v.recorder = recorder_status_();
     if (running_) {
-        v.running_step = running_->step;
+        v.running_step = running_->step();
         v.running_us = steady_now_us() - running_->started_mono;
     }
     if (store_) {

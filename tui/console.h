@@ -52,7 +52,8 @@ private:
     };
     std::optional<Twice> asks_twice(Action purpose, const Step* step, const std::string& text) const;
     // Runs one recording command; on success clears NOT RECORDED; on a journal failure shows it.
-    enum class Outcome { recorded, refused, not_recorded };
+    // needs_override: a gate or preflight refused, and the IC may go past it with o and a reason.
+    enum class Outcome { recorded, refused, needs_override, not_recorded };
     Outcome record(const std::function<Event()>& command, const std::string& step = {});
     std::map<Action, std::string> disabled_actions(const std::map<std::string, GateResult>& gates) const;
     std::map<std::string, GateResult> gate_results() const;
@@ -62,7 +63,13 @@ private:
     void move(int delta);
     void ensure_selection();
 
-    void start_action(const Step& step);
+    // The engine's StepRun: checked on a worker, begun and finished here (tui/console_actions.cpp).
+    void start_action(const Step& step, const std::string& override_reason = {});
+    void begin_action();
+    // After a step is done: the next open step of the phase, else of the next phases.
+    void select_next_open();
+    // Why the rules would refuse `kind` on the selected step now; nothing when they would take it.
+    std::optional<std::string> refusal(std::string_view kind, const Step* step, nlohmann::json payload = nlohmann::json::object()) const;
 
     Journal& journal_;
     std::shared_ptr<const Environment> env_;
@@ -83,6 +90,7 @@ private:
     int timeline_back_ = 0;
     std::string search_;
     std::string not_recorded_, not_recorded_step_;
+    std::string overridable_step_;  // its last run was refused by a gate or preflight the IC may override
     std::string message_;
     bool message_is_error_ = false;
     Dialog dialog_;

@@ -1,11 +1,10 @@
-// Running a step's action from the console: on a worker thread, recorded from the UI thread.
+// Running a step's action from the console: the engine's StepRun, its network stages on a
+// worker thread, everything it records from the UI thread.
 #include <mutex>
 #include <thread>
 
 #include <fmt/format.h>
 
-#include "drconsole/actions.h"
-#include "drconsole/preflight.h"
 #include "drconsole/probes.h"
 #include "tui/console.h"
 #include "tui/running_action.h"
@@ -19,58 +18,62 @@ ConsoleApp::~ConsoleApp() {
     }
 }
 
-void ConsoleApp::start_action(const Step& step) {
-    Actor actor = step_actor(step);
-    TemplateValues values;
+void ConsoleApp::start_action(const Step& step, const std::string& override_reason) {
+    std::unique_ptr<StepRun> run;
     try {
-        values = template_values(env_.get(), state(), step, actor);
-    } catch (const InputError& e) {
+        run = std::make_unique<StepRun>(incident_, env_, step.id, step_actor(step), override_reason);
+    } catch (const std::exception& e) {  // RuleViolation or InputError: nothing recorded
         message_ = std::string("refused: ") + e.what();
         message_is_error_ = true;
         return;
     }
-    bool started = false;
-    record([&] {
-        Event e = incident_.action_started(step.id, describe_action(step, values), actor);
-        started = true;
-        return e;
-    }, step.id);
-    if (!started) return;
     running_ = std::make_unique<Running>();
-    running_->step = step.id;
+    running_->run = std::move(run);
     running_->started_mono = steady_now_us();
-    Running* run = running_.get();
-    auto env = env_;
-    auto wake = wake_;
-    Step copy = step;
-    auto rpo = rpo_by_target(*state().runbook);
+    Running* r = running_.get();
     auto live = store_;
-    run->worker = std::thread([run, env, wake, copy, values, rpo, live] {
-        ActionResult result;
+    auto wake = wake_;
+    // The gate and the preflight may read the servers: never on the UI thread.
+    r->worker = std::thread([r, live, wake] {
+        std::string error;
         try {
-            // A promoting step runs its preflight first; a failure stops it here.
-            if (promotes_standby(copy) && copy.action->kind == ActionKind::sql && env) {
-                if (const Target* t = env->find(copy.action->target)) {
-                    auto objective = rpo.count(t->id) ? std::optional<Millis>(rpo.at(t->id)) : std::nullopt;
-                    auto checks = preflight(*env, *t, objective, Millis(5000), live.get());
-                    std::lock_guard lock(run->mutex);
-                    // On record whether it passed or not, as from the command line.
-                    run->preflight = nlohmann::json{{"target", t->id}, {"checks", to_json(checks)}, {"failed", any_failed(checks)}};
-                    if (any_failed(checks)) {
-                        result.error = "preflight failed: " + failed_checks(checks);
-                        result.started_us = result.ended_us = SystemClock().wall_us();
-                    }
-                }
-            }
-            if (result.error.empty()) result = execute_action(copy, env.get(), values, &run->cancel);
+            r->run->check(live.get());
         } catch (const std::exception& e) {
-            result.ok = false;
-            result.error = e.what();
-            result.started_us = result.ended_us = SystemClock().wall_us();
+            error = e.what();
         }
         {
-            std::lock_guard lock(run->mutex);
-            run->result = std::move(result);
+            std::lock_guard lock(r->mutex);
+            r->checked = true;
+            r->check_error = error;
+        }
+        if (wake) wake();
+    });
+}
+
+void ConsoleApp::begin_action() {
+    Running* r = running_.get();
+    std::string step_id = r->step();
+    if (!r->check_error.empty() || r->cancel) {
+        message_ = r->cancel ? "cancelled before it ran: nothing recorded" : "refused: " + r->check_error;
+        message_is_error_ = !r->cancel;
+        running_.reset();
+        return;
+    }
+    Outcome begun = record([&] { return r->run->begin(incident_); }, step_id);
+    if (begun == Outcome::needs_override) overridable_step_ = step_id;
+    if (begun != Outcome::recorded) {
+        running_.reset();
+        return;
+    }
+    if (overridable_step_ == step_id) overridable_step_.clear();
+    r->stage = Running::Stage::executing;
+    r->started_mono = steady_now_us();
+    auto wake = wake_;
+    r->worker = std::thread([r, wake] {
+        ActionResult result = r->run->execute(&r->cancel);
+        {
+            std::lock_guard lock(r->mutex);
+            r->result = std::move(result);
         }
         if (wake) wake();
     });
@@ -78,28 +81,23 @@ void ConsoleApp::start_action(const Step& step) {
 
 bool ConsoleApp::tick() {
     if (!running_) return false;
-    std::optional<ActionResult> result;
-    std::optional<nlohmann::json> preflight_result;
     {
         std::lock_guard lock(running_->mutex);
-        if (!running_->result) return false;
-        result = std::move(running_->result);
-        preflight_result = running_->preflight;
+        bool ended = running_->stage == Running::Stage::checking ? running_->checked : running_->result.has_value();
+        if (!ended) return false;
     }
     running_->worker.join();
-    std::string step_id = running_->step;
-    running_.reset();
-    const Step* step = state().runbook->find_step(step_id);
-    Actor actor = step_actor(*step);
-    if (preflight_result) record([&] { return incident_.preflight_checked(step_id, *preflight_result, actor); }, step_id);
-    record([&] { return incident_.action_finished(step_id, evidence_of(*result), actor); }, step_id);
-    if (result->ok) record([&] { return incident_.complete_step(step_id, actor); }, step_id);
+    if (running_->stage == Running::Stage::checking) {
+        begin_action();
+        return true;
+    }
+    std::unique_ptr<Running> r = std::move(running_);
+    std::string step_id = r->step();
+    record([&] { return r->run->finish(incident_, *r->result); }, step_id);
     // Warnings do not stop a promotion, but the person who ran it sees them.
-    std::string warnings;
-    if (preflight_result)
-        for (const auto& c : (*preflight_result)["checks"])
-            if (c.value("outcome", "") == "warn") warnings += (warnings.empty() ? "" : "; ") + c.value("check", "") + ": " + c.value("value", "");
-    if (!warnings.empty() && not_recorded_.empty() && result->ok) message_ += "; preflight warned: " + warnings;
+    std::string warnings = r->run->preflight_warnings();
+    if (!warnings.empty() && not_recorded_.empty() && r->result->ok) message_ += "; preflight warned: " + warnings;
+    if (r->result->ok) select_next_open();
     return true;
 }
 

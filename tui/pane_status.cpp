@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "drconsole/clock.h"
+#include "drconsole/measure.h"
 #include "drconsole/text.h"
 #include "tui/panes.h"
 
@@ -20,28 +21,8 @@ Budget rto_budget(const View& v) {
     const IncidentState& s = *v.state;
     // The clock stops at resolve: a budget does not keep running out after the incident ended.
     std::int64_t elapsed = (s.resolved() ? *s.resolved_us : v.now_us) - s.t0_us();
-    auto restored_by_steps = [&](const std::string& component, bool* named) {
-        bool done = false;
-        for (const auto& phase : s.runbook->phases)
-            for (const auto& step : phase.steps)
-                if (std::find(step.restores.begin(), step.restores.end(), component) != step.restores.end()) {
-                    *named = true;
-                    done = done || s.step(step.id).status == StepStatus::done;
-                }
-        return done;
-    };
-    // The service is restored by its own steps where the runbook names them, else once every
-    // component with an RTO is.
-    auto restored = [&](const std::string& component) {
-        bool named = false;
-        bool done = restored_by_steps(component, &named);
-        if (component != kServiceComponent || named) return done;
-        for (const auto& o : s.runbook->objectives) {
-            bool component_named = false;
-            if (o.component != kServiceComponent && o.rto && !restored_by_steps(o.component, &component_named)) return false;
-        }
-        return true;
-    };
+    // Restored by the report's rule (drconsole/measure.h), so header and report agree.
+    auto restored = [&](const std::string& component) { return restoration(s, component).at_us.has_value(); };
     Budget b;
     std::string nearest;
     std::int64_t nearest_left = 0;

@@ -20,32 +20,38 @@ bool contains_word(std::string haystack, std::string_view needle) {
     return haystack.find(needle) != std::string::npos;
 }
 
-// RTO: T0 to the completion of the last step that restores the component.
-void measure_rto(ComponentResult& c, const IncidentState& s, const Timeline& timeline, std::int64_t t0) {
+Restoration restored_by_steps(const IncidentState& s, const std::string& component) {
+    Restoration r;
     std::vector<std::string> open;
+    bool named = false;
     for (const auto& phase : s.runbook->phases)
         for (const auto& step : phase.steps) {
-            if (std::find(step.restores.begin(), step.restores.end(), c.component) == step.restores.end()) continue;
+            if (std::find(step.restores.begin(), step.restores.end(), component) == step.restores.end()) continue;
+            named = true;
             const StepState& st = s.step(step.id);
             if (st.status != StepStatus::done || !st.ended_us) {
                 open.push_back(fmt::format("{} is {}", step.id, to_string(st.status)));
-                continue;
-            }
-            if (!c.restored_us || *st.ended_us > *c.restored_us) {
-                c.restored_us = st.ended_us;
-                c.restored_by = step.id;
+            } else if (!r.at_us || *st.ended_us > *r.at_us) {
+                r.at_us = st.ended_us;
+                r.by = step.id;
             }
         }
+    if (!named) r.why_not = "no step restores it (restores=" + component + ")";
     if (!open.empty()) {
         std::string list;
         for (const auto& o : open) list += (list.empty() ? "" : ", ") + o;
-        c.reason = "not restored: " + list;
-        c.restored_us.reset();
-        c.restored_by.clear();
-        return;
+        r = Restoration{std::nullopt, "", "not restored: " + list};
     }
-    if (c.restored_us) c.rto_s = to_s(timeline.at(*c.restored_us) - t0);
-    else c.reason = "no step restores it (restores=" + c.component + ")";
+    return r;
+}
+
+// RTO: T0 to the completion of the last step that restores the component.
+void measure_rto(ComponentResult& c, const IncidentState& s, const Timeline& timeline, std::int64_t t0) {
+    Restoration r = restoration(s, c.component);
+    c.restored_us = r.at_us;
+    c.restored_by = r.by;
+    c.reason = r.why_not;
+    if (r.at_us) c.rto_s = to_s(timeline.at(*r.at_us) - t0);
 }
 
 std::string rpo_target_of(const Runbook& rb, const std::string& component) {
@@ -90,18 +96,6 @@ ComponentResult measure_service(const Objective* objective, const std::vector<Co
     if (objective && objective->rto) c.rto_objective_s = to_s(*objective->rto);
     if (objective && objective->rpo) c.rpo_objective_s = to_s(*objective->rpo);
     measure_rto(c, s, timeline, t0);
-    bool own_open = c.reason.rfind("not restored", 0) == 0;  // its own restoring step is not done
-    if (!own_open) c.reason.clear();
-    for (std::size_t i = 0; !own_open && i < parts.size(); ++i) {
-        const ComponentResult& p = parts[i];
-        if (!p.rto_s && !p.reason.empty()) {
-            c.rto_s.reset(), c.restored_us.reset(), c.restored_by.clear();
-            c.reason = fmt::format("not restored: {} is not ({})", p.component, p.reason);
-            break;
-        }
-        if (p.rto_s && (!c.rto_s || *p.rto_s > *c.rto_s)) c.rto_s = p.rto_s, c.restored_by = p.restored_by, c.restored_us = p.restored_us;
-    }
-    if (!c.rto_s && c.reason.empty()) c.reason = "no step restores anything (restores=)";
     std::string target = rpo_target_of(*s.runbook, c.component);
     if (!target.empty()) {
         c.rpo = measure_rpo(target, in.env, *in.samples, c.restored_us.value_or(s.resolved_us.value_or(INT64_MAX)));
@@ -197,6 +191,21 @@ void add_criteria(Measurement& m, const IncidentState& s, bool chain_verified) {
 }
 
 }  // namespace
+
+Restoration restoration(const IncidentState& s, const std::string& component) {
+    Restoration own = restored_by_steps(s, component);
+    bool named = own.why_not.rfind("no step restores", 0) != 0;
+    if (component != kServiceComponent || named) return own;
+    Restoration r;
+    for (const auto& o : s.runbook->objectives) {
+        if (o.component == kServiceComponent) continue;
+        Restoration part = restored_by_steps(s, o.component);
+        if (!part.at_us) return Restoration{std::nullopt, "", fmt::format("not restored: {} is not ({})", o.component, part.why_not)};
+        if (!r.at_us || *part.at_us > *r.at_us) r.at_us = part.at_us, r.by = part.by;
+    }
+    if (!r.at_us) r.why_not = "no step restores anything (restores=)";
+    return r;
+}
 
 Measurement measure(const MeasureInput& in) {
     const IncidentState& s = *in.state;

@@ -97,6 +97,16 @@ struct Measurement {
     const ComponentResult* service() const;
 };
 
+// Whether a component is restored, by the one rule the header and the report share: when every
+// step that restores it is done, at the last one's completion. The service: its own restoring
+// steps where the runbook names them, else every other component of the objectives table.
+struct Restoration {
+    std::optional<std::int64_t> at_us;  // wall time; nullopt: not restored, and `why_not` says why
+    std::string by;                     // the step that completed last
+    std::string why_not;
+};
+Restoration restoration(const IncidentState& state, const std::string& component);
+
 // Everything a measurement reads.
 struct MeasureInput {
     const IncidentState* state = nullptr;

@@ -45,7 +45,7 @@ TEST(ConsoleActions, TheOwnerCancelsARunningActionAndItsProcessesDie) {
     auto rb = dir.write("rb.md", runbook_with("sleep 3021"));
     ASSERT_EQ(test::run_drconsole({"start", "--clock", test::kFakeClock, "--db", (dir / "j.db").string(), "--runbook", rb.string(),
                                    "--mode", "drill", "--roster", "ic=maria,app=kwame", "--as", "ic:maria"}).exit_code, 0);
-    auto r = test::console_keys(dir, "a<WaitFor Run it now>y<WaitFor running 00:>\nq<WaitFor the action of restart is running>\na<WaitFor Kill it>\ny<WaitFor FAILED>\n");
+    auto r = test::console_keys(dir, "a<WaitFor Run it now>y<WaitFor recorded: running the run action>\nq<WaitFor the action of restart is running>\na<WaitFor Kill it>\ny<WaitFor FAILED>\n");
     ASSERT_EQ(r.exit_code, 0) << r.err << test::slurp(dir / "screen.txt");
     std::string screen = test::slurp(dir / "screen.txt");
     EXPECT_NE(screen.find("cancelled: killed with its process group"), std::string::npos) << screen;

@@ -134,14 +134,14 @@ TEST(ConsoleWalk, AGateThatDoesNotPassSaysWhyAndOnlyTheIcOverrides) {
                                        dir.write("k2", "jjjg\n").string(), "--size", "120x40", "--dump-screen",
                                        (dir / "scribe.txt").string(), "--as", "scribe:jun"});
     ASSERT_EQ(scribe.exit_code, 0) << scribe.err;
-    EXPECT_NE(test::slurp(dir / "scribe.txt").find("override: only the IC overrides a gate (you are scribe)"), std::string::npos)
+    EXPECT_NE(test::slurp(dir / "scribe.txt").find("override: only the IC overrides a gate (acting as scribe)"), std::string::npos)
         << test::slurp(dir / "scribe.txt");
 }
 
 TEST(ConsoleWalk, ANonUtf8LocaleDrawsAsciiAt80x24) {
     test::TempDir dir;
     ASSERT_EQ(test::start_drill(dir, "checklists/quarterly-drill.md").exit_code, 0);
-    auto r = test::console_keys(dir, "<Enter><Advance 1m><Enter>j\n", "80x24", {"LANG=C", "LC_ALL=C"});
+    auto r = test::console_keys(dir, "<Enter><Advance 1m><Enter>\n", "80x24", {"LANG=C", "LC_ALL=C"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     std::string screen = test::slurp(dir / "screen.txt");
     for (unsigned char ch : screen) ASSERT_LT(ch, 0x80) << "non-ASCII on a non-UTF-8 terminal:\n" << screen;

@@ -1,0 +1,104 @@
+// One run of a step's action: refused early, checked on live readings, recorded in order.
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "drconsole/clock.h"
+#include "drconsole/step_run.h"
+
+namespace drconsole {
+namespace {
+
+void refuse_if(const Incident& incident, EventDraft draft) {
+    if (auto why = incident.why_not(draft)) throw RuleViolation(*why);
+}
+
+}  // namespace
+
+StepRun::StepRun(const Incident& incident, std::shared_ptr<const Environment> env, const std::string& step_id, Actor actor,
+                 std::string override_reason)
+    : env_(std::move(env)), actor_(std::move(actor)), override_(std::move(override_reason)) {
+    const IncidentState& s = incident.state();
+    const Step* step = s.runbook->find_step(step_id);
+    if (!step) throw RuleViolation(fmt::format("no step '{}' in runbook {}", step_id, s.runbook_path));
+    if (!step->action) throw RuleViolation(fmt::format("step '{}' has no action to run", step_id));
+    step_ = *step;
+    namespace k = event_kind;
+    const StepState& st = s.step(step_id);
+    // The rules answer for the first event this run records.
+    if (st.status == StepStatus::pending) refuse_if(incident, {std::string(k::step_started), actor_, step_id, {}});
+    else refuse_if(incident, {std::string(k::action_started), actor_, step_id, {}});
+    gate_overridden_already_ = s.gate_overrides.count(step_id) > 0;
+    // An override the rules would refuse (not the IC, no reason) is refused before any probing.
+    if (!override_.empty()) {
+        if (step_.gate && !gate_overridden_already_)
+            refuse_if(incident, {std::string(k::gate_overridden), actor_, step_id, {{"reason", override_}}});
+        else
+            refuse_if(incident, {std::string(k::preflight_checked), actor_, step_id, {{"overridden", override_}}});
+    }
+    values_ = template_values(env_.get(), s, step_, actor_);
+    if (promotes_standby(step_) && step_.action->kind == ActionKind::sql && env_)
+        if (const Target* target = env_->find(step_.action->target)) {
+            preflight_target_ = target->id;
+            auto rpo = rpo_by_target(*s.runbook);
+            if (auto o = rpo.find(target->id); o != rpo.end()) rpo_ = o->second;
+        }
+}
+
+nlohmann::json StepRun::plan() const { return plan_action(step_, env_.get(), values_); }
+
+void StepRun::check(const ReadingStore* live) {
+    if (step_.gate && !gate_overridden_already_) gate_ = read_gate(step_, env_.get(), live);
+    if (!preflight_target_.empty()) preflight_ = preflight(*env_, *env_->find(preflight_target_), rpo_, Millis(5000), live);
+    checked_ = true;
+}
+
+std::string StepRun::preflight_warnings() const {
+    std::string out;
+    for (const auto& c : preflight_)
+        if (c.outcome == CheckOutcome::warn) out += (out.empty() ? "" : "; ") + c.name + ": " + c.value;
+    return out;
+}
+
+Event StepRun::begin(Incident& incident, const OnRecorded& recorded) {
+    if (!checked_) throw std::logic_error("StepRun::begin before check");
+    auto shown = [&](Event e) {
+        if (recorded) recorded(e);
+        return e;
+    };
+    if (gate_)
+        if (auto e = clear_gate(incident, step_, actor_, *gate_, override_)) shown(*e);
+    if (!preflight_target_.empty()) {
+        bool failed = any_failed(preflight_);
+        nlohmann::json result = {{"target", preflight_target_}, {"checks", to_json(preflight_)}, {"failed", failed}};
+        if (failed && !override_.empty()) result["overridden"] = override_;
+        shown(incident.preflight_checked(step_.id, result, actor_));
+        if (failed && override_.empty())
+            throw NeedsOverride(fmt::format("preflight failed: the standby is not safe to promote: {}", failed_checks(preflight_)));
+    }
+    if (incident.state().step(step_.id).status == StepStatus::pending) shown(incident.start_step(step_.id, actor_));
+    return shown(incident.action_started(step_.id, describe_action(step_, values_), actor_));
+}
+
+ActionResult StepRun::execute(const std::atomic<bool>* cancel) const {
+    ActionResult result;
+    try {
+        result = execute_action(step_, env_.get(), values_, cancel);
+    } catch (const std::exception& e) {
+        result = ActionResult{};
+        result.error = e.what();
+        result.started_us = result.ended_us = SystemClock().wall_us();
+    }
+    return result;
+}
+
+Event StepRun::finish(Incident& incident, const ActionResult& result, const OnRecorded& recorded) {
+    Event last = incident.action_finished(step_.id, evidence_of(result), actor_);
+    if (recorded) recorded(last);
+    if (!result.ok) return last;
+    last = incident.complete_step(step_.id, actor_);
+    if (recorded) recorded(last);
+    return last;
+}
+
+}  // namespace drconsole
