@@ -1,5 +1,6 @@
 // Journal and incident selection, actors and diagnostics for the command line.
 #include "cli/cli_common.h"
+#include "drconsole/step_run.h"
 
 #include <pwd.h>
 #include <unistd.h>
@@ -113,6 +114,18 @@ void print_recorded(const Event& e) {
     std::cerr << safe_text(fmt::format("recorded #{} {}{}{} as {}:{}", e.seq, e.kind, e.step.empty() ? "" : " ", e.step,
                                        e.actor.role, e.actor.person))
               << '\n';
+}
+
+}  // namespace drconsole::cli
+
+namespace drconsole::cli {
+
+void reap_abandoned(Incident& incident, const Actor& actor) {
+    if (incident.state().resolved()) return;
+    for (const auto& e : reap_abandoned_actions(incident, actor)) {
+        print_recorded(e);
+        std::cerr << safe_text("drconsole: " + describe(e)) << '\n';
+    }
 }
 
 }  // namespace drconsole::cli

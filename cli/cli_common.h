@@ -55,6 +55,8 @@ std::shared_ptr<const Environment> incident_environment(const Journal& journal, 
 std::shared_ptr<const Environment> load_environment_or_refuse(const std::string& path);
 // Prints the recorded event on stderr for humans: "recorded #12 step.completed pg-promote".
 void print_recorded(const Event& event);
+// Finds actions whose process died (drconsole/step_run.h), records them abandoned, and says so.
+void reap_abandoned(Incident& incident, const Actor& actor);
 
 // Refuses (RuleViolation) unless the step's gate passes on live readings, or is overridden:
 // with --override the reason and the live values are recorded first (the rules allow only the IC).

@@ -34,6 +34,20 @@ std::optional<std::pair<int, int>> parse_size(const std::string& text) {
     return std::pair{w, h};
 }
 
+// Who sits at this console: --as, else $DRCONSOLE_AS, else the person at the terminal says so
+// before the screen opens (every event this console records names them).
+std::string ask_who(const OpenOptions& o, const Runbook& rb) {
+    const char* env = std::getenv("DRCONSOLE_AS");
+    if (!o.as.empty() || (env && *env) || !o.keys.empty() || !isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) return o.as;
+    std::string roles;
+    for (const auto& r : rb.roles) roles += (roles.empty() ? "" : ", ") + r;
+    std::string fallback = (rb.has_role("ic") || rb.roles.empty() ? std::string("ic") : rb.roles.front()) + ":" + current_user();
+    std::cout << safe_text(fmt::format("Who is at this console? ROLE:PERSON (roles: {}) [{}]: ", roles, fallback)) << std::flush;
+    std::string line;
+    if (!std::getline(std::cin, line)) throw InputError("no answer: say who you are with --as ROLE:PERSON");
+    std::string answer(trim(line));
+    return answer.empty() ? fallback : answer;
+}
 
 int run_open(const OpenOptions& opts) {
     std::shared_ptr<FakeClock> fake = fake_clock();
@@ -46,7 +60,9 @@ int run_open(const OpenOptions& opts) {
     Journal journal(path, clock);
     Incident incident = attach_incident(journal, opts.incident);
     const Runbook& rb = *incident.state().runbook;
-    Actor who = resolve_actor(opts.as, rb.has_role("ic") || rb.roles.empty() ? "ic" : rb.roles.front());
+    Actor who = resolve_actor(ask_who(opts, rb), rb.has_role("ic") || rb.roles.empty() ? "ic" : rb.roles.front());
+    // An action whose process died (a crash, kill -9) is found now and recorded as abandoned.
+    reap_abandoned(incident, who);
 
     // Checked once the incident is known (a wrong --incident says so first): without a
     // terminal, curses would write escape codes into a pipe or a file forever.
@@ -110,7 +126,7 @@ CLI::App* add_open(CLI::App& app, int& exit_code) {
     cmd->add_option("--db", opts->db, "Journal file (default: $XDG_DATA_HOME/drconsole/journal.db)");
     cmd->add_option("--incident", opts->incident, "Incident id (default: the only open incident)");
     cmd->add_option("--env", opts->env, "Environment for live readings (default: the one the incident started with)");
-    cmd->add_option("--as", opts->as, "Who is at this console: ROLE[:PERSON] (default ic:$USER)");
+    cmd->add_option("--as", opts->as, "Who is at this console: ROLE[:PERSON]; else $DRCONSOLE_AS; else asked before the screen opens (ic:$USER when there is no one to ask)");
     cmd->add_option("--size", opts->size, "Test hook: draw at WIDTHxHEIGHT instead of the terminal's size");
     cmd->add_option("--keys", opts->keys, "Test hook: apply the keys in FILE without a terminal, then exit");
     cmd->add_option("--dump-screen", opts->dump, "Test hook: write the final screen as plain text to FILE");

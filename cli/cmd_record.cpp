@@ -42,6 +42,8 @@ CLI::App* add_recorder(CLI::App& app, int& exit_code, const std::string& name, c
         require_text(opts->reason, "--reason");
         Journal journal = open_journal(opts->incident.db);
         Incident incident = attach_incident(journal, opts->incident.incident);
+        // An action whose process died (a crash, kill -9) is found now and recorded as abandoned.
+        reap_abandoned(incident, resolve_actor(opts->incident.as, default_role(incident, opts->step)));
         if (opts->verb == "run") {
             exit_code = run_step_action(journal, incident, opts->step, opts->incident.as, opts->env, opts->override_reason, opts->dry_run);
             return;
@@ -57,6 +59,7 @@ CLI::App* add_recorder(CLI::App& app, int& exit_code, const std::string& name, c
 Event record_step(Journal& journal, Incident& incident, const RecordOptions& o) {
     Actor actor = resolve_actor(o.incident.as, default_role(incident, o.step));
     if (o.verb == "start") return incident.start_step(o.step, actor);
+    if (o.verb == "unstart") return incident.unstart_step(o.step, o.reason, actor);
     if (o.verb == "done") {
         if (const Step* step = incident.state().runbook->find_step(o.step); step && step->gate) {
             auto env = incident_environment(journal, incident.state(), o.env);
@@ -87,17 +90,18 @@ Actor incident_actor(const Incident& incident, const RecordOptions& o) { return 
 
 void add_record_commands(CLI::App& app, int& exit_code) {
     auto step = std::make_shared<RecordOptions>();
-    CLI::App* cmd = add_recorder(app, exit_code, "step", "Start, complete, skip, fail or reopen a step", step, record_step);
+    CLI::App* cmd = add_recorder(app, exit_code, "step", "Start, complete, skip, fail, reopen or unstart a step", step, record_step);
     cmd->add_option("step", step->step, "Step id (see 'drconsole status')")->required();
-    cmd->add_option("action", step->verb, "start | done | skip | fail | reopen | run")
+    cmd->add_option("action", step->verb, "start | done | skip | fail | reopen | unstart | run")
         ->required()
-        ->check(CLI::IsMember({"start", "done", "skip", "fail", "reopen", "run"}));
+        ->check(CLI::IsMember({"start", "done", "skip", "fail", "reopen", "unstart", "run"}));
     cmd->add_option("--reason", step->reason, "Why (required for skip and fail)");
     cmd->add_option("--env", step->env, "done, run: the environment for live gate readings (default: the incident's)");
     cmd->add_option("--override", step->override_reason, "done, run: the IC's reason to go ahead although the gate does not pass");
     cmd->add_flag("--dry-run", step->dry_run, "run: show what the action would run, with values filled in; record that it did not run");
     cmd->footer("The acting role defaults to the step's owner role; the person to $USER.\n"
-                "A skipped or failed step is retried only after 'reopen'. Exit status 2: refused, nothing recorded.\n"
+                "A skipped or failed step is retried only after 'reopen'; a step started by mistake is put back with\n"
+                "'unstart' (not while its action runs). Exit status 2: refused, nothing recorded.\n"
                 "done: a step with a gate completes only when the gate passes on live readings, or with --override.\n"
                 "run: checks the gate on live readings, runs the action (Ctrl-C cancels it), records its output and\n"
                 "completes the step when it succeeds; exit status 0 only then.");

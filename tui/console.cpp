@@ -75,7 +75,10 @@ void ConsoleApp::select_next_open() {
                 continue;
             }
             if (open(st)) {
-                phase_ = p;
+                if (p != phase_) {
+                    message_ += fmt::format("; on to phase {}/{}: {}", p + 1, phases.size(), phases[p].name);
+                    phase_ = p;
+                }
                 selected_ = st.id;
                 return;
             }
@@ -122,7 +125,8 @@ std::map<Action, std::string> ConsoleApp::disabled_actions(const std::map<std::s
     refuse(Action::fault, refusal(k::fault_injected, nullptr, {{"description", "?"}}));
     const Step* step = selected_step();
     if (!step) {
-        for (Action a : {Action::act, Action::run_action, Action::skip, Action::fail, Action::override_gate}) off[a] = "no step selected";
+        for (Action a : {Action::act, Action::run_action, Action::skip, Action::fail, Action::unstart, Action::override_gate, Action::details})
+            off[a] = "no step selected";
     } else {
         const StepState& st = s.step(step->id);
         auto gate = gates.find(step->id);
@@ -140,6 +144,7 @@ std::map<Action, std::string> ConsoleApp::disabled_actions(const std::map<std::s
         if (!step->action) refuse(Action::run_action, fmt::format("{} has no action to run", step->id));
         if (!gate_holds) refuse(Action::run_action, gate_why);
         refuse(Action::skip, refusal(k::step_skipped, step, {{"reason", "?"}}));
+        refuse(Action::unstart, refusal(k::step_unstarted, step));
         refuse(Action::fail, refusal(k::step_failed, step, {{"reason", "?"}}));
         // o goes past a failing gate, or past the preflight that refused the step's last run.
         if (overridable_step_ == step->id && step->action && (!step->gate || s.gate_overrides.count(step->id))) {
@@ -215,6 +220,10 @@ void ConsoleApp::handle(const Key& key) {
         help_ = false;  // any key closes the overlay
         return;
     }
+    if (details_ && !(key == Key::of(U'i') || key == Key::of(U'q'))) {
+        details_ = false;  // any key closes the step's details
+        return;
+    }
     if (key.code == Key::Code::esc) {
         search_.clear();
         message_.clear();
@@ -247,14 +256,28 @@ void ConsoleApp::move(int delta) {
     long pos = it == ids.end() ? 0 : it - ids.begin();
     long next = pos + delta;
     const auto& phases = state().runbook->phases;
-    if (next < 0 && phase_ > 0) {
-        --phase_;
-        selected_ = phases[phase_].steps.back().id;
-    } else if (next >= static_cast<long>(ids.size()) && phase_ + 1 < phases.size()) {
-        ++phase_;
-        selected_ = phases[phase_].steps.front().id;
-    } else if (next >= 0 && next < static_cast<long>(ids.size())) {
+    std::size_t was = phase_;
+    // Crossing into the next (or previous) phase skips phases without steps, and says so.
+    if (next < 0) {
+        for (std::size_t p = phase_; p-- > 0;)
+            if (!phases[p].steps.empty()) {
+                phase_ = p;
+                selected_ = phases[p].steps.back().id;
+                break;
+            }
+    } else if (next >= static_cast<long>(ids.size())) {
+        for (std::size_t p = phase_ + 1; p < phases.size(); ++p)
+            if (!phases[p].steps.empty()) {
+                phase_ = p;
+                selected_ = phases[p].steps.front().id;
+                break;
+            }
+    } else {
         selected_ = ids[static_cast<std::size_t>(next)];
+    }
+    if (phase_ != was) {
+        message_ = fmt::format("phase {}/{}: {}", phase_ + 1, phases.size(), phases[phase_].name);
+        message_is_error_ = false;
     }
 }
 
@@ -295,6 +318,10 @@ void ConsoleApp::act(Action action) {
             }
             break;
         case Action::skip: open_text(action, "Skip " + step->id, "Reason:", step->id); break;
+        case Action::unstart:
+            open_confirm(action, "Put back " + step->id, fmt::format("Put {} back to not started? Nothing else changes. (y/n)", step->id), step->id);
+            break;
+        case Action::details: details_ = !details_; break;
         case Action::fail: open_text(action, "Fail " + step->id, "Reason:", step->id); break;
         case Action::note: open_text(action, step ? "Note on " + step->id : "Note", "Note:", step ? step->id : ""); break;
         case Action::comms: open_text(action, "Comms update sent", "Summary (optional):"); break;
@@ -419,6 +446,7 @@ void ConsoleApp::submit_dialog() {
             if (o == Outcome::recorded) select_next_open();
             break;
         }
+        case Action::unstart: record([&] { return incident_.unstart_step(step->id, "", step_actor(*step)); }, d.step); break;
         case Action::note: keep_open_if_refused(record([&] { return incident_.add_note(text, d.step, who_, at); })); break;
         case Action::comms: keep_open_if_refused(record([&] { return incident_.comms_sent(text, who_, at); })); break;
         case Action::fault: keep_open_if_refused(record([&] { return incident_.inject_fault(text, who_, at); })); break;
@@ -509,6 +537,7 @@ View ConsoleApp::view() const {
     v.message_is_error = message_is_error_;
     v.dialog = dialog_;
     v.help = help_;
+    v.details = details_;
     v.who = who_;
     v.gates = gate_results();
     v.disabled = disabled_actions(v.gates);

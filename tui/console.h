@@ -95,6 +95,7 @@ private:
     bool message_is_error_ = false;
     Dialog dialog_;
     bool help_ = false;
+    bool details_ = false;  // the selected step, whole, over the screen
     bool quit_ = false;
 };
 

@@ -20,8 +20,8 @@ struct Key {
 };
 
 enum class Action {
-    move_up, move_down, prev_phase, next_phase, next_pane, act, run_action, skip, fail, note, comms, handover,
-    fault, override_gate, search, resolve, help, quit,
+    move_up, move_down, prev_phase, next_phase, next_pane, act, run_action, skip, fail, unstart, note, comms, handover,
+    fault, override_gate, details, search, resolve, help, quit,
 };
 
 struct Binding {

@@ -1,4 +1,6 @@
 // The checklist of the shown phase, and the selected step's details.
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "drconsole/clock.h"
@@ -49,7 +51,11 @@ void render_checklist(const View& v, Canvas& c, Rect r) {
     std::size_t rows = static_cast<std::size_t>(std::max(r.h - 1, 1));
     if (selected_index >= rows) first = selected_index - rows + 1;
     bool narrow = r.w < 70;
-    int role_w = narrow ? 9 : 13, status_w = narrow ? 12 : std::max(16, r.w / 4);
+    // The role column is as wide as the runbook's longest owner role, within a fifth of the pane.
+    int longest = 1;
+    for (const auto& ph : phases)
+        for (const auto& st : ph.steps) longest = std::max(longest, columns(safe_text(st.role)));
+    int role_w = std::clamp(longest + 1, 4, std::max(9, r.w / 5)), status_w = narrow ? 12 : std::max(16, r.w / 4);
     int text_w = r.w - 4 - role_w - status_w - 2;
     for (std::size_t i = first; i < phase.steps.size() && y < r.y + r.h; ++i, ++y) {
         const Step& step = phase.steps[i];

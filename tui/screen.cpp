@@ -68,6 +68,17 @@ void render_dialog(const View& v, Canvas& c) {
     if (!d.error.empty()) c.put(r.x + 2, r.y + 4, safe_text(d.error), Role::step_failed, r.w - 4);
 }
 
+// The selected step whole, over the screen: its full text wrapped, then everything the details
+// pane shows, with room for the action and its last output.
+void render_step_popup(const View& v, Canvas& c) {
+    const Step* step = v.state->runbook->find_step(v.selected);
+    if (!step) return;
+    Rect r = centered(c, c.width() - 4, c.height() - 4);
+    box(c, r, "step " + safe_text(step->id) + " (any key closes)");
+    int used = c.put_wrapped(r.x + 2, r.y + 1, safe_text(step->text), Role::dialog, r.w - 4, 4);
+    render_details(v, c, {r.x + 1, r.y + 1 + std::max(used, 1), r.w - 2, r.h - 2 - std::max(used, 1)});
+}
+
 void render_screen(const View& v, Canvas& c) {
     Layout l = compute_layout(c.width(), c.height());
     if (l.too_small) {
@@ -81,6 +92,7 @@ void render_screen(const View& v, Canvas& c) {
     render_lag(v, c, l.lag);
     render_timeline(v, c, l.timeline);
     render_footer(v, c, l.footer);
+    if (v.details) render_step_popup(v, c);
     if (v.help) render_help(v, c);
     if (v.dialog.kind != Dialog::Kind::none) render_dialog(v, c);
 }

@@ -60,6 +60,7 @@ struct View {
     bool message_is_error = false;
     Dialog dialog;
     bool help = false;
+    bool details = false;                     // the selected step whole, in a popup
     Actor who;
     std::map<Action, std::string> disabled;   // actions not available now, and why
     std::string running_step;                 // the step whose action is running, if any

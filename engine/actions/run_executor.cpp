@@ -15,6 +15,7 @@
 
 #include "actions/output.h"
 #include "drconsole/actions.h"
+#include "drconsole/runner.h"
 #include "drconsole/clock.h"
 
 namespace drconsole {
@@ -164,6 +165,8 @@ ActionResult run_commands(const std::vector<std::vector<std::string>>& commands,
     if (const char* home = std::getenv("HOME")) env["HOME"] = home;
     for (const auto& [k, v] : extra_env) env[k] = v;
     std::vector<std::string> envp;
+    // Marks the commands as this process's, so that if it dies they are found and ended.
+    envp.push_back(runner_marker(this_runner()));
     for (const auto& [k, v] : env) envp.push_back(k + "=" + v);
     CapturedOutput out;
     r.ok = true;

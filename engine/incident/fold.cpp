@@ -4,8 +4,6 @@
 namespace drconsole {
 namespace {
 
-namespace k = event_kind;
-
 void assign(IncidentState& s, const std::string& role, const std::string& person, std::int64_t at) {
     for (auto& spell : s.role_history)
         if (spell.role == role && !spell.to_us) spell.to_us = at;
@@ -70,78 +68,115 @@ const StepState& IncidentState::step(const std::string& id) const {
 void apply(IncidentState& s, const Event& e) {
     const auto& p = e.payload;
     const std::int64_t acted = acted_us(e);  // when the person acted; the event's time is when it was entered
-    if (e.kind == k::incident_started) {
-        s.id = e.incident;
-        s.title = p.value("title", "");
-        s.mode = p.value("mode", "");
-        s.severity = p.value("severity", "");
-        s.runbook_path = p.value("runbook_path", "");
-        s.runbook_sha256 = p.value("runbook_sha256", "");
-        s.env_path = p.value("env_path", "");
-        s.env_sha256 = p.value("env_sha256", "");
-        s.started_us = e.wall_us;
-    } else if (e.kind == k::role_assigned) {
-        assign(s, p.value("role", ""), p.value("person", ""), e.wall_us);
-    } else if (e.kind == k::role_handed_over) {
-        assign(s, p.value("role", ""), p.value("to", ""), e.wall_us);
-    } else if (e.kind == k::step_started || e.kind == k::step_completed || e.kind == k::step_skipped ||
-               e.kind == k::step_failed || e.kind == k::step_reopened) {
-        StepState& st = s.steps[e.step];
-        if (e.kind == k::step_reopened) {
+    // Kinds this version does not know are kept in the journal and skipped here.
+    auto kind = kind_of(e.kind);
+    if (kind) switch (*kind) {
+        case EventKind::incident_started:
+            s.id = e.incident;
+            s.title = p.value("title", "");
+            s.mode = p.value("mode", "");
+            s.severity = p.value("severity", "");
+            s.runbook_path = p.value("runbook_path", "");
+            s.runbook_sha256 = p.value("runbook_sha256", "");
+            s.env_path = p.value("env_path", "");
+            s.env_sha256 = p.value("env_sha256", "");
+            s.started_us = e.wall_us;
+            break;
+        case EventKind::role_assigned: assign(s, p.value("role", ""), p.value("person", ""), e.wall_us); break;
+        case EventKind::role_handed_over: assign(s, p.value("role", ""), p.value("to", ""), e.wall_us); break;
+        case EventKind::step_started: {
+            StepState& st = s.steps[e.step];
+            st.status = StepStatus::started;
+            st.started_us = e.wall_us;
+            st.started_by = e.actor;
+            if (st.attempts == 0) st.attempts = 1;
+            break;
+        }
+        case EventKind::step_unstarted: {
+            // Put back as it was before it was started; its attempts and action runs stay counted.
+            StepState& st = s.steps[e.step];
+            st.status = StepStatus::pending;
+            st.started_us.reset();
+            st.started_by.reset();
+            break;
+        }
+        case EventKind::step_completed:
+        case EventKind::step_skipped:
+        case EventKind::step_failed: {
+            StepState& st = s.steps[e.step];
+            st.status = *kind == EventKind::step_completed ? StepStatus::done
+                        : *kind == EventKind::step_skipped ? StepStatus::skipped
+                                                           : StepStatus::failed;
+            st.ended_us = acted;
+            st.ended_by = e.actor;
+            st.reason = p.value("reason", "");
+            if (st.attempts == 0) st.attempts = 1;
+            break;
+        }
+        case EventKind::step_reopened: {
+            StepState& st = s.steps[e.step];
             StepState reopened;
             reopened.attempts = st.attempts + 1;
             reopened.action_runs = st.action_runs;
             st = std::move(reopened);
-        } else if (e.kind == k::step_started) {
-            st.status = StepStatus::started;
-            st.started_us = e.wall_us;
-            st.started_by = e.actor;
-        } else {
-            st.status = e.kind == k::step_completed ? StepStatus::done
-                        : e.kind == k::step_skipped ? StepStatus::skipped
-                                                    : StepStatus::failed;
-            st.ended_us = acted;
-            st.ended_by = e.actor;
-            st.reason = p.value("reason", "");
+            break;
         }
-        if (st.attempts == 0 && e.kind != k::step_reopened) st.attempts = 1;
-    } else if (e.kind == k::note || e.kind == k::correction) {
-        Note n{e.seq, acted, e.actor, e.step, p.value("text", ""), std::nullopt, p.value("action_item", false), p.value("owner", "")};
-        if (e.kind == k::correction) n.corrects = p.value("corrects", std::int64_t{0});
-        s.notes.push_back(std::move(n));
-    } else if (e.kind == k::action_started) {
-        StepState& st = s.steps[e.step];
-        st.action_running = true;
-        st.action_started_us = e.wall_us;
-        st.action_ended_us.reset();
-        st.action_ok.reset();
-        st.action_kind = p.value("kind", "");
-        ++st.action_runs;
-    } else if (e.kind == k::action_finished) {
-        StepState& st = s.steps[e.step];
-        st.action_running = false;
-        // The executor's own times are exact; the event's are when it was recorded.
-        st.action_started_us = p.value("started_us", st.action_started_us.value_or(e.wall_us));
-        st.action_ended_us = p.value("ended_us", e.wall_us);
-        st.action_ok = p.value("ok", false);
-        st.action_exit = p.value("exit", -1);
-        st.action_error = p.value("error", "");
-        st.action_output_sha256 = p.value("output_sha256", "");
-    } else if (e.kind == k::gate_overridden) {
-        s.gate_overrides[e.step] = p.value("reason", "");
-    } else if (e.kind == k::fault_injected) {
-        s.fault_us = acted;
-    } else if (e.kind == k::incident_declared) {
-        s.declared_us = acted;
-        if (p.contains("detected_us")) s.detected_us = p["detected_us"].get<std::int64_t>();
-        s.t0_rule = t0_rule_from(p.value("t0", "earliest")).value_or(T0Rule::earliest);
-    } else if (e.kind == k::comms_sent) {
-        s.comms_us.push_back(acted);
-    } else if (e.kind == k::incident_resolved) {
-        s.resolved_us = acted;
-        s.resolution = p.value("summary", "");
+        case EventKind::note:
+        case EventKind::correction: {
+            Note n{e.seq, acted, e.actor, e.step, p.value("text", ""), std::nullopt, p.value("action_item", false), p.value("owner", "")};
+            if (*kind == EventKind::correction) n.corrects = p.value("corrects", std::int64_t{0});
+            s.notes.push_back(std::move(n));
+            break;
+        }
+        case EventKind::action_started: {
+            StepState& st = s.steps[e.step];
+            st.action_running = true;
+            st.action_started_us = e.wall_us;
+            st.action_ended_us.reset();
+            st.action_ok.reset();
+            st.action_kind = p.value("kind", "");
+            st.action_runner = p.value("runner", nlohmann::json());
+            ++st.action_runs;
+            break;
+        }
+        case EventKind::action_finished: {
+            StepState& st = s.steps[e.step];
+            st.action_running = false;
+            // The executor's own times are exact; the event's are when it was recorded.
+            st.action_started_us = p.value("started_us", st.action_started_us.value_or(e.wall_us));
+            st.action_ended_us = p.value("ended_us", e.wall_us);
+            st.action_ok = p.value("ok", false);
+            st.action_exit = p.value("exit", -1);
+            st.action_error = p.value("error", "");
+            st.action_output_sha256 = p.value("output_sha256", "");
+            break;
+        }
+        case EventKind::action_abandoned: {
+            // Its process ended without saying how: not ok, and not running any more.
+            StepState& st = s.steps[e.step];
+            st.action_running = false;
+            st.action_ended_us = e.wall_us;
+            st.action_ok = false;
+            st.action_exit = -1;
+            st.action_error = "abandoned: " + p.value("error", std::string("its process ended without recording how"));
+            break;
+        }
+        case EventKind::gate_overridden: s.gate_overrides[e.step] = p.value("reason", ""); break;
+        case EventKind::fault_injected: s.fault_us = acted; break;
+        case EventKind::incident_declared:
+            s.declared_us = acted;
+            if (p.contains("detected_us")) s.detected_us = p["detected_us"].get<std::int64_t>();
+            s.t0_rule = t0_rule_from(p.value("t0", "earliest")).value_or(T0Rule::earliest);
+            break;
+        case EventKind::comms_sent: s.comms_us.push_back(acted); break;
+        case EventKind::incident_resolved:
+            s.resolved_us = acted;
+            s.resolution = p.value("summary", "");
+            break;
+        case EventKind::preflight_checked:
+        case EventKind::action_dry_run:
+        case EventKind::samples_recorded: break;  // evidence only: no state of their own
     }
-    // Kinds this version does not know are kept in the journal and skipped here.
     s.last_seq = e.seq;
     s.head_hash = e.hash;
 }

@@ -121,6 +121,12 @@ Event Incident::skip_step(const std::string& step, const std::string& reason, co
 Event Incident::fail_step(const std::string& step, const std::string& reason, const Actor& a, std::optional<ActedAt> at) {
     return submit(acted(draft(k::step_failed, a, step, {{"reason", reason}}), at));
 }
+Event Incident::unstart_step(const std::string& step, const std::string& reason, const Actor& a) {
+    return submit(draft(k::step_unstarted, a, step, reason.empty() ? nlohmann::json::object() : nlohmann::json{{"reason", reason}}));
+}
+Event Incident::action_abandoned(const std::string& step, nlohmann::json what, const Actor& a) {
+    return submit(draft(k::action_abandoned, a, step, std::move(what)));
+}
 Event Incident::reopen_step(const std::string& step, const std::string& reason, const Actor& a) {
     return submit(draft(k::step_reopened, a, step, {{"reason", reason}}));
 }

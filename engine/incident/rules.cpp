@@ -40,6 +40,9 @@ void check_step(const IncidentState& s, const EventDraft& d) {
     bool open = st.status == StepStatus::pending || st.status == StepStatus::started;
     if (d.kind == k::step_started) {
         if (st.status != StepStatus::pending) refuse(already());
+    } else if (d.kind == k::step_unstarted) {
+        if (st.status != StepStatus::started) refuse(fmt::format("step '{}' is {}: only a started step is put back", d.step, to_string(st.status)));
+        if (st.action_running) refuse(fmt::format("the action of '{}' is running: cancel it first", d.step));
     } else if (d.kind == k::step_completed) {
         if (!open) refuse(already());
     } else if (d.kind == k::step_skipped || d.kind == k::step_failed) {
@@ -72,73 +75,95 @@ void check_command(const IncidentState& s, const EventDraft& d) {
     } else {
         check_actor(*s.runbook, d.actor);
     }
-    if (d.kind == k::incident_started) refuse("the incident is already started");
     if (s.resolved() && d.kind != k::note && d.kind != k::correction)
         refuse(fmt::format("the incident was resolved at {}: only notes and corrections can be added", format_utc(*s.resolved_us)));
 
-    if (d.kind == k::step_started || d.kind == k::step_completed || d.kind == k::step_skipped || d.kind == k::step_failed ||
-        d.kind == k::step_reopened) {
-        check_step(s, d);
-    } else if (d.kind == k::note) {
-        if (d.payload.value("text", "").empty()) refuse("a note needs text");
-        if (!d.step.empty() && !s.runbook->find_step(d.step)) refuse(fmt::format("no step '{}' in runbook {}", d.step, s.runbook_path));
-    } else if (d.kind == k::correction) {
-        std::int64_t seq = d.payload.value("corrects", std::int64_t{0});
-        if (seq < 1 || seq > s.last_seq) refuse(fmt::format("a correction names an earlier event: 1 to {}", s.last_seq));
-        if (d.payload.value("text", "").empty()) refuse("a correction needs text saying what was wrong");
-    } else if (d.kind == k::fault_injected) {
-        if (s.mode != "drill") refuse("faults are injected only in a drill; this incident is real");
-        if (s.fault_us) refuse(fmt::format("the fault was already injected at {}", format_utc(*s.fault_us)));
-    } else if (d.kind == k::incident_declared) {
-        if (s.declared_us) refuse(fmt::format("the incident was already declared at {}", format_utc(*s.declared_us)));
-        if (d.payload.contains("detected_us")) {
-            std::int64_t detected = d.payload["detected_us"].get<std::int64_t>();
-            if (detected < s.started_us - 7LL * 24 * 3600 * 1'000'000)
-                refuse(fmt::format("first detected at {} is more than a week before the incident started", format_utc(detected)));
+    auto kind = kind_of(d.kind);
+    if (!kind) refuse(fmt::format("unknown command '{}'", d.kind));
+    switch (*kind) {
+        case EventKind::incident_started: refuse("the incident is already started");
+        case EventKind::step_started:
+        case EventKind::step_unstarted:
+        case EventKind::step_completed:
+        case EventKind::step_skipped:
+        case EventKind::step_failed:
+        case EventKind::step_reopened: check_step(s, d); break;
+        case EventKind::note:
+            if (d.payload.value("text", "").empty()) refuse("a note needs text");
+            if (!d.step.empty() && !s.runbook->find_step(d.step)) refuse(fmt::format("no step '{}' in runbook {}", d.step, s.runbook_path));
+            break;
+        case EventKind::correction: {
+            std::int64_t seq = d.payload.value("corrects", std::int64_t{0});
+            if (seq < 1 || seq > s.last_seq) refuse(fmt::format("a correction names an earlier event: 1 to {}", s.last_seq));
+            if (d.payload.value("text", "").empty()) refuse("a correction needs text saying what was wrong");
+            break;
         }
-        if (d.payload.value("t0", "earliest") == "detected" && !d.payload.contains("detected_us"))
-            refuse("T0 from 'detected' needs the time it was first detected (--detected-at)");
-    } else if (d.kind == k::action_started || d.kind == k::action_finished) {
-        const Step* step = s.runbook->find_step(d.step);
-        if (!step) refuse(fmt::format("no step '{}' in runbook {}", d.step, s.runbook_path));
-        if (!step->action) refuse(fmt::format("step '{}' has no action", d.step));
-        const StepState& st = s.step(d.step);
-        if (d.kind == k::action_started) {
-            if (st.status != StepStatus::started) refuse(fmt::format("start step '{}' before running its action (it is {})", d.step, to_string(st.status)));
-            if (st.action_running) refuse(fmt::format("the action of '{}' is already running", d.step));
-        } else if (!st.action_running) {
-            refuse(fmt::format("the action of '{}' is not running", d.step));
+        case EventKind::fault_injected:
+            if (s.mode != "drill") refuse("faults are injected only in a drill; this incident is real");
+            if (s.fault_us) refuse(fmt::format("the fault was already injected at {}", format_utc(*s.fault_us)));
+            break;
+        case EventKind::incident_declared:
+            if (s.declared_us) refuse(fmt::format("the incident was already declared at {}", format_utc(*s.declared_us)));
+            if (d.payload.contains("detected_us")) {
+                std::int64_t detected = d.payload["detected_us"].get<std::int64_t>();
+                if (detected < s.started_us - 7LL * 24 * 3600 * 1'000'000)
+                    refuse(fmt::format("first detected at {} is more than a week before the incident started", format_utc(detected)));
+            }
+            if (d.payload.value("t0", "earliest") == "detected" && !d.payload.contains("detected_us"))
+                refuse("T0 from 'detected' needs the time it was first detected (--detected-at)");
+            break;
+        case EventKind::action_started:
+        case EventKind::action_finished:
+        case EventKind::action_abandoned: {
+            const Step* step = s.runbook->find_step(d.step);
+            if (!step) refuse(fmt::format("no step '{}' in runbook {}", d.step, s.runbook_path));
+            if (!step->action) refuse(fmt::format("step '{}' has no action", d.step));
+            const StepState& st = s.step(d.step);
+            if (*kind == EventKind::action_started) {
+                if (st.status != StepStatus::started) refuse(fmt::format("start step '{}' before running its action (it is {})", d.step, to_string(st.status)));
+                if (st.action_running) refuse(fmt::format("the action of '{}' is already running", d.step));
+            } else if (!st.action_running) {
+                refuse(fmt::format("the action of '{}' is not running", d.step));
+            }
+            break;
         }
-    } else if (d.kind == k::action_dry_run) {
-        const Step* step = s.runbook->find_step(d.step);
-        if (!step || !step->action) refuse(fmt::format("step '{}' has no action", d.step));
-    } else if (d.kind == k::preflight_checked) {
-        if (!s.runbook->find_step(d.step)) refuse(fmt::format("no step '{}' in runbook {}", d.step, s.runbook_path));
-        if (!d.payload.value("overridden", "").empty() && d.actor.role != "ic")
-            refuse(fmt::format("only the IC goes ahead past a failed preflight (acting as {})", d.actor.role));
-    } else if (d.kind == k::gate_overridden) {
-        const Step* step = s.runbook->find_step(d.step);
-        if (!step) refuse(fmt::format("no step '{}' in runbook {}", d.step, s.runbook_path));
-        if (!step->gate) refuse(fmt::format("step '{}' has no gate to override", d.step));
-        if (d.actor.role != "ic") refuse(fmt::format("only the IC overrides a gate (acting as {})", d.actor.role));
-        if (d.payload.value("reason", "").empty()) refuse("a reason is required to override a gate");
-        const StepState& st = s.step(d.step);
-        if (st.status == StepStatus::done || st.status == StepStatus::skipped) refuse(fmt::format("step '{}' is already {}", d.step, to_string(st.status)));
-    } else if (d.kind == k::samples_recorded) {
-        if (!d.payload.contains("sha256") || !d.payload.contains("series")) refuse("a batch of samples is recorded with its seal");
-    } else if (d.kind == k::comms_sent || d.kind == k::incident_resolved) {
-        // Always allowed while open.
-    } else if (d.kind == k::role_assigned || d.kind == k::role_handed_over) {
-        std::string role = d.payload.value("role", "");
-        std::string person = d.payload.value(d.kind == k::role_assigned ? "person" : "to", "");
-        if (!s.runbook->has_role(role)) refuse(fmt::format("unknown role '{}'", role));
-        if (person.empty()) refuse("name the person who takes the role");
-        auto held = s.roster.find(role);
-        if (held != s.roster.end() && held->second == person) refuse(fmt::format("{} already holds role '{}'", person, role));
-        if (d.kind == k::role_handed_over && held == s.roster.end())
-            refuse(fmt::format("nobody holds role '{}' yet: assign it instead of handing it over", role));
-    } else {
-        refuse(fmt::format("unknown command '{}'", d.kind));
+        case EventKind::action_dry_run: {
+            const Step* step = s.runbook->find_step(d.step);
+            if (!step || !step->action) refuse(fmt::format("step '{}' has no action", d.step));
+            break;
+        }
+        case EventKind::preflight_checked:
+            if (!s.runbook->find_step(d.step)) refuse(fmt::format("no step '{}' in runbook {}", d.step, s.runbook_path));
+            if (!d.payload.value("overridden", "").empty() && d.actor.role != "ic")
+                refuse(fmt::format("only the IC goes ahead past a failed preflight (acting as {})", d.actor.role));
+            break;
+        case EventKind::gate_overridden: {
+            const Step* step = s.runbook->find_step(d.step);
+            if (!step) refuse(fmt::format("no step '{}' in runbook {}", d.step, s.runbook_path));
+            if (!step->gate) refuse(fmt::format("step '{}' has no gate to override", d.step));
+            if (d.actor.role != "ic") refuse(fmt::format("only the IC overrides a gate (acting as {})", d.actor.role));
+            if (d.payload.value("reason", "").empty()) refuse("a reason is required to override a gate");
+            const StepState& st = s.step(d.step);
+            if (st.status == StepStatus::done || st.status == StepStatus::skipped) refuse(fmt::format("step '{}' is already {}", d.step, to_string(st.status)));
+            break;
+        }
+        case EventKind::samples_recorded:
+            if (!d.payload.contains("sha256") || !d.payload.contains("series")) refuse("a batch of samples is recorded with its seal");
+            break;
+        case EventKind::comms_sent:
+        case EventKind::incident_resolved: break;  // always allowed while open
+        case EventKind::role_assigned:
+        case EventKind::role_handed_over: {
+            std::string role = d.payload.value("role", "");
+            std::string person = d.payload.value(*kind == EventKind::role_assigned ? "person" : "to", "");
+            if (!s.runbook->has_role(role)) refuse(fmt::format("unknown role '{}'", role));
+            if (person.empty()) refuse("name the person who takes the role");
+            auto held = s.roster.find(role);
+            if (held != s.roster.end() && held->second == person) refuse(fmt::format("{} already holds role '{}'", person, role));
+            if (*kind == EventKind::role_handed_over && held == s.roster.end())
+                refuse(fmt::format("nobody holds role '{}' yet: assign it instead of handing it over", role));
+            break;
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "drconsole/clock.h"
+#include "drconsole/runner.h"
 #include "drconsole/step_run.h"
 
 namespace drconsole {
@@ -77,7 +78,9 @@ Event StepRun::begin(Incident& incident, const OnRecorded& recorded) {
             throw NeedsOverride(fmt::format("preflight failed: the standby is not safe to promote: {}", failed_checks(preflight_)));
     }
     if (incident.state().step(step_.id).status == StepStatus::pending) shown(incident.start_step(step_.id, actor_));
-    return shown(incident.action_started(step_.id, describe_action(step_, values_), actor_));
+    nlohmann::json what = describe_action(step_, values_);
+    what["runner"] = this_runner().to_json();
+    return shown(incident.action_started(step_.id, std::move(what), actor_));
 }
 
 ActionResult StepRun::execute(const std::atomic<bool>* cancel) const {
@@ -99,6 +102,29 @@ Event StepRun::finish(Incident& incident, const ActionResult& result, const OnRe
     last = incident.complete_step(step_.id, actor_);
     if (recorded) recorded(last);
     return last;
+}
+
+std::vector<Event> reap_abandoned_actions(Incident& incident, const Actor& actor) {
+    std::vector<Event> out;
+    std::vector<std::pair<std::string, Runner>> dead;
+    for (const auto& [id, st] : incident.state().steps) {
+        if (!st.action_running) continue;
+        Runner runner = Runner::from_json(st.action_runner);
+        if (!may_be_alive(runner)) dead.emplace_back(id, runner);
+    }
+    for (const auto& [id, runner] : dead) {
+        std::vector<int> killed = kill_left_behind(runner);
+        nlohmann::json what = {{"runner", runner.to_json()},
+                               {"error", fmt::format("its process (pid {}) ended without recording how the action ended{}", runner.pid,
+                                                     killed.empty() ? "" : "; the commands it left running were ended")},
+                               {"killed", killed}};
+        try {
+            out.push_back(incident.action_abandoned(id, std::move(what), actor));
+        } catch (const RuleViolation&) {
+            // Another command recorded it first.
+        }
+    }
+    return out;
 }
 
 }  // namespace drconsole

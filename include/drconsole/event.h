@@ -7,30 +7,34 @@
 
 #include <nlohmann/json.hpp>
 
+#include "drconsole/event_kinds.h"
+
 namespace drconsole {
 
+// The on-disk names, from the catalogue (drconsole/event_kinds.h).
 namespace event_kind {
-inline constexpr std::string_view incident_started = "incident.started";
-inline constexpr std::string_view role_assigned = "role.assigned";
-inline constexpr std::string_view role_handed_over = "role.handed_over";
-inline constexpr std::string_view step_started = "step.started";
-inline constexpr std::string_view step_completed = "step.completed";
-inline constexpr std::string_view step_skipped = "step.skipped";
-inline constexpr std::string_view step_failed = "step.failed";
-inline constexpr std::string_view step_reopened = "step.reopened";
-inline constexpr std::string_view note = "note";
-inline constexpr std::string_view correction = "correction";
-inline constexpr std::string_view fault_injected = "fault.injected";
-inline constexpr std::string_view incident_declared = "incident.declared";
-inline constexpr std::string_view comms_sent = "comms.sent";
-inline constexpr std::string_view incident_resolved = "incident.resolved";
-inline constexpr std::string_view gate_overridden = "gate.overridden";
-inline constexpr std::string_view action_started = "action.started";
-inline constexpr std::string_view action_finished = "action.finished";
-inline constexpr std::string_view preflight_checked = "preflight.checked";
-inline constexpr std::string_view action_dry_run = "action.dry_run";
-// A batch of recorded readings: its payload seals the samples stored with it (docs/journal.md).
-inline constexpr std::string_view samples_recorded = "samples.recorded";
+inline constexpr std::string_view incident_started = name_of(EventKind::incident_started);
+inline constexpr std::string_view role_assigned = name_of(EventKind::role_assigned);
+inline constexpr std::string_view role_handed_over = name_of(EventKind::role_handed_over);
+inline constexpr std::string_view step_started = name_of(EventKind::step_started);
+inline constexpr std::string_view step_unstarted = name_of(EventKind::step_unstarted);
+inline constexpr std::string_view step_completed = name_of(EventKind::step_completed);
+inline constexpr std::string_view step_skipped = name_of(EventKind::step_skipped);
+inline constexpr std::string_view step_failed = name_of(EventKind::step_failed);
+inline constexpr std::string_view step_reopened = name_of(EventKind::step_reopened);
+inline constexpr std::string_view note = name_of(EventKind::note);
+inline constexpr std::string_view correction = name_of(EventKind::correction);
+inline constexpr std::string_view fault_injected = name_of(EventKind::fault_injected);
+inline constexpr std::string_view incident_declared = name_of(EventKind::incident_declared);
+inline constexpr std::string_view comms_sent = name_of(EventKind::comms_sent);
+inline constexpr std::string_view incident_resolved = name_of(EventKind::incident_resolved);
+inline constexpr std::string_view gate_overridden = name_of(EventKind::gate_overridden);
+inline constexpr std::string_view action_started = name_of(EventKind::action_started);
+inline constexpr std::string_view action_finished = name_of(EventKind::action_finished);
+inline constexpr std::string_view action_abandoned = name_of(EventKind::action_abandoned);
+inline constexpr std::string_view preflight_checked = name_of(EventKind::preflight_checked);
+inline constexpr std::string_view action_dry_run = name_of(EventKind::action_dry_run);
+inline constexpr std::string_view samples_recorded = name_of(EventKind::samples_recorded);
 }  // namespace event_kind
 
 struct Actor {
@@ -64,7 +68,10 @@ inline const std::string kGenesisHash(64, '0');
 
 // False for the events machinery records (sealed batches of samples): they are in the chain
 // and the evidence, and left out of the timelines people read.
-inline bool shown_in_timeline(const Event& e) { return e.kind != event_kind::samples_recorded; }
+inline bool shown_in_timeline(const Event& e) {
+    auto kind = kind_of(e.kind);
+    return !kind || info(*kind).in_timeline;
+}
 
 // When the person acted: the time carried in the payload as "at_us" (the key that opened the
 // dialog, or --at for an event entered afterwards, "at_source": keypress | backfilled); else

@@ -41,6 +41,7 @@ struct StepState {
     int action_exit = -1;
     std::string action_error, action_output_sha256, action_kind;
     int action_runs = 0;
+    nlohmann::json action_runner;  // the process running it (drconsole/runner.h), while it runs
 };
 
 struct RoleSpell {
@@ -138,6 +139,8 @@ public:
     Event skip_step(const std::string& step, const std::string& reason, const Actor& actor, std::optional<ActedAt> at = {});
     Event fail_step(const std::string& step, const std::string& reason, const Actor& actor, std::optional<ActedAt> at = {});
     Event reopen_step(const std::string& step, const std::string& reason, const Actor& actor);
+    // Puts a started step back to pending (it was started by mistake); its action must not be running.
+    Event unstart_step(const std::string& step, const std::string& reason, const Actor& actor);
     Event add_note(const std::string& text, const std::string& step, const Actor& actor, std::optional<ActedAt> at = {});
     // An issue found, to be followed up: a note the report lists under action items.
     Event add_action_item(const std::string& text, const std::string& owner, const Actor& actor);
@@ -151,6 +154,8 @@ public:
     // Records that the step's action starts (what will run, without secret values), then how it ended.
     Event action_started(const std::string& step, nlohmann::json description, const Actor& actor);
     Event action_finished(const std::string& step, nlohmann::json result, const Actor& actor);
+    // An action whose process ended without recording how (a crash, a kill): found afterwards.
+    Event action_abandoned(const std::string& step, nlohmann::json what, const Actor& actor);
     Event action_dry_run(const std::string& step, nlohmann::json plan, const Actor& actor);
     Event preflight_checked(const std::string& step, nlohmann::json result, const Actor& actor);
     // Records a batch of readings as the incident's samples, sealed by a samples.recorded event,

@@ -96,4 +96,10 @@ private:
     bool gate_overridden_already_ = false;
 };
 
+// Actions whose process ended without recording how they ended (a crash, kill -9): ends the
+// commands they left running and records each as action.abandoned by `actor`, so that the step
+// can run again. An action whose process still runs, or runs on another host, is left alone.
+// Called by every command that records and by the console when it opens.
+std::vector<Event> reap_abandoned_actions(Incident& incident, const Actor& actor);
+
 }  // namespace drconsole

@@ -212,3 +212,46 @@ TEST(ConsoleWalk, SkipFailOverrideAndFaultAskForYAfterTheirText) {
     auto j = nlohmann::json::parse(test::run_drconsole({"status", "--db", (dir / "j.db").string(), "--json"}).out);
     EXPECT_EQ(j["incident"]["t0_source"], "started") << "no fault without y";
 }
+
+TEST(ConsoleWalk, AStepStartedByMistakeIsPutBackAndIShowsItWhole) {
+    test::TempDir dir;
+    ASSERT_EQ(test::start_drill(dir, "checklists/quarterly-drill.md").exit_code, 0);
+    // Enter alone does not put it back; y does. Then i shows the step whole, over the screen.
+    auto r = test::console_keys(dir, "<Enter>u<WaitFor Put notify-stakeholders back>\nu<WaitFor Put notify-stakeholders back>y\ni\n", "80x24");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto events = Journal(dir / "j.db").events(1);
+    ASSERT_GE(events.size(), 2u);
+    EXPECT_EQ(events[events.size() - 2].kind, "step.started");
+    EXPECT_EQ(events.back().kind, "step.unstarted");
+    EXPECT_EQ(events.back().actor, (Actor{"ic", "maria"}));
+    auto j = nlohmann::json::parse(test::run_drconsole({"status", "--db", (dir / "j.db").string(), "--json"}).out);
+    EXPECT_EQ(j["phases"][0]["steps"][0]["state"], "pending");
+    std::string screen = test::slurp(dir / "screen.txt");
+    EXPECT_NE(screen.find("step notify-stakeholders (any key closes)"), std::string::npos) << screen;
+    EXPECT_NE(screen.find("Notify all stakeholders: platform team, SRE, management"), std::string::npos)
+        << "the full text, which the 80-column checklist cuts:\n" << screen;
+    EXPECT_NE(screen.find("put back notify-stakeholders"), std::string::npos) << "the timeline says so:\n" << screen;
+}
+
+TEST(ConsoleWalk, TheHeaderCountsAComponentRestoredOnlyWhenEveryRestoringStepIsDone) {
+    test::TempDir dir;
+    auto rb = dir.write("rb.md", "# Two step restore\n\n| Component | RPO | RTO |\n|---|---|---|\n| postgres | - | 10m |\n| kafka | - | 20m |\n\n"
+                                 "| Role | Owner |\n|---|---|\n| ic | SRE |\n\n## Promote {kind=promote}\n"
+                                 "- [ ] Promote the standby {#promote role=ic restores=postgres}\n"
+                                 "- [ ] Repoint the writers {#repoint role=ic restores=postgres}\n"
+                                 "- [ ] Start the mirror {#mirror role=ic restores=kafka}\n");
+    ASSERT_EQ(test::run_drconsole({"start", "--clock", test::kFakeClock, "--db", (dir / "j.db").string(), "--runbook", rb.string(),
+                                   "--mode", "drill", "--as", "ic:maria"}).exit_code, 0);
+    ASSERT_EQ(test::console_keys(dir, "<Enter><Enter>\n").exit_code, 0);
+    std::string screen = test::slurp(dir / "screen.txt");
+    EXPECT_NE(screen.find("RTO postgres 10:00 left"), std::string::npos) << "one of two restoring steps done is not restored:\n" << screen;
+    // A minute later, the second restoring step (the console opens on the first open step).
+    ASSERT_EQ(test::run_drconsole({"open", "--clock", "fake:2026-01-03T02:01:00Z+0", "--db", (dir / "j.db").string(), "--keys",
+                                   dir.write("k2", "<Enter><Enter>\n").string(), "--size", "120x40", "--dump-screen",
+                                   (dir / "screen.txt").string(), "--as", "ic:maria"}).exit_code, 0);
+    screen = test::slurp(dir / "screen.txt");
+    EXPECT_EQ(screen.find("postgres 10:00 left"), std::string::npos) << screen;
+    EXPECT_NE(screen.find("RTO kafka 19:00 left"), std::string::npos) << screen;
+    auto report = nlohmann::json::parse(test::run_drconsole({"report", "--db", (dir / "j.db").string(), "--format", "json"}).out);
+    EXPECT_EQ(report["achieved"][0]["restored_by"], "repoint") << report["achieved"].dump(1);
+}
