@@ -43,7 +43,7 @@ ActionResult execute_action(const Step& step, const Environment* env, const Temp
         }
         case ActionKind::http: {
             const Target& t = target_of(step, env, TargetType::http);
-            return run_http(t.url, a.body, values, timeout);
+            return run_http(t.url, a.body, values, timeout, cancel);
         }
     }
     throw InputError("unknown action kind");

@@ -41,14 +41,14 @@ std::string substitute(std::string_view text, const TemplateValues& values, Enco
 
 }  // namespace
 
-ActionResult run_sql(const std::string& dsn, const BoundSql& sql, Millis timeout, const std::atomic<bool>*) {
+ActionResult run_sql(const std::string& dsn, const BoundSql& sql, Millis timeout, const std::atomic<bool>* cancel) {
     ActionResult r;
     SystemClock clock;
     r.started_us = clock.wall_us();
     CapturedOutput out;
     probes::PgSession session(expand_references(dsn));
     try {
-        probes::PgRows rows = session.query(sql.text, deadline_after(timeout), sql.params, true);
+        probes::PgRows rows = session.query(sql.text, deadline_after(timeout), sql.params, true, cancel);
         nlohmann::json table = {{"columns", rows.columns}, {"rows", nlohmann::json::array()}};
         std::string text;
         for (const auto& c : rows.columns) text += (text.empty() ? "" : "\t") + c;
@@ -67,6 +67,11 @@ ActionResult run_sql(const std::string& dsn, const BoundSql& sql, Millis timeout
         out.add(text);
         r.ok = true;
         r.exit_code = 0;
+    } catch (const probes::PgCancelled& e) {
+        r.error = e.what();
+        r.exit_code = 1;
+        r.cancelled = true;
+        out.add(r.error);
     } catch (const probes::PgError& e) {
         r.error = e.what();
         r.exit_code = 1;
@@ -78,7 +83,8 @@ ActionResult run_sql(const std::string& dsn, const BoundSql& sql, Millis timeout
     return r;
 }
 
-ActionResult run_http(const std::string& base_url, std::string_view block, const TemplateValues& values, Millis timeout) {
+ActionResult run_http(const std::string& base_url, std::string_view block, const TemplateValues& values, Millis timeout,
+                      const std::atomic<bool>* cancel) {
     ActionResult r;
     SystemClock clock;
     r.started_us = clock.wall_us();
@@ -107,7 +113,7 @@ ActionResult run_http(const std::string& base_url, std::string_view block, const
         std::string quoted = nlohmann::json(v).dump();
         return quoted.substr(1, quoted.size() - 2);
     });
-    probes::HttpResponse resp = probes::http_fetch(req, deadline_after(timeout));
+    probes::HttpResponse resp = probes::http_fetch(req, deadline_after(timeout), cancel);
     r.detail["method"] = req.method;
     r.detail["path"] = path;
     if (resp.completed) {
@@ -119,6 +125,7 @@ ActionResult run_http(const std::string& base_url, std::string_view block, const
     } else {
         r.error = resp.error;
         r.timed_out = resp.error.find("no answer within") != std::string::npos;
+        r.cancelled = resp.cancelled;
         r.exit_code = 1;
         out.add(resp.error);
     }

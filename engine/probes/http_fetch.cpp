@@ -46,7 +46,7 @@ std::string url_encode(const std::string& text) {
     return encoded;
 }
 
-HttpResponse http_fetch(const HttpRequest& req, SteadyTime deadline) {
+HttpResponse http_fetch(const HttpRequest& req, SteadyTime deadline, const std::atomic<bool>* cancel) {
     global_init();
     HttpResponse resp;
     auto started = std::chrono::steady_clock::now();
@@ -92,6 +92,10 @@ HttpResponse http_fetch(const HttpRequest& req, SteadyTime deadline) {
         }
         if (done) break;
         if (std::chrono::steady_clock::now() >= deadline) break;
+        if (cancel && *cancel) {
+            resp.cancelled = true;
+            break;
+        }
         curl_multi_poll(multi.get(), nullptr, 0, static_cast<int>(std::min(remaining_ms(deadline), 50L)), nullptr);
     }
     curl_multi_remove_handle(multi.get(), e);
@@ -99,6 +103,8 @@ HttpResponse http_fetch(const HttpRequest& req, SteadyTime deadline) {
     if (done && result == CURLE_OK) {
         resp.completed = true;
         curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &resp.status);
+    } else if (resp.cancelled) {
+        resp.error = fmt::format("cancelled after {:.0f} ms: the request was abandoned", resp.total_ms);
     } else if (!done || result == CURLE_OPERATION_TIMEDOUT) {
         resp.error = fmt::format("no answer within {:.0f} ms", resp.total_ms);
     } else {

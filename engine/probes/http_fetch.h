@@ -1,6 +1,7 @@
 // One HTTP request through libcurl's multi interface, bounded by a deadline.
 #pragma once
 
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -23,10 +24,12 @@ struct HttpResponse {
     bool truncated = false;
     double total_ms = 0;
     std::string error;       // why it did not complete: refused, timed out, resolve failure…
+    bool cancelled = false;  // `cancel` was set: the request was abandoned and its connection closed
 };
 
-// Never returns later than `deadline` (plus the slice of one poll, at most 50 ms).
-HttpResponse http_fetch(const HttpRequest& request, SteadyTime deadline);
+// Never returns later than `deadline` (plus the slice of one poll, at most 50 ms); nor, once
+// `cancel` is set, later than one slice after.
+HttpResponse http_fetch(const HttpRequest& request, SteadyTime deadline, const std::atomic<bool>* cancel = nullptr);
 
 std::string url_encode(const std::string& text);
 

@@ -38,17 +38,34 @@ void PgSession::wait(int events, SteadyTime deadline, const char* what) {
     }
     while (true) {
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+        if (cancel_ && *cancel_) {
+            cancel_statement();
+            drop();
+            throw PgCancelled(fmt::format("{}: cancelled (the server was asked to cancel it)", what));
+        }
         if (left <= 0) {
+            cancel_statement();
             drop();
             throw PgError(fmt::format("{}: no answer before the deadline", what));
         }
         pollfd p{fd, static_cast<short>(events), 0};
-        int n = ::poll(&p, 1, static_cast<int>(left));
+        // With a cancel flag to watch, wait in slices of 100 ms.
+        int n = ::poll(&p, 1, static_cast<int>(cancel_ ? std::min<long>(left, 100) : left));
         if (n > 0) return;
         if (n < 0 && errno != EINTR) {
             drop();
             throw PgError(fmt::format("{}: poll failed", what));
         }
+    }
+}
+
+void PgSession::cancel_statement() {
+    if (!sent_ || !conn_) return;
+    sent_ = false;
+    if (PGcancel* c = PQgetCancel(conn_.get())) {
+        char error[256] = {};
+        PQcancel(c, error, sizeof error);
+        PQfreeCancel(c);
     }
 }
 
@@ -77,7 +94,13 @@ void PgSession::connect(SteadyTime deadline) {
     PQsetNoticeProcessor(conn_.get(), [](void*, const char*) {}, nullptr);
 }
 
-PgRows PgSession::query(const std::string& sql, SteadyTime deadline, const std::vector<std::string>& params, bool single_statement) {
+PgRows PgSession::query(const std::string& sql, SteadyTime deadline, const std::vector<std::string>& params, bool single_statement,
+                        const std::atomic<bool>* cancel) {
+    struct Watch {
+        PgSession& s;
+        ~Watch() { s.cancel_ = nullptr, s.sent_ = false; }
+    } watch{*this};
+    cancel_ = cancel;
     connect(deadline);
     std::vector<const char*> values;
     for (const auto& p : params) values.push_back(p.c_str());
@@ -90,6 +113,7 @@ PgRows PgSession::query(const std::string& sql, SteadyTime deadline, const std::
         drop();
         throw PgError(message);
     }
+    sent_ = true;
     while (int pending = PQflush(conn_.get())) {
         if (pending < 0) {
             std::string message = pq_message(PQerrorMessage(conn_.get()));

@@ -78,9 +78,11 @@ inline constexpr std::size_t kOutputCap = 64 * 1024;
 // whole process group is killed.
 ActionResult run_commands(const std::vector<std::vector<std::string>>& commands, Millis timeout,
                           const std::map<std::string, std::string>& extra_env, const std::atomic<bool>* cancel = nullptr);
+// On cancel or timeout the server is asked to cancel the statement (PQcancel): it does not run on.
 ActionResult run_sql(const std::string& dsn, const BoundSql& sql, Millis timeout, const std::atomic<bool>* cancel = nullptr);
 // `block` is the http action's text: "METHOD /path", headers, blank line, body.
-ActionResult run_http(const std::string& base_url, std::string_view block, const TemplateValues& values, Millis timeout);
+ActionResult run_http(const std::string& base_url, std::string_view block, const TemplateValues& values, Millis timeout,
+                      const std::atomic<bool>* cancel = nullptr);
 
 inline constexpr Millis kDefaultActionTimeout{60'000};
 

@@ -1,5 +1,7 @@
 // sql actions against the real PostgreSQL pair; http actions against a real server; and the
 // headless `step ID run` end to end.
+#include <atomic>
+#include <chrono>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -90,6 +92,48 @@ TEST_F(SqlAction, ASecondPromoteReportsTheServersErrorEscaped) {
     EXPECT_FALSE(second.ok);
     EXPECT_NE(second.error.find("recovery is not in progress"), std::string::npos) << second.error;
     EXPECT_EQ(second.output, second.error);
+}
+
+TEST_F(SqlAction, CancelReallyCancelsTheStatementOnTheServer) {
+    // A statement the server would run for a minute; cancelled after 0.7 s.
+    std::atomic<bool> cancel{false};
+    std::thread canceller([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(700));
+        cancel = true;
+    });
+    auto started = std::chrono::steady_clock::now();
+    ActionResult r = run_sql(cluster->primary_dsn(), bind_sql("SELECT pg_sleep(60) AS drc_cancel_probe", values({})), Millis(120'000), &cancel);
+    canceller.join();
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(3));
+    EXPECT_FALSE(r.ok);
+    EXPECT_TRUE(r.cancelled) << r.error;
+    EXPECT_NE(r.error.find("cancelled"), std::string::npos) << r.error;
+    // The server: no backend runs it any more (without PQcancel it would sleep on for a minute,
+    // a dropped connection unnoticed until it tried to send).
+    std::string active;
+    for (int i = 0; i < 30; ++i) {
+        active = cluster->sql(cluster->primary_port(),
+                              "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%drc_cancel_probe%' AND pid <> pg_backend_pid()");
+        if (active == "0") break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    EXPECT_EQ(active, "0") << "the statement still runs on the server";
+}
+
+TEST(HttpAction, CancelAbandonsARequestThatNeverAnswers) {
+    test::HttpServer server(test::HttpServer::Mode::never_answer);
+    std::atomic<bool> cancel{false};
+    std::thread canceller([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        cancel = true;
+    });
+    auto started = std::chrono::steady_clock::now();
+    ActionResult r = run_http(server.url(""), "POST /failover", values({}), Millis(60'000), &cancel);
+    canceller.join();
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
+    EXPECT_FALSE(r.ok);
+    EXPECT_TRUE(r.cancelled) << r.error;
+    EXPECT_FALSE(r.timed_out);
 }
 
 TEST(HttpAction, ValuesAreEncodedNeverSpliced) {
