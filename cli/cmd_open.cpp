@@ -5,7 +5,9 @@
 #include <clocale>
 #include <csignal>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -33,6 +35,35 @@ std::optional<std::pair<int, int>> parse_size(const std::string& text) {
         throw InputError(fmt::format("--size '{}': write WIDTHxHEIGHT, e.g. 120x40", safe_text(text)));
     return std::pair{w, h};
 }
+
+// While the console owns the terminal, nothing else may write to it: standard error (library
+// messages, warnings) goes to drconsole-console.log beside the journal, and comes back after.
+class StderrToLog {
+public:
+    StderrToLog(const std::filesystem::path& journal, const Actor& who) {
+        std::filesystem::path log = journal.parent_path() / kConsoleLog;
+        int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+        if (fd < 0) fd = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+        saved_ = fd < 0 ? -1 : fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 0);
+        if (saved_ >= 0) dup2(fd, STDERR_FILENO);
+        if (fd >= 0) close(fd);
+        std::cerr << format_utc(SystemClock().wall_us()) << " console opened by " << safe_text(who.role + ":" + who.person) << " (pid " << getpid()
+                  << ")" << std::endl;
+    }
+    ~StderrToLog() {
+        if (saved_ < 0) return;
+        std::cerr << std::flush;
+        dup2(saved_, STDERR_FILENO);
+        close(saved_);
+    }
+    StderrToLog(const StderrToLog&) = delete;
+    StderrToLog& operator=(const StderrToLog&) = delete;
+
+    static constexpr const char* kConsoleLog = "drconsole-console.log";
+
+private:
+    int saved_ = -1;
+};
 
 // Who sits at this console: --as, else $DRCONSOLE_AS, else the person at the terminal says so
 // before the screen opens (every event this console records names them).
@@ -110,7 +141,12 @@ int run_open(const OpenOptions& opts) {
     tui::ConsoleApp app(journal, std::move(incident), who, store, clock, env);
     app.on_wake(wake_ui);
     if (recorder) app.on_recorder_status([&recorder] { return recorder->status(); });
-    int status = tui::run_console(app, run);
+    int status = 0;
+    {
+        std::optional<StderrToLog> quiet;
+        if (opts.keys.empty()) quiet.emplace(journal.path(), who);  // a scripted run has no terminal to keep clean
+        status = tui::run_console(app, run);
+    }
     if (scheduler) scheduler->stop();
     if (recorder) recorder->stop();  // the last batch, then the lease goes to another console
     for (int fd : wake)
@@ -130,7 +166,9 @@ CLI::App* add_open(CLI::App& app, int& exit_code) {
     cmd->add_option("--size", opts->size, "Test hook: draw at WIDTHxHEIGHT instead of the terminal's size");
     cmd->add_option("--keys", opts->keys, "Test hook: apply the keys in FILE without a terminal, then exit");
     cmd->add_option("--dump-screen", opts->dump, "Test hook: write the final screen as plain text to FILE");
-    cmd->footer("Keys:\n" + tui::keys_markdown());
+    cmd->footer(fmt::format("While the console runs, whatever would be written to standard error (library messages) goes to\n"
+                            "{} beside the journal instead of onto the screen.\n\nKeys:\n", StderrToLog::kConsoleLog) +
+                tui::keys_markdown());
     cmd->callback([opts, &exit_code] { exit_code = run_open(*opts); });
     return cmd;
 }

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "support/http_server.h"
+#include "support/pg_cluster.h"
 #include "support/tmux.h"
 #include "tui/console_run.h"
 
@@ -126,6 +127,31 @@ TEST_F(Terminal, KeysDoNothingWhileTheTerminalIsTooSmallAndCtrlLRedraws) {
     while (tmux.screen("ic").find("GARBAGE-ON-SCREEN") != std::string::npos && std::chrono::steady_clock::now() < gone)
         std::this_thread::sleep_for(50ms);
     EXPECT_EQ(tmux.screen("ic").find("GARBAGE-ON-SCREEN"), std::string::npos) << tmux.screen("ic");
+}
+
+TEST_F(Terminal, NothingButTheConsoleWritesOnItsScreen) {
+    // The heartbeat's schema already exists: the server answers CREATE SCHEMA IF NOT EXISTS
+    // with a NOTICE, which libpq would print on stderr, over the screen.
+    test::PgCluster cluster;
+    cluster.sql(cluster.primary_port(), "CREATE SCHEMA IF NOT EXISTS drconsole");
+    auto env = dir.write("env.jsonc", "{\"targets\": {\"pg-primary\": {\"type\": \"postgres\", \"dsn\": \"" + cluster.primary_dsn() +
+                                          "\", \"role\": \"primary\", \"heartbeat\": \"200ms\", \"interval\": \"200ms\"}}}");
+    auto rb = dir.write("rb.md", "# Notice drill\n\n| Role | Owner |\n|---|---|\n| ic | SRE |\n\n## Detect {kind=detect}\n- [ ] Look {#look role=ic}\n");
+    auto start = test::run_drconsole({"start", "--db", db(), "--runbook", rb.string(), "--env", env.string(), "--mode", "drill", "--as", "ic:maria"});
+    ASSERT_EQ(start.exit_code, 0) << start.err;
+    tmux.start("ic", console(), 120, 40);
+    ASSERT_GE(tmux.wait_for("ic", "pg-primary"), 0ms) << tmux.screen("ic");
+    std::this_thread::sleep_for(1500ms);  // several heartbeats
+    std::string screen = tmux.screen("ic");
+    EXPECT_EQ(screen.find("NOTICE"), std::string::npos) << screen;
+    EXPECT_EQ(screen.find("already exists"), std::string::npos) << screen;
+    // Standard error went to the log beside the journal, which says who opened the console.
+    std::string log = test::slurp(dir / "drconsole-console.log");
+    EXPECT_NE(log.find("console opened by ic:maria"), std::string::npos) << log;
+    tmux.keys("ic", {"q"});
+    ASSERT_GE(tmux.wait_for("ic", "EXIT=0"), 0ms) << tmux.screen("ic");
+    auto help = test::run_drconsole({"open", "--help"});
+    EXPECT_NE(help.out.find("drconsole-console.log"), std::string::npos) << "--help names the log";
 }
 
 TEST_F(Terminal, NoColorDrawsWithAttributesOnly) {
