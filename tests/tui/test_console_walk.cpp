@@ -255,3 +255,27 @@ TEST(ConsoleWalk, TheHeaderCountsAComponentRestoredOnlyWhenEveryRestoringStepIsD
     auto report = nlohmann::json::parse(test::run_drconsole({"report", "--db", (dir / "j.db").string(), "--format", "json"}).out);
     EXPECT_EQ(report["achieved"][0]["restored_by"], "repoint") << report["achieved"].dump(1);
 }
+
+// Mid-drill, at the three sizes people use: the fault injected, a gate overridden, a step
+// skipped, the promotion started. Golden screens; DRCONSOLE_UPDATE_GOLDEN=1 rewrites them.
+class MidDrill : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(MidDrill, ScreenMatchesGolden) {
+    test::TempDir dir;
+    ASSERT_EQ(test::start_drill(dir, "checklists/quarterly-drill.md").exit_code, 0);
+    std::string keys = "<Enter><Advance 30s><Enter>\n<Enter><Advance 30s><Enter>\n<Enter><Advance 2m><Enter>\n"
+                       "<Enter>g\nreplica lag checked on the Grafana board: 0.4 s<Enter>y\n<Enter>\n"
+                       "<Advance 1m><Enter>x\npg_ctlcluster 15 main stop --mode=immediate<Enter>y\n<Advance 5s><Enter>y\n"
+                       "<Enter><Advance 20s><Enter>\ns\nno object storage in the lab<Enter>y\n<Advance 4m><Enter><Advance 35s>\n";
+    std::string size = GetParam();
+    auto r = test::console_keys(dir, keys, size, {"LANG=C.UTF-8", "LC_ALL=C.UTF-8"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::string screen = test::slurp(dir / "screen.txt");
+    EXPECT_NE(screen.find("#pg-promote"), std::string::npos) << "the cursor moved on into the promote phase:\n" << screen;
+    std::filesystem::path golden = test::source_path("tests/tui/golden/mid-drill-" + size + ".txt");
+    if (std::getenv("DRCONSOLE_UPDATE_GOLDEN")) std::filesystem::copy_file(dir / "screen.txt", golden, std::filesystem::copy_options::overwrite_existing);
+    EXPECT_EQ(screen, test::slurp(golden)) << "the " << size << " screen changed; if intended, re-run with DRCONSOLE_UPDATE_GOLDEN=1 and review";
+}
+
+INSTANTIATE_TEST_SUITE_P(Sizes, MidDrill, ::testing::Values("80x24", "120x40", "200x60"),
+                         [](const auto& info) { return std::string("at_") + info.param; });
