@@ -9,15 +9,15 @@
 
 #include "drconsole/runbook.h"
 #include "drconsole/probes.h"
-#include "probes/pg_session.h"
+#include "clients/pg_session.h"
 #include "probes/standby_lag.h"
 
 namespace drconsole {
 namespace {
 
-using probes::PgError;
-using probes::PgRows;
-using probes::PgSession;
+using clients::PgError;
+using clients::PgRows;
+using clients::PgSession;
 
 std::string lower(std::string s) {
     std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });

@@ -6,8 +6,8 @@
 #include "drconsole/clock.h"
 #include "drconsole/diagnostic.h"
 #include "drconsole/text.h"
-#include "probes/http_fetch.h"
-#include "probes/pg_session.h"
+#include "clients/http_fetch.h"
+#include "clients/pg_session.h"
 
 namespace drconsole {
 namespace {
@@ -46,9 +46,9 @@ ActionResult run_sql(const std::string& dsn, const BoundSql& sql, Millis timeout
     SystemClock clock;
     r.started_us = clock.wall_us();
     CapturedOutput out;
-    probes::PgSession session(expand_references(dsn));
+    clients::PgSession session(expand_references(dsn));
     try {
-        probes::PgRows rows = session.query(sql.text, deadline_after(timeout), sql.params, true, cancel);
+        clients::PgRows rows = session.query(sql.text, deadline_after(timeout), sql.params, true, cancel);
         nlohmann::json table = {{"columns", rows.columns}, {"rows", nlohmann::json::array()}};
         std::string text;
         for (const auto& c : rows.columns) text += (text.empty() ? "" : "\t") + c;
@@ -67,12 +67,12 @@ ActionResult run_sql(const std::string& dsn, const BoundSql& sql, Millis timeout
         out.add(text);
         r.ok = true;
         r.exit_code = 0;
-    } catch (const probes::PgCancelled& e) {
+    } catch (const clients::PgCancelled& e) {
         r.error = e.what();
         r.exit_code = 1;
         r.cancelled = true;
         out.add(r.error);
-    } catch (const probes::PgError& e) {
+    } catch (const clients::PgError& e) {
         r.error = e.what();
         r.exit_code = 1;
         r.timed_out = r.error.find("no answer before the deadline") != std::string::npos;
@@ -90,12 +90,12 @@ ActionResult run_http(const std::string& base_url, std::string_view block, const
     r.started_us = clock.wall_us();
     CapturedOutput out;
     auto lines = split_lines(block);
-    probes::HttpRequest req;
+    clients::HttpRequest req;
     std::string_view request_line = lines.empty() ? std::string_view{} : trim(lines[0]);
     std::size_t sp = request_line.find(' ');
     req.method = std::string(request_line.substr(0, sp));
     std::string path = substitute(sp == std::string_view::npos ? "" : trim(request_line.substr(sp + 1)), values,
-                                  [](const std::string& v) { return probes::url_encode(v); });
+                                  [](const std::string& v) { return clients::url_encode(v); });
     std::string base = expand_references(base_url);
     while (!base.empty() && base.back() == '/') base.pop_back();
     req.url = base + path;
@@ -113,7 +113,7 @@ ActionResult run_http(const std::string& base_url, std::string_view block, const
         std::string quoted = nlohmann::json(v).dump();
         return quoted.substr(1, quoted.size() - 2);
     });
-    probes::HttpResponse resp = probes::http_fetch(req, deadline_after(timeout), cancel);
+    clients::HttpResponse resp = clients::http_fetch(req, deadline_after(timeout), cancel);
     r.detail["method"] = req.method;
     r.detail["path"] = path;
     if (resp.completed) {

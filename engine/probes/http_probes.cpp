@@ -3,10 +3,12 @@
 #include <nlohmann/json.hpp>
 
 #include "drconsole/text.h"
-#include "probes/http_fetch.h"
+#include "clients/http_fetch.h"
 #include "probes/probe_factory.h"
 
 namespace drconsole::probes {
+
+using namespace clients;  // the client wrappers (engine/clients/)
 namespace {
 
 class HttpHealthProbe final : public Probe {

@@ -1,10 +1,12 @@
 // Kafka probes: a cluster (up, consumer-group lag) and a mirror (per partition: messages and seconds behind, stalled).
 #include <fmt/format.h>
 
-#include "probes/kafka_client.h"
+#include "clients/kafka_client.h"
 #include "probes/probe_factory.h"
 
 namespace drconsole::probes {
+
+using namespace clients;  // the client wrappers (engine/clients/)
 namespace {
 
 constexpr int kStalledAfter = 3;  // readings with the target still while the source moved

@@ -8,11 +8,13 @@
 #include <fmt/format.h>
 
 #include "drconsole/environment.h"
-#include "probes/pg_session.h"
+#include "clients/pg_session.h"
 #include "probes/probe_factory.h"
 #include "probes/standby_lag.h"
 
 namespace drconsole::probes {
+
+using namespace clients;  // the client wrappers (engine/clients/)
 namespace {
 
 constexpr const char* kIsInRecovery = "SELECT pg_is_in_recovery()";

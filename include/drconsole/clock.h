@@ -1,12 +1,17 @@
 // Clocks: UTC wall time and a monotonic reading, both in microseconds. Injectable for tests.
 #pragma once
 
+#include <chrono>
+
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 
 namespace drconsole {
+
+// A deadline or an instant on the monotonic clock.
+using SteadyTime = std::chrono::steady_clock::time_point;
 
 class Clock {
 public:

@@ -14,8 +14,6 @@
 
 namespace drconsole {
 
-using SteadyTime = std::chrono::steady_clock::time_point;
-
 // Reads one target. read() runs on the target's own worker thread and should return by
 // `deadline`; one that cannot (librdkafka can block far past its timeouts) only delays its
 // own target, which then shows as stale.

@@ -11,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-#include "probes/http_fetch.h"
+#include "clients/http_fetch.h"
 #include "support/http_server.h"
 
 extern char** environ;
@@ -36,9 +36,9 @@ PrometheusServer::PrometheusServer() {
     if (rc != 0) throw std::runtime_error("cannot start /usr/bin/prometheus: install Debian's prometheus package");
     auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (std::chrono::steady_clock::now() < until) {
-        probes::HttpRequest req;
+        clients::HttpRequest req;
         req.url = url() + "/-/ready";
-        if (probes::http_fetch(req, std::chrono::steady_clock::now() + std::chrono::milliseconds(500)).status == 200) return;
+        if (clients::http_fetch(req, std::chrono::steady_clock::now() + std::chrono::milliseconds(500)).status == 200) return;
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     throw std::runtime_error("prometheus did not become ready");

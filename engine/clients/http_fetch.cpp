@@ -1,5 +1,5 @@
 // libcurl multi: connect and total timeouts always set, no signals, threaded resolver, a hard deadline.
-#include "probes/http_fetch.h"
+#include "clients/http_fetch.h"
 
 #include <memory>
 #include <mutex>
@@ -7,7 +7,7 @@
 #include <curl/curl.h>
 #include <fmt/format.h>
 
-namespace drconsole::probes {
+namespace drconsole::clients {
 namespace {
 
 void global_init() {
@@ -113,4 +113,4 @@ HttpResponse http_fetch(const HttpRequest& req, SteadyTime deadline, const std::
     return resp;
 }
 
-}  // namespace drconsole::probes
+}  // namespace drconsole::clients

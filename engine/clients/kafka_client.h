@@ -9,11 +9,12 @@
 #include <string>
 #include <vector>
 
-#include <librdkafka/rdkafka.h>
+#include "drconsole/clock.h"
 
-#include "drconsole/probes.h"
+// librdkafka stays behind this layer: only its handle is named here.
+typedef struct rd_kafka_s rd_kafka_t;
 
-namespace drconsole::probes {
+namespace drconsole::clients {
 
 class KafkaError : public std::runtime_error {
 public:
@@ -49,11 +50,11 @@ public:
 
 private:
     struct Destroy {
-        void operator()(rd_kafka_t* rk) const { rd_kafka_destroy(rk); }
+        void operator()(rd_kafka_t* rk) const;
     };
     std::unique_ptr<rd_kafka_t, Destroy> rk_;
 };
 
 int timeout_ms(SteadyTime deadline);
 
-}  // namespace drconsole::probes
+}  // namespace drconsole::clients

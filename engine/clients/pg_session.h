@@ -8,11 +8,12 @@
 #include <string>
 #include <vector>
 
-#include <libpq-fe.h>
+#include "drconsole/clock.h"
 
-#include "drconsole/probes.h"
+// libpq stays behind this layer: only its handle is named here.
+typedef struct pg_conn PGconn;
 
-namespace drconsole::probes {
+namespace drconsole::clients {
 
 class PgError : public std::runtime_error {
 public:
@@ -54,7 +55,7 @@ private:
     void cancel_statement();
 
     struct Finish {
-        void operator()(PGconn* c) const { PQfinish(c); }
+        void operator()(PGconn* c) const;
     };
     std::string conninfo_;
     std::unique_ptr<PGconn, Finish> conn_;
@@ -62,4 +63,4 @@ private:
     bool sent_ = false;                          // a statement is on the server
 };
 
-}  // namespace drconsole::probes
+}  // namespace drconsole::clients

@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "drconsole/probes.h"
+#include "drconsole/clock.h"
 
-namespace drconsole::probes {
+namespace drconsole::clients {
 
 struct HttpRequest {
     std::string method = "GET";
@@ -33,4 +33,4 @@ HttpResponse http_fetch(const HttpRequest& request, SteadyTime deadline, const s
 
 std::string url_encode(const std::string& text);
 
-}  // namespace drconsole::probes
+}  // namespace drconsole::clients

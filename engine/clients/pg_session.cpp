@@ -1,13 +1,15 @@
 // libpq, asynchronously: PQconnectPoll and PQconsumeInput/PQisBusy, waiting only in poll().
-#include "probes/pg_session.h"
+#include "clients/pg_session.h"
 
 #include <poll.h>
+
+#include <libpq-fe.h>
 
 #include <fmt/format.h>
 
 #include "drconsole/text.h"
 
-namespace drconsole::probes {
+namespace drconsole::clients {
 namespace {
 
 // libpq's messages span lines ("…failed: Connection refused\n\tIs the server running…"): one line.
@@ -58,6 +60,8 @@ void PgSession::wait(int events, SteadyTime deadline, const char* what) {
         }
     }
 }
+
+void PgSession::Finish::operator()(PGconn* c) const { PQfinish(c); }
 
 void PgSession::cancel_statement() {
     if (!sent_ || !conn_) return;
@@ -160,4 +164,4 @@ PgRows PgSession::query(const std::string& sql, SteadyTime deadline, const std::
     return out;
 }
 
-}  // namespace drconsole::probes
+}  // namespace drconsole::clients

@@ -1,13 +1,17 @@
 // librdkafka: metadata, watermarks, the newest message's timestamp, committed group offsets.
-#include "probes/kafka_client.h"
+#include "clients/kafka_client.h"
 
 #include <random>
+
+#include <librdkafka/rdkafka.h>
 
 #include <fmt/format.h>
 
 #include "drconsole/environment.h"
 
-namespace drconsole::probes {
+namespace drconsole::clients {
+
+void KafkaClient::Destroy::operator()(rd_kafka_t* rk) const { rd_kafka_destroy(rk); }
 
 int timeout_ms(SteadyTime deadline) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
@@ -129,4 +133,4 @@ std::map<PartitionKey, std::int64_t> KafkaClient::committed(const std::string& g
     return out;
 }
 
-}  // namespace drconsole::probes
+}  // namespace drconsole::clients
