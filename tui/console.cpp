@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "drconsole/preflight.h"
 #include "drconsole/probes.h"
 #include "drconsole/report.h"
 #include "drconsole/step_run.h"
@@ -216,6 +217,14 @@ void ConsoleApp::handle(const Key& key) {
         dialog_key(key);
         return;
     }
+    if (typing_guard_) {
+        if (key.code == Key::Code::enter || key.code == Key::Code::esc) {
+            typing_guard_ = false;
+            message_ = "typed text ignored: nothing recorded";
+            message_is_error_ = false;
+        }
+        return;
+    }
     if (help_ && !(key == Key::of(U'?') || key == Key::of(U'q'))) {
         help_ = false;  // any key closes the overlay
         return;
@@ -231,7 +240,16 @@ void ConsoleApp::handle(const Key& key) {
     }
     auto action = action_for(key);
     message_.clear();
-    if (!action) return;
+    if (!action) {
+        // A letter that is no command here means someone is typing in the wrong place: the rest
+        // of what they type is text, and Enter ends it without starting anything.
+        if (key.code == Key::Code::ch && key.ch > 0x20 && key.ch != 0x7F) {
+            typing_guard_ = true;
+            message_ = "that key does nothing here; ignoring typed keys until Enter or Esc";
+            message_is_error_ = true;
+        }
+        return;
+    }
     auto off = disabled_actions(gate_results());
     if (auto why = off.find(*action); why != off.end()) {
         message_ = fmt::format("{}: {}", binding(*action).name, why->second);
@@ -311,10 +329,18 @@ void ConsoleApp::act(Action action) {
         case Action::run_action:
             if (running_) {
                 open_confirm(action, "Cancel the running action of " + running_->step(), "Kill it and its child processes?", running_->step());
+            } else if (promotes_standby(*step)) {
+                // A promotion cannot be undone: y is not enough, the step's id is typed.
+                open_text(action, "Run the action of " + step->id,
+                          fmt::format("This promotes a standby; it cannot be undone. The preflight runs first. Type {} to run it:", step->id),
+                          step->id);
             } else {
                 // An action cannot be undone: it asks first, and nothing is recorded before y.
                 std::string question = step->confirm.empty() || step->confirm == "yes" ? std::string("Run it now?") : step->confirm;
-                open_confirm(action, "Run the action of " + step->id, question + " (y/n)", step->id);
+                open_confirm(action, "Run the action of " + step->id,
+                             fmt::format("{} ({}{}) (y/n)", question, to_string(step->action->kind),
+                                         step->action->target.empty() ? std::string() : " on " + step->action->target),
+                             step->id);
             }
             break;
         case Action::skip: open_text(action, "Skip " + step->id, "Reason:", step->id); break;
@@ -351,6 +377,13 @@ void ConsoleApp::dialog_key(const Key& key) {
             dialog_ = {};
             message_ = "not confirmed: nothing recorded";
             message_is_error_ = false;
+        } else if (key.code == Key::Code::ch) {
+            // Not an answer: someone is typing into the wrong place. What follows is text, not
+            // commands ("away" would otherwise open the run dialog again and answer y).
+            dialog_ = {};
+            typing_guard_ = true;
+            message_ = "not confirmed: that was not y or n; ignoring typed keys until Enter or Esc";
+            message_is_error_ = true;
         }
         return;
     }
@@ -386,6 +419,20 @@ std::optional<ConsoleApp::Twice> ConsoleApp::asks_twice(Action purpose, const St
             return twice(k::gate_overridden, who_, {{"reason", text}}, fmt::format("Override the gate of {}: \"{}\"?", step->id, text));
         case Action::fault:
             return twice(k::fault_injected, who_, {{"description", text}}, "Record the fault now? T0 is when x was pressed.");
+        case Action::comms:
+            return twice(k::comms_sent, who_, {{"summary", text}},
+                         text.empty() ? std::string("Record that an update was sent? The comms clock restarts.")
+                                      : fmt::format("Record that \"{}\" was sent? The comms clock restarts.", text));
+        case Action::handover: {
+            std::size_t sp = text.find(' ');
+            if (sp == std::string::npos) return std::nullopt;  // the handler says how to write it
+            std::string role = text.substr(0, sp), person(trim(std::string_view(text).substr(sp + 1)));
+            auto held = state().roster.find(role);
+            if (held == state().roster.end())
+                return twice(k::role_assigned, who_, {{"role", role}, {"person", person}}, fmt::format("Make {} the {}?", person, role));
+            return twice(k::role_handed_over, who_, {{"role", role}, {"from", held->second}, {"to", person}},
+                         fmt::format("Hand {} over from {} to {}? From now on {} acts as {}.", role, held->second, person, person, role));
+        }
         default: return std::nullopt;
     }
 }
@@ -433,6 +480,11 @@ void ConsoleApp::submit_dialog() {
                 message_ = "cancelling the action of " + running_->step() + "…";
                 message_is_error_ = false;
             } else if (step) {
+                if (d.kind == Dialog::Kind::text && text != step->id) {
+                    dialog_ = d;
+                    dialog_.error = fmt::format("type {} exactly to run it (Esc cancels)", step->id);
+                    return;
+                }
                 start_action(*step);
             }
             break;
@@ -471,8 +523,8 @@ void ConsoleApp::submit_dialog() {
         case Action::handover: {
             std::size_t sp = text.find(' ');
             if (sp == std::string::npos) {
-                message_ = "refused: write ROLE PERSON, e.g. db carol";
-                message_is_error_ = true;
+                dialog_ = d;
+                dialog_.error = "write ROLE PERSON, e.g. db carol";
                 return;
             }
             std::string role = text.substr(0, sp), person(trim(std::string_view(text).substr(sp + 1)));

@@ -95,7 +95,8 @@ private:
     bool message_is_error_ = false;
     Dialog dialog_;
     bool help_ = false;
-    bool details_ = false;  // the selected step, whole, over the screen
+    bool details_ = false;
+    bool typing_guard_ = false;  // a confirm got a non-answer key: typed keys are text, dropped until Enter/Esc  // the selected step, whole, over the screen
     bool quit_ = false;
 };
 

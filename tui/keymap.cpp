@@ -22,7 +22,7 @@ const std::vector<Binding>& bindings() {
         {Action::prev_phase, {k(C::left), c(U'[')}, "Left/[", "phase", "Show the previous phase", false},
         {Action::next_phase, {k(C::right), c(U']')}, "Right/]", "phase", "Show the next phase", false},
         {Action::next_pane, {k(C::tab)}, "Tab", "pane", "Focus the next pane (checklist, lag, timeline)", false},
-        {Action::act, {k(C::enter), c(U' ')}, "Enter/Space", "start/done", "Start the selected step, or complete it once started (asks first where the runbook says confirm)"},
+        {Action::act, {k(C::enter)}, "Enter", "start/done", "Start the selected step, or complete it once started (asks first where the runbook says confirm)"},
         {Action::run_action, {c(U'a')}, "a", "run", "Run the selected step's action (SQL, HTTP or commands; asks first, y runs it); while it runs, cancel it"},
         {Action::skip, {c(U's')}, "s", "skip", "Skip the selected step (reason required)"},
         {Action::fail, {c(U'f')}, "f", "fail", "Mark the selected step failed (reason required)"},

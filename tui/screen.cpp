@@ -25,9 +25,18 @@ Rect centered(const Canvas& c, int w, int h) {
     return {(c.width() - w) / 2, (c.height() - h) / 2, w, h};
 }
 
+// A filled box with a border all round, so that nothing behind it reads as part of it.
 void box(Canvas& c, Rect r, const std::string& title) {
     c.fill(r, Role::dialog);
     draw_title(c, {r.x, r.y, r.w, 1}, title, true);
+    const Glyphs& g = c.glyphs();
+    std::string bottom;
+    for (int i = 0; i < r.w; ++i) bottom += g.hline;
+    c.put(r.x, r.y + r.h - 1, bottom, Role::dim, r.w);
+    for (int y = r.y + 1; y < r.y + r.h - 1; ++y) {
+        c.put(r.x, y, std::string(g.vline), Role::dim, 1);
+        c.put(r.x + r.w - 1, y, std::string(g.vline), Role::dim, 1);
+    }
 }
 
 }  // namespace
@@ -53,19 +62,20 @@ void render_help(const View& v, Canvas& c) {
 
 void render_dialog(const View& v, Canvas& c) {
     const Dialog& d = v.dialog;
-    Rect r = centered(c, 70, 6);
+    Rect r = centered(c, 76, 8);
     box(c, r, safe_text(d.title));
-    c.put(r.x + 2, r.y + 2, safe_text(d.prompt), Role::dialog, r.w - 4);
+    // The question whole (two lines), the answer, then why the last answer was refused.
+    c.put_wrapped(r.x + 2, r.y + 1, safe_text(d.prompt), Role::dialog, r.w - 4, 2);
     if (d.kind == Dialog::Kind::text) {
         std::string input = safe_text(d.input) + "_";
         int room = r.w - 4;
         // Show the end of a long input, where the cursor is.
         while (columns(input) > room && !input.empty()) input.erase(0, 1);
-        c.put(r.x + 2, r.y + 3, input, Role::focus, room);
+        c.put(r.x + 2, r.y + 4, input, Role::focus, room);
     } else {
-        c.put(r.x + 2, r.y + 3, "y = yes   n = no", Role::focus, r.w - 4);
+        c.put(r.x + 2, r.y + 4, "y = yes   n = no   Esc = cancel", Role::focus, r.w - 4);
     }
-    if (!d.error.empty()) c.put(r.x + 2, r.y + 4, safe_text(d.error), Role::step_failed, r.w - 4);
+    if (!d.error.empty()) c.put_wrapped(r.x + 2, r.y + 5, safe_text(d.error), Role::step_failed, r.w - 4, 2);
 }
 
 // The selected step whole, over the screen: its full text wrapped, then everything the details

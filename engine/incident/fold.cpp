@@ -135,7 +135,6 @@ void apply(IncidentState& s, const Event& e) {
             st.action_ended_us.reset();
             st.action_ok.reset();
             st.action_kind = p.value("kind", "");
-            st.action_runner = p.value("runner", nlohmann::json());
             ++st.action_runs;
             break;
         }

@@ -55,6 +55,14 @@ void check_step(const IncidentState& s, const EventDraft& d) {
     }
 }
 
+// The IC's decisions are the IC's: the role, and, once someone holds it, that person.
+void require_ic(const IncidentState& s, const Actor& actor, std::string_view what) {
+    if (actor.role != "ic") refuse(fmt::format("only the IC {} (acting as {})", what, actor.role));
+    auto ic = s.roster.find("ic");
+    if (ic != s.roster.end() && ic->second != actor.person)
+        refuse(fmt::format("only the IC {}: the IC is {} now, not {}", what, ic->second, actor.person));
+}
+
 }  // namespace
 
 void check_actor(const Runbook& rb, const Actor& actor) {
@@ -134,14 +142,13 @@ void check_command(const IncidentState& s, const EventDraft& d) {
         }
         case EventKind::preflight_checked:
             if (!s.runbook->find_step(d.step)) refuse(fmt::format("no step '{}' in runbook {}", d.step, s.runbook_path));
-            if (!d.payload.value("overridden", "").empty() && d.actor.role != "ic")
-                refuse(fmt::format("only the IC goes ahead past a failed preflight (acting as {})", d.actor.role));
+            if (!d.payload.value("overridden", "").empty()) require_ic(s, d.actor, "goes ahead past a failed preflight");
             break;
         case EventKind::gate_overridden: {
             const Step* step = s.runbook->find_step(d.step);
             if (!step) refuse(fmt::format("no step '{}' in runbook {}", d.step, s.runbook_path));
             if (!step->gate) refuse(fmt::format("step '{}' has no gate to override", d.step));
-            if (d.actor.role != "ic") refuse(fmt::format("only the IC overrides a gate (acting as {})", d.actor.role));
+            require_ic(s, d.actor, "overrides a gate");
             if (d.payload.value("reason", "").empty()) refuse("a reason is required to override a gate");
             const StepState& st = s.step(d.step);
             if (st.status == StepStatus::done || st.status == StepStatus::skipped) refuse(fmt::format("step '{}' is already {}", d.step, to_string(st.status)));

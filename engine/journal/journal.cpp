@@ -201,6 +201,19 @@ void Journal::release_lease(std::int64_t incident, const std::string& holder) {
     s.run();
 }
 
+void Journal::set_action_runner(std::int64_t incident, const std::string& step, const std::string& runner) {
+    Statement s = impl_->db.prepare("INSERT OR REPLACE INTO action_runners (incident_id, step, runner) VALUES (?1, ?2, ?3)");
+    s.bind(1, incident).bind(2, step).bind(3, runner);
+    s.run();
+}
+
+std::optional<std::string> Journal::action_runner(std::int64_t incident, const std::string& step) const {
+    Statement s = impl_->db.prepare("SELECT runner FROM action_runners WHERE incident_id = ?1 AND step = ?2");
+    s.bind(1, incident).bind(2, step);
+    if (!s.step()) return std::nullopt;
+    return s.text(0);
+}
+
 Event Journal::create_incident(const IncidentRecord& record, const EventDraft& started,
                                const std::vector<StoredDocument>& documents) {
     Transaction tx(impl_->db);

@@ -78,7 +78,18 @@ CREATE TRIGGER samples_no_delete BEFORE DELETE ON samples
   BEGIN SELECT RAISE(ABORT, 'samples are append-only: DELETE refused'); END;
 )sql";
 
-constexpr std::array<std::string_view, kSchemaVersion> kMigrations{kV1, kV2};
+// Which process runs each action (drconsole/runner.h), outside the chain: a pid is no evidence
+// and would make a scripted drill's hashes differ run to run. Written before action.started.
+constexpr std::string_view kV3 = R"sql(
+CREATE TABLE action_runners (
+  incident_id INTEGER NOT NULL,
+  step        TEXT NOT NULL,
+  runner      TEXT NOT NULL,
+  PRIMARY KEY (incident_id, step)
+);
+)sql";
+
+constexpr std::array<std::string_view, kSchemaVersion> kMigrations{kV1, kV2, kV3};
 
 int user_version(Database& db) {
     Statement s = db.prepare("PRAGMA user_version");

@@ -5,7 +5,7 @@
 
 namespace drconsole::journal {
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 // Brings an empty or older journal up to kSchemaVersion; refuses a newer one.
 void migrate(Database& db);

@@ -78,9 +78,9 @@ Event StepRun::begin(Incident& incident, const OnRecorded& recorded) {
             throw NeedsOverride(fmt::format("preflight failed: the standby is not safe to promote: {}", failed_checks(preflight_)));
     }
     if (incident.state().step(step_.id).status == StepStatus::pending) shown(incident.start_step(step_.id, actor_));
-    nlohmann::json what = describe_action(step_, values_);
-    what["runner"] = this_runner().to_json();
-    return shown(incident.action_started(step_.id, std::move(what), actor_));
+    // Which process runs it, kept beside the chain: if this process dies, the next command knows.
+    incident.journal().set_action_runner(incident.id(), step_.id, this_runner().to_json().dump());
+    return shown(incident.action_started(step_.id, describe_action(step_, values_), actor_));
 }
 
 ActionResult StepRun::execute(const std::atomic<bool>* cancel) const {
@@ -109,7 +109,8 @@ std::vector<Event> reap_abandoned_actions(Incident& incident, const Actor& actor
     std::vector<std::pair<std::string, Runner>> dead;
     for (const auto& [id, st] : incident.state().steps) {
         if (!st.action_running) continue;
-        Runner runner = Runner::from_json(st.action_runner);
+        auto recorded = incident.journal().action_runner(incident.id(), id);
+        Runner runner = Runner::from_json(recorded ? nlohmann::json::parse(*recorded, nullptr, false) : nlohmann::json());
         if (!may_be_alive(runner)) dead.emplace_back(id, runner);
     }
     for (const auto& [id, runner] : dead) {

@@ -61,7 +61,7 @@ inline constexpr std::array kEventKinds{
     EventKindInfo{EventKind::comms_sent, "comms.sent", "summary; at_us, at_source (optional)", true},
     EventKindInfo{EventKind::incident_resolved, "incident.resolved", "summary; at_us, at_source (optional)", true},
     EventKindInfo{EventKind::gate_overridden, "gate.overridden", "reason, live (each condition's outcome, value, reason)", true},
-    EventKindInfo{EventKind::action_started, "action.started", "kind, what will run (no secret values), runner (pid, start, host)", true},
+    EventKindInfo{EventKind::action_started, "action.started", "kind, body, target, values (no secret values), timeout_s", true},
     EventKindInfo{EventKind::action_finished, "action.finished", "ok, exit, error, output, output_sha256, started_us, ended_us, detail", true},
     EventKindInfo{EventKind::action_abandoned, "action.abandoned", "runner (pid), error, killed (process groups ended)", true},
     EventKindInfo{EventKind::preflight_checked, "preflight.checked", "target, checks, failed; overridden (optional)", true},

@@ -41,7 +41,6 @@ struct StepState {
     int action_exit = -1;
     std::string action_error, action_output_sha256, action_kind;
     int action_runs = 0;
-    nlohmann::json action_runner;  // the process running it (drconsole/runner.h), while it runs
 };
 
 struct RoleSpell {
@@ -122,6 +121,7 @@ public:
     static Incident attach(Journal& journal, std::int64_t id);
 
     const IncidentState& state() const { return state_; }
+    Journal& journal() const { return *journal_; }
     std::int64_t id() const { return state_.id; }
 
     // Checks the command against the newest state inside the write transaction, records

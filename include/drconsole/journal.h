@@ -111,6 +111,10 @@ public:
     bool hold_lease(std::int64_t incident, const std::string& holder, std::int64_t now_us, std::int64_t ttl_us,
                     std::string* current = nullptr);
     void release_lease(std::int64_t incident, const std::string& holder);
+    // The process that runs a step's action (drconsole/runner.h as JSON text), kept beside the
+    // chain, not in it; set before action.started, read to find an abandoned action.
+    void set_action_runner(std::int64_t incident, const std::string& step, const std::string& runner);
+    std::optional<std::string> action_runner(std::int64_t incident, const std::string& step) const;
 
     // Appends readings in one transaction without sealing them: only for readings of no
     // incident. An incident's samples are recorded with append_samples().

@@ -98,9 +98,12 @@ void walk(double freeze_s, Outcome& out) {
     tmux.keys("ic", {"y"});
     ASSERT_GE(tmux.wait_for("ic", "since fault"), 0ms) << tmux.screen("ic");
 
-    tmux.keys("ic", {"a"});  // asks first; y starts the step and runs its SQL action: the promotion
-    ASSERT_GE(tmux.wait_for("ic", "Run it now?"), 0ms) << tmux.screen("ic");
-    tmux.keys("ic", {"y"});
+    tmux.keys("ic", {"a"});  // a promotion asks for the step's id; then the preflight, then its SQL action
+    ASSERT_GE(tmux.wait_for("ic", "Type pg-promote to run it"), 0ms) << tmux.screen("ic");
+    tmux.keys("ic", {"y"});  // a stray y is not an answer here
+    tmux.keys("ic", {"BSpace"});
+    tmux.keys("ic", {"-l", "pg-promote"});
+    tmux.keys("ic", {"Enter"});
     ASSERT_TRUE(wait_until([&] { return sql_one(db, "SELECT count(*) FROM events WHERE kind = 'step.completed'") == "1"; }, 60s))
         << tmux.screen("ic");
     // The console records the promoted standby's first reading: what the old primary's writes reached.

@@ -217,7 +217,7 @@ TEST(ConsoleWalk, AStepStartedByMistakeIsPutBackAndIShowsItWhole) {
     test::TempDir dir;
     ASSERT_EQ(test::start_drill(dir, "checklists/quarterly-drill.md").exit_code, 0);
     // Enter alone does not put it back; y does. Then i shows the step whole, over the screen.
-    auto r = test::console_keys(dir, "<Enter>u<WaitFor Put notify-stakeholders back>\nu<WaitFor Put notify-stakeholders back>y\ni\n", "80x24");
+    auto r = test::console_keys(dir, "<Enter>u<WaitFor Put notify-stakeholders back><Enter>u<WaitFor Put notify-stakeholders back>y\ni\n", "80x24");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     auto events = Journal(dir / "j.db").events(1);
     ASSERT_GE(events.size(), 2u);
@@ -279,3 +279,21 @@ TEST_P(MidDrill, ScreenMatchesGolden) {
 
 INSTANTIATE_TEST_SUITE_P(Sizes, MidDrill, ::testing::Values("80x24", "120x40", "200x60"),
                          [](const auto& info) { return std::string("at_") + info.param; });
+
+TEST(ConsoleWalk, WordsTypedOnTheMainScreenRecordNothing) {
+    test::TempDir dir;
+    auto rb = dir.write("rb.md", "# Typing drill\n\n| Role | Owner |\n|---|---|\n| ic | SRE |\n| scribe | Scribe |\n\n## Repoint {kind=repoint}\n"
+                                 "- [ ] Restart the api {#restart role=ic}\n  ```run\n  touch " + (dir / "ran").string() + "\n  ```\n");
+    ASSERT_EQ(test::run_drconsole({"start", "--clock", test::kFakeClock, "--db", (dir / "j.db").string(), "--runbook", rb.string(),
+                                   "--mode", "drill", "--roster", "ic=maria", "--as", "ic:maria"}).exit_code, 0);
+    std::size_t before = Journal(dir / "j.db").events(1).size();
+    // "away": a opens the run question, w is no answer, so a and y that follow are text, not commands.
+    // "check the standby" and "hic bob": c and h take text, and Enter alone records nothing.
+    auto r = test::console_keys(dir, "away<Enter>check the standby<Enter><Esc>hic bob<Enter><Esc>lol wut<Enter>\n");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(Journal(dir / "j.db").events(1).size(), before) << test::slurp(dir / "screen.txt");
+    EXPECT_FALSE(std::filesystem::exists(dir / "ran")) << "the action did not run";
+    auto j = nlohmann::json::parse(test::run_drconsole({"status", "--db", (dir / "j.db").string(), "--json"}).out);
+    EXPECT_EQ(j["roster"]["ic"], "maria");
+    EXPECT_EQ(j["comms"].size(), 0u);
+}

@@ -104,7 +104,7 @@ TEST(OnePath, TheCommandLineAndTheConsoleRecordTheSameWalk) {
     auto keys = "<WaitFor api.up is 0>\n"
                 "g<WaitFor Reason:>checked by hand<Enter>y\n"
                 "a<WaitFor Run it now>y<WaitFor action of api-up succeeded>\n"
-                "a<WaitFor Run it now>y<WaitFor preflight failed>\n"
+                "a<WaitFor Type promote to run it>y<Enter><WaitFor type promote exactly>\n<Backspace>promote<Enter><WaitFor preflight failed>\n"
                 "g<WaitFor Reason:>replay paused on purpose<Enter>y<WaitFor action of promote succeeded>\n"
                 "s<WaitFor Reason:>no time<Enter>y\n"
                 "r<WaitFor Summary:>done<Enter>y<WaitFor Write the report>n\n";
