@@ -72,12 +72,16 @@ std::string ask_who(const OpenOptions& o, const Runbook& rb) {
     if (!o.as.empty() || (env && *env) || !o.keys.empty() || !isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) return o.as;
     std::string roles;
     for (const auto& r : rb.roles) roles += (roles.empty() ? "" : ", ") + r;
-    std::string fallback = (rb.has_role("ic") || rb.roles.empty() ? std::string("ic") : rb.roles.front()) + ":" + current_user();
-    std::cout << safe_text(fmt::format("Who is at this console? ROLE:PERSON (roles: {}) [{}]: ", roles, fallback)) << std::flush;
-    std::string line;
-    if (!std::getline(std::cin, line)) throw InputError("no answer: say who you are with --as ROLE:PERSON");
-    std::string answer(trim(line));
-    return answer.empty() ? fallback : answer;
+    // No default: pressing Enter must not make whoever sits here the IC.
+    for (int tries = 0; tries < 3; ++tries) {
+        std::cout << safe_text(fmt::format("Who is at this console? ROLE:PERSON (roles: {}): ", roles)) << std::flush;
+        std::string line;
+        if (!std::getline(std::cin, line)) break;
+        std::string answer(trim(line));
+        if (answer.find(':') != std::string::npos && answer.back() != ':') return answer;
+        std::cout << "write ROLE:PERSON, e.g. ic:maria or scribe:sam\n";
+    }
+    throw InputError("say who is at the console: --as ROLE:PERSON (or $DRCONSOLE_AS)");
 }
 
 int run_open(const OpenOptions& opts) {
@@ -162,7 +166,7 @@ CLI::App* add_open(CLI::App& app, int& exit_code) {
     cmd->add_option("--db", opts->db, "Journal file (default: $XDG_DATA_HOME/drconsole/journal.db)");
     cmd->add_option("--incident", opts->incident, "Incident id (default: the only open incident)");
     cmd->add_option("--env", opts->env, "Environment for live readings (default: the one the incident started with)");
-    cmd->add_option("--as", opts->as, "Who is at this console: ROLE[:PERSON]; else $DRCONSOLE_AS; else asked before the screen opens (ic:$USER when there is no one to ask)");
+    cmd->add_option("--as", opts->as, "Who is at this console: ROLE[:PERSON]; else $DRCONSOLE_AS; else asked before the screen opens (with --keys: ic:$USER)");
     cmd->add_option("--size", opts->size, "Test hook: draw at WIDTHxHEIGHT instead of the terminal's size");
     cmd->add_option("--keys", opts->keys, "Test hook: apply the keys in FILE without a terminal, then exit");
     cmd->add_option("--dump-screen", opts->dump, "Test hook: write the final screen as plain text to FILE");

@@ -2,13 +2,11 @@
 #include "tui/console.h"
 
 #include <algorithm>
-#include <fstream>
 
 #include <fmt/format.h>
 
 #include "drconsole/preflight.h"
 #include "drconsole/probes.h"
-#include "drconsole/report.h"
 #include "drconsole/step_run.h"
 #include "drconsole/text.h"
 #include "tui/running_action.h"
@@ -203,14 +201,6 @@ ConsoleApp::Outcome ConsoleApp::record(const std::function<Event()>& command, co
     return outcome;
 }
 
-void ConsoleApp::open_text(Action purpose, std::string title, std::string prompt, std::string step) {
-    dialog_ = {Dialog::Kind::text, purpose, std::move(title), std::move(prompt), "", std::move(step), clock_->wall_us(), "", ""};
-}
-
-void ConsoleApp::open_confirm(Action purpose, std::string title, std::string prompt, std::string step) {
-    dialog_ = {Dialog::Kind::confirm, purpose, std::move(title), std::move(prompt), "", std::move(step), clock_->wall_us(), "", ""};
-}
-
 void ConsoleApp::handle(const Key& key) {
     if (key.code == Key::Code::resize) return;
     if (dialog_.kind != Dialog::Kind::none) {
@@ -361,214 +351,6 @@ void ConsoleApp::act(Action action) {
         case Action::resolve: open_text(action, "Resolve the incident", "Summary:"); break;
         case Action::help: help_ = !help_; break;
         case Action::quit: quit_ = true; break;
-    }
-}
-
-void ConsoleApp::dialog_key(const Key& key) {
-    if (key.code == Key::Code::esc) {
-        dialog_ = {};
-        message_ = "cancelled: nothing recorded";
-        message_is_error_ = false;
-        return;
-    }
-    if (dialog_.kind == Dialog::Kind::confirm) {
-        if (key == Key::of(U'y') || key == Key::of(U'Y')) submit_dialog();
-        else if (key == Key::of(U'n') || key == Key::of(U'N') || key.code == Key::Code::enter) {
-            dialog_ = {};
-            message_ = "not confirmed: nothing recorded";
-            message_is_error_ = false;
-        } else if (key.code == Key::Code::ch) {
-            // Not an answer: someone is typing into the wrong place. What follows is text, not
-            // commands ("away" would otherwise open the run dialog again and answer y).
-            dialog_ = {};
-            typing_guard_ = true;
-            message_ = "not confirmed: that was not y or n; ignoring typed keys until Enter or Esc";
-            message_is_error_ = true;
-        }
-        return;
-    }
-    if (key.code == Key::Code::enter) submit_dialog();
-    else if (key.code == Key::Code::backspace) {
-        while (!dialog_.input.empty() && (static_cast<unsigned char>(dialog_.input.back()) & 0xC0) == 0x80) dialog_.input.pop_back();
-        if (!dialog_.input.empty()) dialog_.input.pop_back();
-    } else if (key.code == Key::Code::ch && key.ch >= 0x20 && key.ch != 0x7F && dialog_.input.size() < 1000) {
-        append_utf8(dialog_.input, key.ch);
-    }
-}
-
-std::optional<ConsoleApp::Twice> ConsoleApp::asks_twice(Action purpose, const Step* step, const std::string& text) const {
-    namespace k = event_kind;
-    auto twice = [&](std::string_view kind, const Actor& actor, nlohmann::json payload, std::string question) {
-        return Twice{EventDraft{std::string(kind), actor, step ? step->id : "", std::move(payload)}, std::move(question)};
-    };
-    switch (purpose) {
-        case Action::skip:
-            if (!step) return std::nullopt;
-            return twice(k::step_skipped, step_actor(*step), {{"reason", text}}, fmt::format("Skip {} because \"{}\"?", step->id, text));
-        case Action::fail:
-            if (!step) return std::nullopt;
-            return twice(k::step_failed, step_actor(*step), {{"reason", text}}, fmt::format("Mark {} failed: \"{}\"?", step->id, text));
-        case Action::override_gate:
-            if (!step) return std::nullopt;
-            if (overridable_step_ == step->id && step->action) {
-                bool gate_open = step->gate && !state().gate_overrides.count(step->id);
-                auto kind = gate_open ? k::gate_overridden : k::preflight_checked;
-                return twice(kind, who_, {{gate_open ? "reason" : "overridden", text}},
-                             fmt::format("Run {} anyway, recorded as overridden: \"{}\"?", step->id, text));
-            }
-            return twice(k::gate_overridden, who_, {{"reason", text}}, fmt::format("Override the gate of {}: \"{}\"?", step->id, text));
-        case Action::fault:
-            return twice(k::fault_injected, who_, {{"description", text}}, "Record the fault now? T0 is when x was pressed.");
-        case Action::comms:
-            return twice(k::comms_sent, who_, {{"summary", text}},
-                         text.empty() ? std::string("Record that an update was sent? The comms clock restarts.")
-                                      : fmt::format("Record that \"{}\" was sent? The comms clock restarts.", text));
-        case Action::handover: {
-            std::size_t sp = text.find(' ');
-            if (sp == std::string::npos) return std::nullopt;  // the handler says how to write it
-            std::string role = text.substr(0, sp), person(trim(std::string_view(text).substr(sp + 1)));
-            auto held = state().roster.find(role);
-            if (held == state().roster.end())
-                return twice(k::role_assigned, who_, {{"role", role}, {"person", person}}, fmt::format("Make {} the {}?", person, role));
-            return twice(k::role_handed_over, who_, {{"role", role}, {"from", held->second}, {"to", person}},
-                         fmt::format("Hand {} over from {} to {}? From now on {} acts as {}.", role, held->second, person, person, role));
-        }
-        default: return std::nullopt;
-    }
-}
-
-void ConsoleApp::submit_dialog() {
-    Dialog d = dialog_;
-    dialog_ = {};
-    // A resolve dialog once the incident is resolved can only be the offer to write the report.
-    if (d.purpose == Action::resolve && state().resolved()) {
-        write_report();
-        return;
-    }
-    std::string text(trim(d.input));
-    const Step* step = state().runbook->find_step(d.step);
-    // A text dialog whose command is refused stays open with its text and the reason, so
-    // that nothing typed for it falls through to the main screen as commands.
-    auto keep_open_if_refused = [&](Outcome outcome) {
-        if (outcome != Outcome::refused || d.kind != Dialog::Kind::text) return;
-        dialog_ = d;
-        dialog_.error = message_;
-    };
-    // The person acted when they pressed the key, not when they finished typing.
-    std::optional<ActedAt> at = ActedAt{d.opened_us, false};
-    // What cannot be undone asks once more: the text, then y; Enter alone never records it.
-    // The rules answer first, so that a refusal keeps the dialog open with its reason.
-    if (auto twice = asks_twice(d.purpose, step, text); twice && d.kind == Dialog::Kind::text) {
-        if (auto refusal = incident_.why_not(twice->draft)) {
-            dialog_ = d;
-            dialog_.error = "refused: " + *refusal;
-            return;
-        }
-        open_confirm(d.purpose, d.title, twice->question + " (y/n)", d.step);
-        dialog_.opened_us = d.opened_us;
-        dialog_.pending = text;
-        return;
-    }
-    if (d.kind == Dialog::Kind::confirm && asks_twice(d.purpose, step, d.pending)) text = d.pending;
-    switch (d.purpose) {
-        case Action::act:
-            if (record([&] { return incident_.complete_step(step->id, step_actor(*step)); }, d.step) == Outcome::recorded) select_next_open();
-            break;
-        case Action::run_action:
-            if (running_) {
-                running_->cancel = true;
-                message_ = "cancelling the action of " + running_->step() + "…";
-                message_is_error_ = false;
-            } else if (step) {
-                if (d.kind == Dialog::Kind::text && text != step->id) {
-                    dialog_ = d;
-                    dialog_.error = fmt::format("type {} exactly to run it (Esc cancels)", step->id);
-                    return;
-                }
-                start_action(*step);
-            }
-            break;
-        case Action::skip:
-        case Action::fail: {
-            Outcome o = record([&] {
-                return d.purpose == Action::skip ? incident_.skip_step(step->id, text, step_actor(*step), at)
-                                                 : incident_.fail_step(step->id, text, step_actor(*step), at);
-            }, d.step);
-            keep_open_if_refused(o);
-            if (o == Outcome::recorded) select_next_open();
-            break;
-        }
-        case Action::unstart: record([&] { return incident_.unstart_step(step->id, "", step_actor(*step)); }, d.step); break;
-        case Action::note: keep_open_if_refused(record([&] { return incident_.add_note(text, d.step, who_, at); })); break;
-        case Action::comms: keep_open_if_refused(record([&] { return incident_.comms_sent(text, who_, at); })); break;
-        case Action::fault: keep_open_if_refused(record([&] { return incident_.inject_fault(text, who_, at); })); break;
-        case Action::resolve:
-            if (d.kind == Dialog::Kind::text) {
-                // Enter alone never resolves: a summary, then y.
-                if (text.empty()) {
-                    dialog_ = d;
-                    dialog_.error = "a summary is required: how did it end?";
-                    return;
-                }
-                open_confirm(Action::resolve, "Resolve the incident", fmt::format("Resolve now as \"{}\"? Only notes can follow. (y/n)", text));
-                dialog_.opened_us = d.opened_us;
-                dialog_.pending = text;
-                return;
-            }
-            keep_open_if_refused(record([&] { return incident_.resolve(d.pending, who_, at); }));
-            if (state().resolved())
-                open_confirm(Action::resolve, "Write the report",
-                             fmt::format("Resolved. Write incident-{}-report.md, .html and .json beside the journal? (y/n)", incident_.id()));
-            break;
-        case Action::handover: {
-            std::size_t sp = text.find(' ');
-            if (sp == std::string::npos) {
-                dialog_ = d;
-                dialog_.error = "write ROLE PERSON, e.g. db carol";
-                return;
-            }
-            std::string role = text.substr(0, sp), person(trim(std::string_view(text).substr(sp + 1)));
-            record([&] { return incident_.assign_role(role, person, who_); });
-            break;
-        }
-        case Action::override_gate:
-            if (!step) break;
-            if (overridable_step_ == step->id && step->action) {
-                // Past the gate or preflight that refused the last run: run it again with the reason.
-                start_action(*step, text);
-            } else {
-                GateResult gate = gate_results()[step->id];
-                record([&] {
-                    auto e = clear_gate(incident_, *step, who_, gate, text);
-                    if (!e) throw RuleViolation(step->id + ": its gate passes now, so there is nothing to override");
-                    return *e;
-                }, d.step);
-            }
-            break;
-        case Action::search:
-            search_ = text;
-            timeline_back_ = 0;
-            break;
-        default: break;
-    }
-}
-
-void ConsoleApp::write_report() {
-    std::string base = fmt::format("incident-{}-report", incident_.id());
-    try {
-        nlohmann::json report = build_report(journal_, incident_.id());
-        std::filesystem::path dir = journal_.path().parent_path();
-        for (const auto& [ext, text] : {std::pair{".md", render_markdown(report)}, {".html", render_html(report)}, {".json", report.dump(2) + "\n"}}) {
-            std::ofstream out(dir / (base + ext), std::ios::binary);
-            out << text;
-            out.close();
-            if (!out) throw JournalError(fmt::format("cannot write {}{}", base, ext));
-        }
-        message_ = fmt::format("wrote {}.md, .html and .json beside the journal ('drconsole export' writes the evidence bundle)", base);
-        message_is_error_ = false;
-    } catch (const std::exception& e) {
-        message_ = fmt::format("report NOT written: {}", e.what());
-        message_is_error_ = true;
     }
 }
 

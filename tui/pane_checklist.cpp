@@ -144,6 +144,21 @@ void render_details(const View& v, Canvas& c, Rect r) {
         line(fmt::format("action: {}{}  (a runs it)", to_string(step->action->kind), step->action->target.empty() ? "" : " on " + safe_text(step->action->target)));
         for (const auto& l : split_lines(step->action->body))
             if (!l.empty()) line("  " + safe_text(l), Role::dim);
+        // The newest preflight of this step: what failed or warned, named.
+        for (auto it = v.events->rbegin(); it != v.events->rend(); ++it) {
+            if (it->kind != event_kind::preflight_checked || it->step != step->id) continue;
+            std::string failed, warned;
+            for (const auto& ch : it->payload.value("checks", nlohmann::json::array())) {
+                std::string item = ch.value("check", "") + ": " + ch.value("value", ""), outcome = ch.value("outcome", "");
+                if (outcome == "fail") failed += (failed.empty() ? "" : "; ") + item;
+                else if (outcome == "warn") warned += (warned.empty() ? "" : "; ") + item;
+            }
+            std::string over = it->payload.value("overridden", "");
+            if (!failed.empty()) line("preflight FAILED: " + safe_text(failed) + (over.empty() ? "" : " (overridden: " + safe_text(over) + ")"), Role::step_failed);
+            else line("preflight passed", Role::step_done);
+            if (!warned.empty()) line("preflight warned: " + safe_text(warned), Role::dim);
+            break;
+        }
         // The newest recorded outcome of this step's action, from any console or script.
         for (auto it = v.events->rbegin(); it != v.events->rend(); ++it) {
             if (it->kind != event_kind::action_finished || it->step != step->id) continue;

@@ -18,7 +18,7 @@ std::string describe(const Event& e) {
     switch (*kind) {
         case EventKind::incident_started: return fmt::format("started {} incident: {}", text("mode"), text("title"));
         case EventKind::role_assigned: return fmt::format("{} is {}", text("person"), text("role"));
-        case EventKind::role_handed_over: return fmt::format("{} handed over {} to {}", text("from"), text("role"), text("to"));
+        case EventKind::role_handed_over: return fmt::format("handed over {} from {} to {}", text("role"), text("from"), text("to"));
         case EventKind::step_started: return "started " + e.step;
         case EventKind::step_unstarted: return with("put back " + e.step + " (not started)", "reason");
         case EventKind::step_completed: return "completed " + e.step;

@@ -128,7 +128,10 @@ void check_command(const IncidentState& s, const EventDraft& d) {
             if (!step->action) refuse(fmt::format("step '{}' has no action", d.step));
             const StepState& st = s.step(d.step);
             if (*kind == EventKind::action_started) {
-                if (st.status != StepStatus::started) refuse(fmt::format("start step '{}' before running its action (it is {})", d.step, to_string(st.status)));
+                if (st.status == StepStatus::done) refuse(fmt::format("step '{}' is done: its action is not run again", d.step));
+                if (st.status != StepStatus::started)
+                    refuse(fmt::format("step '{}' is {}: {}", d.step, to_string(st.status),
+                                       st.status == StepStatus::pending ? "start it before running its action" : "reopen it to run its action again"));
                 if (st.action_running) refuse(fmt::format("the action of '{}' is already running", d.step));
             } else if (!st.action_running) {
                 refuse(fmt::format("the action of '{}' is not running", d.step));
