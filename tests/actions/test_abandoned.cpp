@@ -24,15 +24,6 @@ namespace {
 
 bool process_running(const std::string& marker) { return test::run_process({"/usr/bin/pgrep", "-f", marker}).exit_code == 0; }
 
-bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds limit) {
-    auto until = std::chrono::steady_clock::now() + limit;
-    while (!done()) {
-        if (std::chrono::steady_clock::now() > until) return false;
-        std::this_thread::sleep_for(50ms);
-    }
-    return true;
-}
-
 }  // namespace
 
 TEST(AbandonedAction, ARunKilledMidActionIsFoundAbandonedItsCommandsEndedAndItRunsAgain) {
@@ -56,7 +47,7 @@ TEST(AbandonedAction, ARunKilledMidActionIsFoundAbandonedItsCommandsEndedAndItRu
     pid_t runner = 0;
     ASSERT_EQ(posix_spawn(&runner, argv[0], &files, nullptr, argv.data(), environ), 0);
     posix_spawn_file_actions_destroy(&files);
-    ASSERT_TRUE(wait_until([] { return process_running("sleep 3023"); }, 10s)) << "the action did not start";
+    ASSERT_TRUE(test::wait_until([] { return process_running("sleep 3023"); }, 10s)) << "the action did not start";
     kill(runner, SIGKILL);
     waitpid(runner, nullptr, 0);
     ASSERT_TRUE(process_running("sleep 3023")) << "the action's command outlives its runner (the orphan this test is about)";
@@ -65,7 +56,7 @@ TEST(AbandonedAction, ARunKilledMidActionIsFoundAbandonedItsCommandsEndedAndItRu
     auto again_refused = test::run_drconsole({"note", "--db", db, "the runner died", "--as", "ic:maria"});
     EXPECT_EQ(again_refused.exit_code, 0) << again_refused.err;
     EXPECT_NE(again_refused.err.find("action of restart ABANDONED"), std::string::npos) << again_refused.err;
-    EXPECT_TRUE(wait_until([] { return !process_running("sleep 3023"); }, 3s)) << "the orphaned command was ended";
+    EXPECT_TRUE(test::wait_until([] { return !process_running("sleep 3023"); }, 3s)) << "the orphaned command was ended";
     auto events = Journal(dir / "j.db").events(1);
     auto abandoned = std::find_if(events.begin(), events.end(), [](const Event& e) { return e.kind == "action.abandoned"; });
     ASSERT_NE(abandoned, events.end());
@@ -89,7 +80,7 @@ TEST(AbandonedAction, AnActionWhoseRunnerLivesIsLeftAlone) {
     std::string db = (dir / "j.db").string();
     ASSERT_EQ(test::run_drconsole({"start", "--db", db, "--runbook", rb.string(), "--mode", "drill", "--as", "ic:maria"}).exit_code, 0);
     std::thread run([&] { test::run_drconsole({"step", "--db", db, "restart", "run", "--as", "ic:maria"}); });
-    ASSERT_TRUE(wait_until([] { return process_running("sleep 3024"); }, 10s));
+    ASSERT_TRUE(test::wait_until([] { return process_running("sleep 3024"); }, 10s));
     auto note = test::run_drconsole({"note", "--db", db, "still running", "--as", "ic:maria"});
     EXPECT_EQ(note.exit_code, 0) << note.err;
     EXPECT_EQ(note.err.find("ABANDONED"), std::string::npos) << note.err;

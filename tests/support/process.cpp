@@ -1,6 +1,8 @@
 // posix_spawn with pipes for stdout and stderr, read until both close.
 #include "support/process.h"
 
+#include <thread>
+
 #include <fcntl.h>
 #include <poll.h>
 #include <spawn.h>
@@ -76,5 +78,14 @@ ProcessResult run_drconsole(const std::vector<std::string>& args, const std::vec
 }
 
 std::string source_path(const std::string& relative) { return std::string(DRCONSOLE_SOURCE_DIR) + "/" + relative; }
+
+bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds limit) {
+    auto until = std::chrono::steady_clock::now() + limit;
+    while (!done()) {
+        if (std::chrono::steady_clock::now() > until) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return true;
+}
 
 }  // namespace drconsole::test

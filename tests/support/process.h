@@ -1,6 +1,8 @@
 // Runs the real drconsole binary (or any program) and captures what it printed.
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -18,5 +20,8 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::vecto
 ProcessResult run_drconsole(const std::vector<std::string>& args, const std::vector<std::string>& extra_env = {});
 
 std::string source_path(const std::string& relative);
+
+// Polls `done` every 50 ms until it holds (true) or `limit` passes (false).
+bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds limit);
 
 }  // namespace drconsole::test

@@ -48,15 +48,6 @@ std::string sql_one(const std::string& db, const std::string& query) {
     return r.out.substr(0, r.out.find('\n'));
 }
 
-bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds limit) {
-    auto until = std::chrono::steady_clock::now() + limit;
-    while (!done()) {
-        if (std::chrono::steady_clock::now() > until) return false;
-        std::this_thread::sleep_for(100ms);
-    }
-    return true;
-}
-
 struct Outcome {
     double freeze_s = 0, true_loss_s = 0, measured_s = 0;
     std::string method, t0, fault_entered;
@@ -104,10 +95,10 @@ void walk(double freeze_s, Outcome& out) {
     tmux.keys("ic", {"BSpace"});
     tmux.keys("ic", {"-l", "pg-promote"});
     tmux.keys("ic", {"Enter"});
-    ASSERT_TRUE(wait_until([&] { return sql_one(db, "SELECT count(*) FROM events WHERE kind = 'step.completed'") == "1"; }, 60s))
+    ASSERT_TRUE(test::wait_until([&] { return sql_one(db, "SELECT count(*) FROM events WHERE kind = 'step.completed'") == "1"; }, 60s))
         << tmux.screen("ic");
     // The console records the promoted standby's first reading: what the old primary's writes reached.
-    ASSERT_TRUE(wait_until([&] {
+    ASSERT_TRUE(test::wait_until([&] {
         return sql_one(db, "SELECT count(*) FROM samples WHERE target = 'pg-standby' AND metric = 'in_recovery' AND value = 0") != "0";
     }, 15s)) << tmux.screen("ic");
     tmux.keys("ic", {"r"});
