@@ -166,7 +166,16 @@ void ConsoleApp::submit_dialog() {
                     dialog_.error = "a summary is required: how did it end?";
                     return;
                 }
-                open_confirm(Action::resolve, "Resolve the incident", fmt::format("Resolve now as \"{}\"? Only notes can follow. (y/n)", text));
+                // Steps still open are said before the end, not found afterwards in the report.
+                int open = 0;
+                for (const auto& phase : state().runbook->phases)
+                    for (const auto& st : phase.steps) {
+                        StepStatus status = state().step(st.id).status;
+                        open += status == StepStatus::pending || status == StepStatus::started;
+                    }
+                open_confirm(Action::resolve, "Resolve the incident",
+                             fmt::format("Resolve now as \"{}\"?{} Only notes can follow. (y/n)", text,
+                                         open ? fmt::format(" {} step{} still open.", open, open == 1 ? " is" : "s are") : ""));
                 dialog_.opened_us = d.opened_us;
                 dialog_.pending = text;
                 return;

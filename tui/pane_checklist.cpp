@@ -115,7 +115,7 @@ void render_checklist(const View& v, Canvas& c, Rect r) {
     }
 }
 
-void render_details(const View& v, Canvas& c, Rect r) {
+void render_details(const View& v, Canvas& c, Rect r, bool wrap) {
     const IncidentState& s = *v.state;
     c.fill(r, Role::normal);
     const Step* step = s.runbook->find_step(v.selected);
@@ -127,7 +127,9 @@ void render_details(const View& v, Canvas& c, Rect r) {
     draw_title(c, r, "#" + safe_text(step->id), false);
     int y = r.y + 1;
     auto line = [&](const std::string& text, Role role = Role::normal) {
-        if (y < r.y + r.h) c.put(r.x + 1, y++, text, role, r.w - 2);
+        if (y >= r.y + r.h) return;
+        if (wrap) y += std::max(1, c.put_wrapped(r.x + 1, y, text, role, r.w - 2, r.y + r.h - y));
+        else c.put(r.x + 1, y++, text, role, r.w - 2);
     };
     std::string owner = step->role.empty() ? "no owner role" : "owner " + safe_text(step->role);
     if (auto held = s.roster.find(step->role); held != s.roster.end()) owner += " (" + safe_text(held->second) + ")";

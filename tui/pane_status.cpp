@@ -1,5 +1,7 @@
 // The header (title, mode, clocks against RTO and comms), the phase rail, and the footer.
 #include <algorithm>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -99,10 +101,8 @@ void render_header(const View& v, Canvas& c, Rect r) {
     x += c.put(x, y, fmt::format("T+{} {}", mmss(end - s.t0_us()), t0), Role::header) + 3;
     Budget b = rto_budget(v);
     if (!b.text.empty()) x += c.put(x, y, b.text, b.role) + 3;
-    std::optional<Millis> cadence = s.runbook->comms_every;
-    if (cadence && !s.resolved()) {
-        std::int64_t last = s.comms_us.empty() ? s.t0_us() : s.comms_us.back();
-        std::int64_t due = last + std::chrono::duration_cast<std::chrono::microseconds>(*cadence).count() - v.now_us;
+    if (auto next = next_comms_due_us(s); next && !s.resolved()) {
+        std::int64_t due = *next - v.now_us;
         x += c.put(x, y, due >= 0 ? "comms in " + mmss(due) : "comms OVERDUE " + mmss(-due), due >= 0 ? Role::header : Role::overdue) + 3;
     }
     if (!v.not_recorded.empty()) c.put(x, y, "NOT RECORDED — " + safe_text(v.not_recorded), Role::not_recorded, r.w - x);
@@ -190,13 +190,23 @@ void render_footer(const View& v, Canvas& c, Rect r) {
         c.put(1, r.y, safe_text(v.message), v.message_is_error ? Role::not_recorded : Role::key_hint, r.w - 2);
         return;
     }
+    std::vector<std::pair<std::string, Action>> items;
+    int total = 1;
+    for (const auto& b : bindings())
+        if (b.in_footer) {
+            items.emplace_back(fmt::format("{} {}", b.label, b.name), b.action);
+            total += columns(items.back().first) + 2;
+        }
+    // When the keys do not all fit, the last place says where the rest are.
+    const std::string more = "? all keys";
+    int room = total <= r.w ? r.w : r.w - columns(more) - 2;
     int x = 1;
-    for (const auto& b : bindings()) {
-        if (!b.in_footer) continue;
-        std::string label(b.label == "Enter/Space" ? "Enter" : b.label);
-        std::string item = fmt::format("{} {}", label, b.name);
-        if (x + columns(item) + 2 > r.w) break;
-        x += c.put(x, r.y, item, v.disabled.count(b.action) ? Role::dim : Role::key_hint) + 2;
+    for (const auto& [item, action] : items) {
+        if (x + columns(item) + 2 > room) {
+            x += c.put(x, r.y, more, Role::key_hint) + 2;
+            break;
+        }
+        x += c.put(x, r.y, item, v.disabled.count(action) ? Role::dim : Role::key_hint) + 2;
     }
     if (auto why = v.disabled.find(Action::act); why != v.disabled.end() && why->second.rfind("gate:", 0) == 0 && x < r.w - 20)
         c.put(x, r.y, "| " + safe_text(why->second), Role::step_blocked, r.w - x - 1);

@@ -34,9 +34,11 @@ void render_timeline(const View& v, Canvas& c, Rect r) {
     }
     std::string title = v.search.empty() ? fmt::format("timeline ({} events)", total)
                                          : fmt::format("timeline: {} of {} events match \"{}\" (Esc clears)", shown.size(), total, safe_text(v.search));
-    draw_title(c, r, title, v.focus == Pane::timeline);
     int rows = r.h - 1;
     std::size_t back = std::min<std::size_t>(static_cast<std::size_t>(std::max(v.timeline_back, 0)), shown.size());
+    // Scrolled back, newer events are below and out of sight: the title says how many.
+    if (back > 0) title += fmt::format("; {} newer below (Down shows them)", back);
+    draw_title(c, r, title, v.focus == Pane::timeline);
     std::size_t end = shown.size() - back;
     std::size_t begin = end > static_cast<std::size_t>(rows) ? end - static_cast<std::size_t>(rows) : 0;
     int y = r.y + 1;

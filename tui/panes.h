@@ -9,7 +9,9 @@ namespace drconsole::tui {
 void render_header(const View& v, Canvas& c, Rect r);
 void render_rail(const View& v, Canvas& c, Rect r);
 void render_checklist(const View& v, Canvas& c, Rect r);
-void render_details(const View& v, Canvas& c, Rect r);
+// The selected step's owner, gate, action, preflight and last output; `wrap` folds long lines
+// (the `i` popup) instead of cutting them (the pane).
+void render_details(const View& v, Canvas& c, Rect r, bool wrap = false);
 void render_lag(const View& v, Canvas& c, Rect r);
 void render_timeline(const View& v, Canvas& c, Rect r);
 void render_footer(const View& v, Canvas& c, Rect r);

@@ -86,7 +86,7 @@ void render_step_popup(const View& v, Canvas& c) {
     Rect r = centered(c, c.width() - 4, c.height() - 4);
     box(c, r, "step " + safe_text(step->id) + " (any key closes)");
     int used = c.put_wrapped(r.x + 2, r.y + 1, safe_text(step->text), Role::dialog, r.w - 4, 4);
-    render_details(v, c, {r.x + 1, r.y + 1 + std::max(used, 1), r.w - 2, r.h - 2 - std::max(used, 1)});
+    render_details(v, c, {r.x + 1, r.y + 1 + std::max(used, 1), r.w - 2, r.h - 2 - std::max(used, 1)}, true);
 }
 
 void render_screen(const View& v, Canvas& c) {

@@ -192,6 +192,14 @@ void add_criteria(Measurement& m, const IncidentState& s, bool chain_verified) {
 
 }  // namespace
 
+std::optional<std::int64_t> next_comms_due_us(const IncidentState& s) {
+    if (!s.runbook->comms_every) return std::nullopt;
+    std::int64_t last = s.t0_us();
+    for (std::int64_t sent : s.comms_us)
+        if (sent >= s.t0_us()) last = std::max(last, sent);
+    return last + std::chrono::duration_cast<std::chrono::microseconds>(*s.runbook->comms_every).count();
+}
+
 Restoration restoration(const IncidentState& s, const std::string& component) {
     Restoration own = restored_by_steps(s, component);
     bool named = own.why_not.rfind("no step restores", 0) != 0;

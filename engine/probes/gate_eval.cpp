@@ -60,7 +60,9 @@ ConditionResult evaluate(const GateCondition& c, const ReadingStore& store, std:
         r.reason = fmt::format("{} is {} (held {})", name, number(*r.value), format_duration(shown));
     } else {
         r.outcome = GateOutcome::fail;
-        r.reason = fmt::format("{} is {}, held {} of {}", name, number(*r.value), format_duration(shown),
+        // The condition holds now; it has not held long enough (or not long enough in this
+        // process's readings): say so, rather than a bare "fail" beside a good value.
+        r.reason = fmt::format("{} is {}: holds, but only for {} of the {} it needs", name, number(*r.value), format_duration(shown),
                                format_duration(*c.held_for));
     }
     return r;

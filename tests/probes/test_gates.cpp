@@ -79,7 +79,7 @@ TEST_F(Gates, ForNeedsTheConditionHeldContinuously) {
     EXPECT_EQ(gate("pg-primary.up == 0 for 10s").outcome, GateOutcome::pass);
     GateResult longer = gate("pg-primary.up == 0 for 3m");
     EXPECT_EQ(longer.outcome, GateOutcome::fail);
-    EXPECT_EQ(longer.reason, "pg-primary.up is 0, held 10s of 3m");
+    EXPECT_EQ(longer.reason, "pg-primary.up is 0: holds, but only for 10s of the 3m it needs");
 }
 
 TEST_F(Gates, ABreakInTheRunRestartsTheHold) {

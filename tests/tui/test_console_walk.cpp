@@ -34,7 +34,8 @@ TEST(ConsoleWalk, StrayEnterOrTextNeverResolvesAndARefusedDialogKeepsItsText) {
     auto r = test::console_keys(dir, "r<Enter>old primary killed<Enter>\n");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     std::string screen = test::slurp(dir / "screen.txt");
-    EXPECT_NE(screen.find("Resolve now as \"old primary killed\"?"), std::string::npos) << "it asks, and only y resolves:\n" << screen;
+    EXPECT_NE(screen.find("Resolve now as \"old primary killed\"? 26 steps are still open."), std::string::npos)
+        << "it asks, says what is still open, and only y resolves:\n" << screen;
     EXPECT_EQ(events(), before) << "nothing resolved";
     ASSERT_EQ(test::console_keys(dir, "r<Enter>\n").exit_code, 0);
     EXPECT_NE(test::slurp(dir / "screen.txt").find("a summary is required"), std::string::npos) << test::slurp(dir / "screen.txt");
@@ -296,4 +297,25 @@ TEST(ConsoleWalk, WordsTypedOnTheMainScreenRecordNothing) {
     auto j = nlohmann::json::parse(test::run_drconsole({"status", "--db", (dir / "j.db").string(), "--json"}).out);
     EXPECT_EQ(j["roster"]["ic"], "maria");
     EXPECT_EQ(j["comms"].size(), 0u);
+}
+
+TEST(ConsoleWalk, AtEightyColumnsTheFooterPointsToTheRestAndTheTimelineSaysWhatIsBelow) {
+    test::TempDir dir;
+    ASSERT_EQ(test::start_drill(dir, "checklists/quarterly-drill.md").exit_code, 0);
+    auto r = test::console_keys(dir, "<Tab><Tab>k\n", "80x24");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::string screen = test::slurp(dir / "screen.txt");
+    EXPECT_NE(screen.find("1 newer below (Down shows them)"), std::string::npos) << screen;
+    EXPECT_NE(screen.find("? all keys"), std::string::npos) << "the keys that do not fit are behind ?:\n" << screen;
+}
+
+TEST(ConsoleWalk, TheCommsClockCountsFromT0LikeTheReport) {
+    test::TempDir dir;
+    ASSERT_EQ(test::start_drill(dir, "checklists/quarterly-drill.md").exit_code, 0);
+    // An update sent during the pre-drill phase, then the fault ten minutes later: the next
+    // update is due one cadence after T0, as the report's "comms late" counts it.
+    auto r = test::console_keys(dir, "c<WaitFor Summary>drill starts soon<Enter>y<Advance 10m>x<WaitFor What was broken>primary stopped<Enter>y\n");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::string screen = test::slurp(dir / "screen.txt");
+    EXPECT_NE(screen.find("comms in 30:00"), std::string::npos) << screen;
 }
