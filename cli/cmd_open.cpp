@@ -67,11 +67,15 @@ private:
 
 // Who sits at this console: --as, else $DRCONSOLE_AS, else the person at the terminal says so
 // before the screen opens (every event this console records names them).
-std::string ask_who(const OpenOptions& o, const Runbook& rb) {
+std::string ask_who(const OpenOptions& o, const IncidentState& s) {
     const char* env = std::getenv("DRCONSOLE_AS");
     if (!o.as.empty() || (env && *env) || !o.keys.empty() || !isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) return o.as;
+    // The roles, and who holds each now, so that nobody claims a role handed over to someone else.
     std::string roles;
-    for (const auto& r : rb.roles) roles += (roles.empty() ? "" : ", ") + r;
+    for (const auto& r : s.runbook->roles) {
+        auto held = s.roster.find(r);
+        roles += (roles.empty() ? "" : ", ") + r + (held == s.roster.end() ? "" : "=" + held->second);
+    }
     // No default: pressing Enter must not make whoever sits here the IC.
     for (int tries = 0; tries < 3; ++tries) {
         std::cout << safe_text(fmt::format("Who is at this console? ROLE:PERSON (roles: {}): ", roles)) << std::flush;
@@ -95,15 +99,15 @@ int run_open(const OpenOptions& opts) {
     Journal journal(path, clock);
     Incident incident = attach_incident(journal, opts.incident);
     const Runbook& rb = *incident.state().runbook;
-    Actor who = resolve_actor(ask_who(opts, rb), rb.has_role("ic") || rb.roles.empty() ? "ic" : rb.roles.front());
-    // An action whose process died (a crash, kill -9) is found now and recorded as abandoned.
-    reap_abandoned(incident, who);
+    Actor who = resolve_actor(ask_who(opts, incident.state()), rb.has_role("ic") || rb.roles.empty() ? "ic" : rb.roles.front());
 
     // Checked once the incident is known (a wrong --incident says so first): without a
     // terminal, curses would write escape codes into a pipe or a file forever.
     if (opts.keys.empty() && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)))
         throw InputError("the console needs a terminal (stdin and stdout are not one); for a scripted run give --keys FILE "
                          "[--dump-screen FILE], for readings without a console use 'drconsole probe'");
+    // An action whose process died (a crash, kill -9) is found now and recorded as abandoned.
+    reap_abandoned(incident, who);
 
     // A disk that fills up must fail a write, not kill the console.
     std::signal(SIGXFSZ, SIG_IGN);

@@ -319,3 +319,14 @@ TEST(ConsoleWalk, TheCommsClockCountsFromT0LikeTheReport) {
     std::string screen = test::slurp(dir / "screen.txt");
     EXPECT_NE(screen.find("comms in 30:00"), std::string::npos) << screen;
 }
+
+TEST(ConsoleWalk, AfterHandingOverTheIcRoleTheOldIcsConsoleNoLongerActsAsIc) {
+    test::TempDir dir;
+    ASSERT_EQ(test::start_drill(dir, "checklists/quarterly-drill.md").exit_code, 0);
+    auto r = test::console_keys(dir, "h<WaitFor ROLE PERSON>ic bob<Enter><WaitFor Hand ic over from maria to bob>y<Enter>r\n");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::string screen = test::slurp(dir / "screen.txt");
+    EXPECT_NE(screen.find("the IC is bob now, not maria"), std::string::npos) << screen;
+    auto events = Journal(dir / "j.db").events(1);
+    EXPECT_EQ(events.back().kind, "role.handed_over") << "nothing after the handover was recorded as ic:maria";
+}
