@@ -30,10 +30,7 @@ auto overridable(F&& f) {
 
 void require_gate(Incident& incident, const Step& step, const Actor& actor, const Environment* env, const std::string& override_reason) {
     if (!step.gate || incident.state().gate_overrides.count(step.id)) return;
-    // An override that the rules would refuse (not the IC, no reason) is refused before any probing.
-    if (!override_reason.empty())
-        if (auto refusal = incident.why_not(EventDraft{std::string(event_kind::gate_overridden), actor, step.id, {{"reason", override_reason}}}))
-            throw RuleViolation(*refusal);
+    refuse_gate_override_early(incident, step, actor, override_reason);
     if (auto e = overridable([&] { return clear_gate(incident, step, actor, read_gate(step, env, nullptr), override_reason); }))
         print_recorded(*e);
 }

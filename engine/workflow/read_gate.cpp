@@ -59,6 +59,12 @@ nlohmann::json gate_evidence(const GateResult& gate) {
     return live;
 }
 
+void refuse_gate_override_early(const Incident& incident, const Step& step, const Actor& actor, const std::string& override_reason) {
+    if (override_reason.empty() || !step.gate || incident.state().gate_overrides.count(step.id)) return;
+    if (auto refusal = incident.why_not({std::string(event_kind::gate_overridden), actor, step.id, {{"reason", override_reason}}}))
+        throw RuleViolation(*refusal);
+}
+
 std::optional<Event> clear_gate(Incident& incident, const Step& step, const Actor& actor, const GateResult& gate,
                                 const std::string& override_reason) {
     if (!step.gate || incident.state().gate_overrides.count(step.id) || gate.outcome == GateOutcome::pass) return std::nullopt;

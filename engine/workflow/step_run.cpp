@@ -32,10 +32,8 @@ StepRun::StepRun(const Incident& incident, std::shared_ptr<const Environment> en
     gate_overridden_already_ = s.gate_overrides.count(step_id) > 0;
     // An override the rules would refuse (not the IC, no reason) is refused before any probing.
     if (!override_.empty()) {
-        if (step_.gate && !gate_overridden_already_)
-            refuse_if(incident, {std::string(k::gate_overridden), actor_, step_id, {{"reason", override_}}});
-        else
-            refuse_if(incident, {std::string(k::preflight_checked), actor_, step_id, {{"overridden", override_}}});
+        if (step_.gate && !gate_overridden_already_) refuse_gate_override_early(incident, step_, actor_, override_);
+        else refuse_if(incident, {std::string(k::preflight_checked), actor_, step_id, {{"overridden", override_}}});
     }
     values_ = template_values(env_.get(), s, step_, actor_);
     if (promotes_standby(step_) && step_.action->kind == ActionKind::sql && env_)

@@ -40,6 +40,11 @@ public:
     using RuleViolation::RuleViolation;
 };
 
+// Before any probing: throws RuleViolation when the rules would refuse `override_reason` as an
+// override of the step's gate (not the IC, no reason). Nothing when there is no override to
+// make (no reason given, no gate, or the gate already overridden).
+void refuse_gate_override_early(const Incident& incident, const Step& step, const Actor& actor, const std::string& override_reason);
+
 // Called with each event a workflow records, in order (a front end prints or shows it).
 using OnRecorded = std::function<void(const Event&)>;
 
