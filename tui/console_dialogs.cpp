@@ -75,6 +75,11 @@ std::optional<ConsoleApp::Twice> ConsoleApp::asks_twice(Action purpose, const St
             return twice(k::gate_overridden, who_, {{"reason", text}}, fmt::format("Override the gate of {}: \"{}\"?", step->id, text));
         case Action::fault:
             return twice(k::fault_injected, who_, {{"description", text}}, "Record the fault now? T0 is when x was pressed.");
+        case Action::note:
+            // A note cannot be taken back either, and "nothing works" typed at the main screen
+            // would otherwise be recorded as the note "othing works" on Enter.
+            return twice(k::note, who_, {{"text", text}},
+                         step ? fmt::format("Record the note on {}: \"{}\"?", step->id, text) : fmt::format("Record the note \"{}\"?", text));
         case Action::comms:
             return twice(k::comms_sent, who_, {{"summary", text}},
                          text.empty() ? std::string("Record that an update was sent? The comms clock restarts.")
@@ -159,11 +164,16 @@ void ConsoleApp::submit_dialog() {
         case Action::comms: keep_open_if_refused(record([&] { return incident_.comms_sent(text, who_, at); })); break;
         case Action::fault: keep_open_if_refused(record([&] { return incident_.inject_fault(text, who_, at); })); break;
         case Action::resolve:
-            if (d.kind == Dialog::Kind::text) {
-                // Enter alone never resolves: a summary, then y.
+            if (d.pending.empty()) {
+                // Enter alone never resolves: a summary, then the word resolve typed out.
                 if (text.empty()) {
                     dialog_ = d;
                     dialog_.error = "a summary is required: how did it end?";
+                    return;
+                }
+                if (auto refusal = incident_.why_not({std::string(event_kind::incident_resolved), who_, "", {{"summary", text}}})) {
+                    dialog_ = d;
+                    dialog_.error = "refused: " + *refusal;
                     return;
                 }
                 // Steps still open are said before the end, not found afterwards in the report.
@@ -173,11 +183,17 @@ void ConsoleApp::submit_dialog() {
                         StepStatus status = state().step(st.id).status;
                         open += status == StepStatus::pending || status == StepStatus::started;
                     }
-                open_confirm(Action::resolve, "Resolve the incident",
-                             fmt::format("Resolve now as \"{}\"?{} Only notes can follow. (y/n)", text,
-                                         open ? fmt::format(" {} step{} still open.", open, open == 1 ? " is" : "s are") : ""));
+                open_text(Action::resolve, "Resolve the incident",
+                          fmt::format("Resolve now as \"{}\"?{} Only notes can follow. Type resolve to end it (Esc cancels):", text,
+                                      open ? fmt::format(" {} step{} still open.", open, open == 1 ? " is" : "s are") : ""));
                 dialog_.opened_us = d.opened_us;
                 dialog_.pending = text;
+                return;
+            }
+            if (text != "resolve") {
+                dialog_ = d;
+                dialog_.input.clear();
+                dialog_.error = "type resolve exactly to end the incident (Esc cancels)";
                 return;
             }
             keep_open_if_refused(record([&] { return incident_.resolve(d.pending, who_, at); }));

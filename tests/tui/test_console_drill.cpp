@@ -106,7 +106,10 @@ void walk(double freeze_s, Outcome& out) {
     tmux.keys("ic", {"-l", "promoted the standby"});
     tmux.keys("ic", {"Enter"});
     ASSERT_GE(tmux.wait_for("ic", "Resolve now as"), 0ms) << tmux.screen("ic");
-    tmux.keys("ic", {"y"});
+    tmux.keys("ic", {"y"});  // not the word: nothing happens
+    tmux.keys("ic", {"BSpace"});
+    tmux.keys("ic", {"-l", "resolve"});
+    tmux.keys("ic", {"Enter"});
     ASSERT_GE(tmux.wait_for("ic", "Write incident-1-report"), 0ms) << tmux.screen("ic");
     tmux.keys("ic", {"n"});
     tmux.keys("ic", {"q"});

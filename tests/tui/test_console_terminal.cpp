@@ -64,6 +64,8 @@ TEST_F(Terminal, TwoConsolesSeeEachOthersActionsWithinASecond) {
     ASSERT_GE(tmux.wait_for("scribe", "Note:"), 0ms);
     tmux.keys("scribe", {"-l", "bridge is open"});
     tmux.keys("scribe", {"Enter"});
+    ASSERT_GE(tmux.wait_for("scribe", "Record the note on notify-stakeholders"), 0ms) << tmux.screen("scribe");
+    tmux.keys("scribe", {"y"});
     auto back = tmux.wait_for("ic", "note on notify-stakeholders: bridge is open", 2000ms);
     EXPECT_GE(back, 0ms) << tmux.screen("ic");
     EXPECT_LT(back, 1000ms);

@@ -35,8 +35,14 @@ TEST(ConsoleWalk, StrayEnterOrTextNeverResolvesAndARefusedDialogKeepsItsText) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     std::string screen = test::slurp(dir / "screen.txt");
     EXPECT_NE(screen.find("Resolve now as \"old primary killed\"? 26 steps are still open."), std::string::npos)
-        << "it asks, says what is still open, and only y resolves:\n" << screen;
+        << "it asks and says what is still open:\n" << screen;
+    EXPECT_NE(screen.find("Type resolve to end it"), std::string::npos) << screen;
     EXPECT_EQ(events(), before) << "nothing resolved";
+    // Neither y nor a stray word ends it: only the word resolve.
+    ASSERT_EQ(test::console_keys(dir, "r<Enter>old primary killed<Enter>y<Enter>\n").exit_code, 0);
+    EXPECT_NE(test::slurp(dir / "screen.txt").find("type resolve exactly to end the incident"), std::string::npos)
+        << test::slurp(dir / "screen.txt");
+    EXPECT_EQ(events(), before) << "y did not resolve";
     ASSERT_EQ(test::console_keys(dir, "r<Enter>\n").exit_code, 0);
     EXPECT_NE(test::slurp(dir / "screen.txt").find("a summary is required"), std::string::npos) << test::slurp(dir / "screen.txt");
     EXPECT_EQ(events(), before);
@@ -289,10 +295,13 @@ TEST(ConsoleWalk, WordsTypedOnTheMainScreenRecordNothing) {
                                    "--mode", "drill", "--roster", "ic=maria", "--as", "ic:maria"}).exit_code, 0);
     std::size_t before = Journal(dir / "j.db").events(1).size();
     // "away": a opens the run question, w is no answer, so a and y that follow are text, not commands.
-    // "check the standby" and "hic bob": c and h take text, and Enter alone records nothing.
-    auto r = test::console_keys(dir, "away<Enter>check the standby<Enter><Esc>hic bob<Enter><Esc>lol wut<Enter>\n");
+    // "check the standby", "hic bob" and "nothing works": c, h and n take text, and Enter alone
+    // records nothing (the note would have been "othing works").
+    auto r = test::console_keys(dir, "away<Enter>check the standby<Enter><Esc>hic bob<Enter><Esc>lol wut<Enter>nothing works<Enter>\n");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(Journal(dir / "j.db").events(1).size(), before) << test::slurp(dir / "screen.txt");
+    EXPECT_NE(test::slurp(dir / "screen.txt").find("Record the note on restart: \"othing works\"? (y/n)"), std::string::npos)
+        << "a note asks before it is recorded:\n" << test::slurp(dir / "screen.txt");
     EXPECT_FALSE(std::filesystem::exists(dir / "ran")) << "the action did not run";
     auto j = nlohmann::json::parse(test::run_drconsole({"status", "--db", (dir / "j.db").string(), "--json"}).out);
     EXPECT_EQ(j["roster"]["ic"], "maria");

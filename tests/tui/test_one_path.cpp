@@ -107,7 +107,7 @@ TEST(OnePath, TheCommandLineAndTheConsoleRecordTheSameWalk) {
                 "a<WaitFor Type promote to run it>y<Enter><WaitFor type promote exactly>\n<Backspace>promote<Enter><WaitFor preflight failed>\n"
                 "g<WaitFor Reason:>replay paused on purpose<Enter>y<WaitFor action of promote succeeded>\n"
                 "s<WaitFor Reason:>no time<Enter>y\n"
-                "r<WaitFor Summary:>done<Enter>y<WaitFor Write the report>n\n";
+                "r<WaitFor Summary:>done<Enter><WaitFor Type resolve>resolve<Enter><WaitFor Write the report>n\n";
     auto r = test::run_drconsole({"open", "--db", (dir / "j.db").string(), "--keys", dir.write("keys.txt", keys).string(), "--size",
                                   "120x40", "--dump-screen", (dir / "screen.txt").string(), "--as", "ic:maria"});
     ASSERT_EQ(r.exit_code, 0) << r.err << test::slurp(dir / "screen.txt");
