@@ -18,38 +18,26 @@ struct Budget {
     Role role = Role::header;
 };
 
-// RTO budget left for the service and the nearest unrestored component.
+// RTO budget left for the service and the nearest unrestored component (drconsole/measure.h's
+// rto_budgets, so that header and report count alike).
 Budget rto_budget(const View& v) {
-    const IncidentState& s = *v.state;
-    // The clock stops at resolve: a budget does not keep running out after the incident ended.
-    std::int64_t elapsed = (s.resolved() ? *s.resolved_us : v.now_us) - s.t0_us();
-    // Restored by the report's rule (drconsole/measure.h), so header and report agree.
-    auto restored = [&](const std::string& component) { return restoration(s, component).at_us.has_value(); };
+    std::vector<RtoBudget> budgets = rto_budgets(*v.state, v.now_us);
     Budget b;
-    std::string nearest;
-    std::int64_t nearest_left = 0;
-    bool any_over = false;
-    for (const auto& o : s.runbook->objectives) {
-        if (!o.rto || restored(o.component)) continue;
-        std::int64_t left = std::chrono::duration_cast<std::chrono::microseconds>(*o.rto).count() - elapsed;
-        if (left < 0) any_over = true;
-        if (o.component == kServiceComponent) continue;
-        if (nearest.empty() || left < nearest_left) {
-            nearest = o.component;
-            nearest_left = left;
-        }
-    }
-    const Objective* service = s.runbook->objective(kServiceComponent);
+    if (budgets.empty()) return b;
+    if (!budgets.front().left_us) return {"RTO starts at T0 (the fault)", Role::header};
     auto fmt_left = [](std::int64_t left) { return left >= 0 ? mmss(left) + " left" : "OVER by " + mmss(-left); };
-    std::string service_part, nearest_part;
-    if (service && service->rto) {
-        std::int64_t left = std::chrono::duration_cast<std::chrono::microseconds>(*service->rto).count() - elapsed;
-        service_part = restored(std::string(kServiceComponent)) ? "service restored" : "service " + fmt_left(left);
+    const RtoBudget* service = nullptr;
+    const RtoBudget* nearest = nullptr;
+    for (const auto& r : budgets) {
+        if (r.component == kServiceComponent) service = &r;
+        else if (!r.restored && (!nearest || *r.left_us < *nearest->left_us)) nearest = &r;
+        if (!r.restored && *r.left_us < 0) b.role = Role::overdue;
     }
-    if (!nearest.empty()) nearest_part = nearest + " " + fmt_left(nearest_left);
+    std::string service_part = !service ? "" : service->restored ? "service restored" : "service " + fmt_left(*service->left_us);
+    std::string nearest_part = nearest ? nearest->component + " " + fmt_left(*nearest->left_us) : "";
     if (!service_part.empty() && !nearest_part.empty()) b.text = fmt::format("RTO {} ({})", service_part, nearest_part);
-    else if (!service_part.empty() || !nearest_part.empty()) b.text = "RTO " + service_part + nearest_part;
-    if (any_over) b.role = Role::overdue;
+    else b.text = "RTO " + service_part + nearest_part;
+    if (service_part.empty() && nearest_part.empty()) b.text.clear();
     return b;
 }
 

@@ -215,6 +215,20 @@ Restoration restoration(const IncidentState& s, const std::string& component) {
     return r;
 }
 
+std::vector<RtoBudget> rto_budgets(const IncidentState& s, std::int64_t now_us) {
+    bool t0_happened = s.mode != "drill" || s.fault_us || s.declared_us;  // choose_t0 falls back to the start
+    std::int64_t elapsed = (s.resolved() ? *s.resolved_us : now_us) - s.t0_us();
+    std::vector<RtoBudget> out;
+    for (const auto& o : s.runbook->objectives) {
+        if (!o.rto) continue;
+        RtoBudget b{o.component, std::chrono::duration_cast<std::chrono::microseconds>(*o.rto).count(), std::nullopt,
+                    restoration(s, o.component).at_us.has_value()};
+        if (t0_happened) b.left_us = b.budget_us - elapsed;
+        out.push_back(std::move(b));
+    }
+    return out;
+}
+
 Measurement measure(const MeasureInput& in) {
     const IncidentState& s = *in.state;
     Measurement m;

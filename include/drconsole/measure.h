@@ -112,6 +112,17 @@ Restoration restoration(const IncidentState& state, const std::string& component
 // the runbook sets no cadence. The header counts down to it; the report's "comms late" agrees.
 std::optional<std::int64_t> next_comms_due_us(const IncidentState& state);
 
+// What is left of each RTO objective at a moment, as the header shows it: counted from T0 and
+// stopped at resolve; a component restored by restoration()'s rule stops counting. Before a
+// drill's fault there is no T0 yet, so nothing counts (`left_us` is nullopt).
+struct RtoBudget {
+    std::string component;
+    std::int64_t budget_us = 0;
+    std::optional<std::int64_t> left_us;  // negative: over; nullopt: T0 has not happened yet
+    bool restored = false;
+};
+std::vector<RtoBudget> rto_budgets(const IncidentState& state, std::int64_t now_us);
+
 // Everything a measurement reads.
 struct MeasureInput {
     const IncidentState* state = nullptr;

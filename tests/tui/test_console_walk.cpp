@@ -247,19 +247,28 @@ TEST(ConsoleWalk, TheHeaderCountsAComponentRestoredOnlyWhenEveryRestoringStepIsD
                                  "- [ ] Promote the standby {#promote role=ic restores=postgres}\n"
                                  "- [ ] Repoint the writers {#repoint role=ic restores=postgres}\n"
                                  "- [ ] Start the mirror {#mirror role=ic restores=kafka}\n");
-    ASSERT_EQ(test::run_drconsole({"start", "--clock", test::kFakeClock, "--db", (dir / "j.db").string(), "--runbook", rb.string(),
-                                   "--mode", "drill", "--as", "ic:maria"}).exit_code, 0);
-    ASSERT_EQ(test::console_keys(dir, "<Enter><Enter>\n").exit_code, 0);
+    std::string db = (dir / "j.db").string();
+    auto open_at = [&](const char* hhmmss, const std::string& keys) {
+        return test::run_drconsole({"open", std::string("--clock=fake:2026-01-03T") + hhmmss + "Z+0", "--db", db, "--keys",
+                                    dir.write("keys.txt", keys).string(), "--size", "120x40", "--dump-screen",
+                                    (dir / "screen.txt").string(), "--as", "ic:maria"});
+    };
+    ASSERT_EQ(test::run_drconsole({"start", "--clock", test::kFakeClock, "--db", db, "--runbook", rb.string(), "--mode", "drill",
+                                   "--as", "ic:maria"}).exit_code, 0);
+    // Before the fault a drill has no T0: nothing counts down yet.
+    ASSERT_EQ(open_at("02:05:00", "\n").exit_code, 0);
     std::string screen = test::slurp(dir / "screen.txt");
+    EXPECT_NE(screen.find("RTO starts at T0 (the fault)"), std::string::npos) << screen;
+    ASSERT_EQ(test::run_drconsole({"fault", "--clock=fake:2026-01-03T02:10:00Z+0", "--db", db, "primary stopped", "--as", "ic:maria"}).exit_code, 0);
+    ASSERT_EQ(open_at("02:10:00", "<Enter><Enter>\n").exit_code, 0);
+    screen = test::slurp(dir / "screen.txt");
     EXPECT_NE(screen.find("RTO postgres 10:00 left"), std::string::npos) << "one of two restoring steps done is not restored:\n" << screen;
     // A minute later, the second restoring step (the console opens on the first open step).
-    ASSERT_EQ(test::run_drconsole({"open", "--clock", "fake:2026-01-03T02:01:00Z+0", "--db", (dir / "j.db").string(), "--keys",
-                                   dir.write("k2", "<Enter><Enter>\n").string(), "--size", "120x40", "--dump-screen",
-                                   (dir / "screen.txt").string(), "--as", "ic:maria"}).exit_code, 0);
+    ASSERT_EQ(open_at("02:11:00", "<Enter><Enter>\n").exit_code, 0);
     screen = test::slurp(dir / "screen.txt");
     EXPECT_EQ(screen.find("postgres 10:00 left"), std::string::npos) << screen;
     EXPECT_NE(screen.find("RTO kafka 19:00 left"), std::string::npos) << screen;
-    auto report = nlohmann::json::parse(test::run_drconsole({"report", "--db", (dir / "j.db").string(), "--format", "json"}).out);
+    auto report = nlohmann::json::parse(test::run_drconsole({"report", "--db", db, "--format", "json"}).out);
     EXPECT_EQ(report["achieved"][0]["restored_by"], "repoint") << report["achieved"].dump(1);
 }
 
