@@ -120,7 +120,8 @@ std::map<Action, std::string> ConsoleApp::disabled_actions(const std::map<std::s
     };
     refuse(Action::comms, refusal(k::comms_sent, nullptr));
     refuse(Action::resolve, refusal(k::incident_resolved, nullptr, {{"summary", "?"}}));
-    refuse(Action::handover, refusal(k::comms_sent, nullptr));  // open incident, a role of the runbook
+    // Who takes which role is typed in the dialog; any other person taking this console's role asks the same rules.
+    refuse(Action::handover, refusal(k::role_assigned, nullptr, {{"role", who_.role}, {"person", "?"}}));
     refuse(Action::fault, refusal(k::fault_injected, nullptr, {{"description", "?"}}));
     const Step* step = selected_step();
     if (!step) {
@@ -147,9 +148,9 @@ std::map<Action, std::string> ConsoleApp::disabled_actions(const std::map<std::s
         refuse(Action::fail, refusal(k::step_failed, step, {{"reason", "?"}}));
         // o goes past a failing gate, or past the preflight that refused the step's last run.
         if (overridable_step_ == step->id && step->action && (!step->gate || s.gate_overrides.count(step->id))) {
-            refuse(Action::override_gate, incident_.why_not(EventDraft{std::string(k::preflight_checked), who_, step->id, {{"overridden", "?"}}}));
+            refuse(Action::override_gate, refusal(k::preflight_checked, step, {{"overridden", "?"}}));
         } else {
-            refuse(Action::override_gate, incident_.why_not(EventDraft{std::string(k::gate_overridden), who_, step->id, {{"reason", "?"}}}));
+            refuse(Action::override_gate, refusal(k::gate_overridden, step, {{"reason", "?"}}));
             if (s.gate_overrides.count(step->id)) refuse(Action::override_gate, "its gate is already overridden");
             else if (passes && overridable_step_ != step->id) refuse(Action::override_gate, "its gate passes");
         }

@@ -3,7 +3,7 @@
 
 #include <fmt/format.h>
 
-#include "drconsole/actions.h"
+#include "drconsole/action_text.h"
 #include "drconsole/environment.h"
 #include "drconsole/runbook.h"
 

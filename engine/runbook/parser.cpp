@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "drconsole/actions.h"
+#include "drconsole/action_text.h"
 #include "drconsole/files.h"
 #include "drconsole/runbook.h"
 #include "drconsole/sha256.h"

@@ -16,48 +16,15 @@
 #include "drconsole/duration.h"
 #include "drconsole/environment.h"
 #include "drconsole/event.h"
+#include "drconsole/action_text.h"
 #include "drconsole/runbook.h"
 
 namespace drconsole {
 
 struct IncidentState;
 
-// Template values for {{name}}: the environment's vars (expanded only here, at use) and
-// incident.id, incident.mode, step.id, actor.role, actor.person.
-struct TemplateValues {
-    std::map<std::string, std::string> values;
-    std::map<std::string, std::string> recorded;  // what the journal may show: vars holding ${…} appear as "<from $NAME>"
-    // Secrets (vars written as ${NAME}): never an argument of a run command, where /proc/*/cmdline
-    // would show them; run commands get them as environment variables NAME=value instead.
-    std::map<std::string, std::string> secret_env;  // NAME -> value
-    std::set<std::string> secret_names;             // template names whose value is a secret
-};
-// The values every action may use besides the environment's vars.
-const std::vector<std::string>& builtin_template_names();  // incident.id, incident.mode, step.id, actor.role, actor.person
+// The values {{name}} takes for one step and actor, from the environment's vars and the incident.
 TemplateValues template_values(const Environment* env, const IncidentState& state, const Step& step, const Actor& actor);
-// The names of the {{…}} values an action uses, in order of first use.
-std::vector<std::string> template_names(std::string_view body);
-
-// One word of a run line: literal text, or a whole-argument template.
-struct Word {
-    std::string text;       // literal text, or the template's name
-    bool is_template = false;
-    bool allow_dash = false;  // {{name:flag}}: the value may start with '-'
-};
-// Splits a run block: one command per non-empty line not starting with '#', words split as a
-// POSIX shell would (quotes, backslashes) with no expansion; unquoted $ ` * ? [ | & ; < > ( )
-// are refused. Throws TextError with the byte offset in `body`.
-std::vector<std::vector<Word>> parse_run_block(std::string_view body);
-// Fills templates; throws InputError for an unknown name or a value starting with '-'.
-std::vector<std::string> fill_argv(const std::vector<Word>& words, const TemplateValues& values);
-
-// SQL with {{name}} replaced by $1, $2, … and the values to bind, in order.
-struct BoundSql {
-    std::string text;
-    std::vector<std::string> params;
-};
-// Throws TextError for a template inside a quoted literal or comment (it would not be bound).
-BoundSql bind_sql(std::string_view sql, const TemplateValues& values);
 
 struct ActionResult {
     bool ok = false;
