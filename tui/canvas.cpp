@@ -17,12 +17,12 @@ int width_of(char32_t cp, bool utf8) {
 }  // namespace
 
 const Glyphs& Glyphs::utf8() {
-    static const Glyphs g{"→", "✓", "✗", "↷", "▶", "·", "•", "…", "─", "│", {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"}};
+    static const Glyphs g{"→", "✓", "✗", "↷", "▶", "·", "•", "…", "─", "│", "━", {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"}};
     return g;
 }
 
 const Glyphs& Glyphs::ascii() {
-    static const Glyphs g{"->", "x", "!", "-", ">", ".", "*", "~", "-", "|", {"_", "_", ".", ".", "-", "=", "#", "#"}};
+    static const Glyphs g{"->", "x", "!", "-", ">", ".", "*", "~", "-", "|", "=", {"_", "_", ".", ".", "-", "=", "#", "#"}};
     return g;
 }
 

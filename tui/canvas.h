@@ -27,7 +27,7 @@ struct Rect {
 
 // Characters the console draws itself, with an ASCII set for terminals without UTF-8.
 struct Glyphs {
-    std::string_view arrow, check, cross, skip, active, pending, bullet, ellipsis, hline, vline, blocks[8];
+    std::string_view arrow, check, cross, skip, active, pending, bullet, ellipsis, hline, vline, hline_focus, blocks[8];
     static const Glyphs& utf8();
     static const Glyphs& ascii();
 };

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <functional>
+#include <future>
 #include <memory>
 
 #include "drconsole/environment.h"
@@ -25,8 +26,11 @@ public:
     void on_recorder_status(std::function<RecorderStatus()> status) { recorder_status_ = std::move(status); }
     // Called from a worker when it has something for the UI (set by the event loop).
     void on_wake(std::function<void()> wake) { wake_ = std::move(wake); }
-    // Records the result of a finished action, if one finished; true when the screen changed.
+    // Records the result of a finished action, if one finished, and says when the report is
+    // written; true when the screen changed.
     bool tick();
+    // Waits for work in the background (the report being written) and shows its outcome.
+    void settle();
 
     void handle(const Key& key);
     // Reads what other consoles and scripts recorded; true when something new arrived.
@@ -78,6 +82,9 @@ private:
     // The one running action: its worker thread, the cancel flag it watches, its result.
     struct Running;
     std::unique_ptr<Running> running_;
+    // The report being written on a worker (its own journal connection): ok, and what to say.
+    std::future<std::pair<bool, std::string>> report_job_;
+    bool report_written();
     Incident incident_;
     Actor who_;
     std::shared_ptr<ReadingStore> store_;
@@ -96,7 +103,7 @@ private:
     Dialog dialog_;
     bool help_ = false;
     bool details_ = false;
-    bool typing_guard_ = false;  // a confirm got a non-answer key: typed keys are text, dropped until Enter/Esc  // the selected step, whole, over the screen
+    bool typing_guard_ = false;  // a confirm got a non-answer key: typed keys are text, dropped until Enter/Esc
     bool quit_ = false;
 };
 

@@ -80,11 +80,12 @@ void ConsoleApp::begin_action() {
 }
 
 bool ConsoleApp::tick() {
-    if (!running_) return false;
+    bool report = report_written();
+    if (!running_) return report;
     {
         std::lock_guard lock(running_->mutex);
         bool ended = running_->stage == Running::Stage::checking ? running_->checked : running_->result.has_value();
-        if (!ended) return false;
+        if (!ended) return report;
     }
     running_->worker.join();
     if (running_->stage == Running::Stage::checking) {

@@ -235,22 +235,46 @@ void ConsoleApp::submit_dialog() {
 }
 
 void ConsoleApp::write_report() {
-    std::string base = fmt::format("incident-{}-report", incident_.id());
-    try {
-        nlohmann::json report = build_report(journal_, incident_.id());
-        std::filesystem::path dir = journal_.path().parent_path();
-        for (const auto& [ext, text] : {std::pair{".md", render_markdown(report)}, {".html", render_html(report)}, {".json", report.dump(2) + "\n"}}) {
-            std::ofstream out(dir / (base + ext), std::ios::binary);
-            out << text;
-            out.close();
-            if (!out) throw JournalError(fmt::format("cannot write {}{}", base, ext));
-        }
-        message_ = fmt::format("wrote {}.md, .html and .json beside the journal ('drconsole export' writes the evidence bundle)", base);
+    if (report_job_.valid()) {
+        message_ = "the report is still being written";
         message_is_error_ = false;
-    } catch (const std::exception& e) {
-        message_ = fmt::format("report NOT written: {}", e.what());
-        message_is_error_ = true;
+        return;
     }
+    std::string base = fmt::format("incident-{}-report", incident_.id());
+    // A long incident's report takes seconds: it is written on a worker, and the screen says so.
+    report_job_ = std::async(std::launch::async, [db = journal_.path(), id = incident_.id(), base, wake = wake_]() {
+        std::pair<bool, std::string> out;
+        try {
+            Journal journal(db);  // its own connection: the console keeps reading through its own
+            nlohmann::json report = build_report(journal, id);
+            for (const auto& [ext, text] : {std::pair{".md", render_markdown(report)}, {".html", render_html(report)}, {".json", report.dump(2) + "\n"}}) {
+                std::ofstream file(db.parent_path() / (base + ext), std::ios::binary);
+                file << text;
+                file.close();
+                if (!file) throw JournalError(fmt::format("cannot write {}{}", base, ext));
+            }
+            out = {true, fmt::format("wrote {}.md, .html and .json beside the journal ('drconsole export' writes the evidence bundle)", base)};
+        } catch (const std::exception& e) {
+            out = {false, fmt::format("report NOT written: {}", e.what())};
+        }
+        if (wake) wake();
+        return out;
+    });
+    message_ = fmt::format("writing {}.md, .html and .json beside the journal…", base);
+    message_is_error_ = false;
+}
+
+bool ConsoleApp::report_written() {
+    if (!report_job_.valid() || report_job_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return false;
+    auto [ok, text] = report_job_.get();
+    message_ = std::move(text);
+    message_is_error_ = !ok;
+    return true;
+}
+
+void ConsoleApp::settle() {
+    if (report_job_.valid()) report_job_.wait();
+    report_written();
 }
 
 }  // namespace drconsole::tui

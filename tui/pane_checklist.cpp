@@ -28,9 +28,10 @@ std::string expand_tabs(std::string_view line) {
 
 void draw_title(Canvas& c, Rect r, const std::string& title, bool focused) {
     const Glyphs& g = c.glyphs();
+    // The pane that has the keys is drawn with a heavier rule, so that it shows without colour.
     std::string line;
-    for (int i = 0; i < r.w; ++i) line += g.hline;
-    c.put(r.x, r.y, line, Role::dim, r.w);
+    for (int i = 0; i < r.w; ++i) line += focused ? g.hline_focus : g.hline;
+    c.put(r.x, r.y, line, focused ? Role::focus : Role::dim, r.w);
     c.put(r.x + 1, r.y, " " + title + " ", focused ? Role::focus : Role::title, r.w - 2);
 }
 
@@ -55,8 +56,9 @@ void render_checklist(const View& v, Canvas& c, Rect r) {
     int longest = 1;
     for (const auto& ph : phases)
         for (const auto& st : ph.steps) longest = std::max(longest, columns(safe_text(st.role)));
-    int role_w = std::clamp(longest + 1, 4, std::max(9, r.w / 5)), status_w = narrow ? 12 : std::max(16, r.w / 4);
-    int text_w = r.w - 4 - role_w - status_w - 2;
+    // Narrow, the role column goes (the details below name the owner) so the step reads.
+    int role_w = narrow ? 0 : std::clamp(longest + 1, 4, std::max(9, r.w / 5)), status_w = narrow ? 15 : std::max(16, r.w / 4);
+    int text_w = r.w - 4 - role_w - status_w - (narrow ? 1 : 2);
     for (std::size_t i = first; i < phase.steps.size() && y < r.y + r.h; ++i, ++y) {
         const Step& step = phase.steps[i];
         const StepState& st = s.step(step.id);
@@ -109,8 +111,9 @@ void render_checklist(const View& v, Canvas& c, Rect r) {
         x += c.put(x, y, selected ? (c.utf8() ? "▸ " : "> ") : "  ", selected ? Role::selected : role);
         x += c.put(x, y, mark + " ", role, 2);
         std::string text = safe_text(step.text) + (step.action ? fmt::format(" [{}]", to_string(step.action->kind)) : "");
-        c.put(x, y, text, selected ? Role::selected : role, text_w);
-        c.put(r.x + 4 + text_w + 1, y, step.role.empty() ? "-" : safe_text(step.role), Role::dim, role_w);
+        // A step with nothing to say in the status column uses its room when narrow.
+        c.put(x, y, text, selected ? Role::selected : role, narrow && status.empty() ? text_w + 1 + status_w : text_w);
+        if (role_w > 0) c.put(r.x + 4 + text_w + 1, y, step.role.empty() ? "-" : safe_text(step.role), Role::dim, role_w);
         c.put(r.x + 4 + text_w + 1 + role_w, y, status, role, status_w);
     }
 }

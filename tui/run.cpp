@@ -60,6 +60,7 @@ int run_script(ConsoleApp& app, const RunOptions& o) {
         }
         if (app.quit_requested()) break;
     }
+    app.settle();
     Canvas canvas(w, h, o.utf8);
     app.render(canvas);
     dump(canvas, o.dump_file);

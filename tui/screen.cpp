@@ -43,20 +43,42 @@ void box(Canvas& c, Rect r, const std::string& title) {
 
 void render_help(const View& v, Canvas& c) {
     const auto& table = bindings();
-    Rect r = centered(c, 92, static_cast<int>(table.size()) + 4);
+    int label_w = 0;
+    for (const auto& b : table) label_w = std::max(label_w, columns(b.label));
+    int w = std::min(100, c.width() - 2), text_x = 2 + label_w + 2, text_w = w - text_x - 2;
+    int room = std::min(c.height() - 2, static_cast<int>(table.size()) * 4 + 2) - 2;
+    // Each key's whole description, wrapped, with why it is off now; where that does not fit the
+    // terminal, without the reasons; and where that does not either, every key still gets a line.
+    Canvas scratch(std::max(text_w, 1), 4, c.utf8());
+    std::vector<std::string> texts;
+    std::vector<int> lines;
+    for (bool reasons : {true, false}) {
+        texts.clear();
+        lines.clear();
+        int needed = 0;
+        for (const auto& b : table) {
+            std::string text(b.help);
+            if (auto why = v.disabled.find(b.action); reasons && why != v.disabled.end()) text += "  [now: " + safe_text(why->second) + "]";
+            lines.push_back(scratch.put_wrapped(0, 0, text, Role::dialog, text_w, 4));
+            needed += lines.back();
+            texts.push_back(std::move(text));
+        }
+        if (needed <= room) break;
+    }
+    int total = 0;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        int after = static_cast<int>(lines.size() - i - 1);
+        lines[i] = std::max(1, std::min(lines[i], room - total - after));
+        total += lines[i];
+    }
+    Rect r = centered(c, w, total + 2);
     box(c, r, "keys (any key closes)");
     int y = r.y + 1;
-    for (const auto& b : table) {
-        if (y >= r.y + r.h - 1) break;
-        c.put(r.x + 2, y, std::string(b.label), Role::key_hint, 12);
-        std::string text(b.help);
-        Role role = Role::dialog;
-        if (auto why = v.disabled.find(b.action); why != v.disabled.end()) {
-            text += "  [now: " + safe_text(why->second) + "]";
-            role = Role::dim;
-        }
-        c.put(r.x + 15, y, text, role, r.w - 17);
-        ++y;
+    for (std::size_t i = 0; i < table.size() && y < r.y + r.h - 1; ++i) {
+        const auto& b = table[i];
+        c.put(r.x + 2, y, std::string(b.label), Role::key_hint, label_w);
+        Role role = v.disabled.count(b.action) ? Role::dim : Role::dialog;
+        y += c.put_wrapped(r.x + text_x, y, texts[i], role, text_w, lines[i]);
     }
 }
 

@@ -36,8 +36,9 @@ TEST_F(Terminal, ResizesDownToTooSmallAndBack) {
     tmux.start("ic", console(), 120, 40);
     ASSERT_GE(tmux.wait_for("ic", "live readings"), 0ms) << tmux.screen("ic");
     tmux.resize("ic", 80, 24);
-    // At 80 columns the lag pane starts at column 48: this title line exists only in that layout.
-    ASSERT_GE(tmux.wait_for("ic", "(detect) ────────── live readings"), 0ms) << "the 80x24 layout:\n" << tmux.screen("ic");
+    // At 80 columns the lag pane starts at column 48: this title line (the focused checklist's heavy
+    // rule, then the lag pane's) exists only in that layout.
+    ASSERT_GE(tmux.wait_for("ic", "(detect) ━━━━━━━━━─ live readings"), 0ms) << "the 80x24 layout:\n" << tmux.screen("ic");
     EXPECT_NE(tmux.screen("ic").find("▶ detect 0/7 → · promote 0/3"), std::string::npos);
     std::string small = tmux.screen("ic");
     EXPECT_NE(small.find("timeline (8 events)"), std::string::npos) << "started + 7 roster roles:\n" << small;
