@@ -45,6 +45,45 @@ std::string compact_seconds(double seconds) {
     return format_duration(Millis(static_cast<std::int64_t>(seconds) * 1000));
 }
 
+// One target's panel from row y: name, level and value; then how it was read and its course,
+// or why there is no figure (up to three lines). Returns the rows used.
+int draw_panel(Canvas& c, Rect r, const TargetPanel& p, bool selected, int y) {
+    int top = y;
+    Role value_role = Role::level_ok;
+    if (p.level == Level::warn) value_role = Role::level_warn;
+    if (p.level == Level::breach) value_role = Role::level_breach;
+    std::string value = p.value ? fmt::format("{}={:.4g}", p.metric, *p.value) : p.metric + " ?";
+    // A lag that measures a component's RPO is the running estimate of what a failure now would lose.
+    bool is_lag = p.metric == "lag_s" || p.metric == "heartbeat_lag_s";
+    if (p.rpo && !p.component.empty() && is_lag)
+        value = fmt::format("{} RPO~{}/{}", safe_text(p.component), p.value ? compact_seconds(*p.value) : "?", format_duration(*p.rpo));
+    else if (p.rpo) value += fmt::format(" / RPO {}", format_duration(*p.rpo));
+    // The level leads, so that a narrow pane never cuts it off.
+    std::string level = p.level ? std::string(to_string(*p.level)) : "";
+    bool figures = p.view.status == ProbeStatus::ok || p.view.status == ProbeStatus::degraded;
+    int x = r.x + 1;
+    x += c.put(x, y, safe_text(p.id), selected ? Role::selected : Role::title, 16) + 1;
+    if (!level.empty()) x += c.put(x, y, level, figures && p.value ? value_role : Role::probe_stale, r.x + r.w - 1 - x) + 1;
+    c.put(x, y, value, figures && p.value ? value_role : Role::probe_stale, r.x + r.w - 1 - x);
+    ++y;
+    if (p.view.status == ProbeStatus::ok) {
+        // How the figure was obtained and how old it is, then its recent course.
+        std::string basis = fmt::format("{}{:.1f}s ago{} ", p.method.empty() ? "" : method_label(p.method) + ", ",
+                                        static_cast<double>(p.view.age_us) / 1e6, behind(p));
+        int used = c.put(r.x + 3, y, basis, Role::dim, r.w - 5);
+        c.put(r.x + 3 + used, y, sparkline(p.history, r.w - 5 - used, c.glyphs()), value_role, r.w - 5 - used);
+    } else {
+        Role role = p.view.status == ProbeStatus::stale ? Role::probe_stale : Role::probe_down;
+        std::string age = p.view.never_read ? "no reading yet" : fmt::format("{} ago", format_duration(Millis(p.view.age_us / 1'000'000 * 1000)));
+        std::string basis = p.method.empty() ? "" : method_label(p.method) + behind(p) + ", ";
+        std::string why = p.view.last.error.empty() ? "" : ": " + safe_text(p.view.last.error);
+        // Errors say what is wrong; give them up to three lines.
+        int lines = 3;
+        y += c.put_wrapped(r.x + 3, y, fmt::format("{} ({}{}){}", to_string(p.view.status), basis, age, why), role, r.w - 5, lines) - 1;
+    }
+    return y + 1 - top;
+}
+
 }  // namespace
 
 void render_lag(const View& v, Canvas& c, Rect r) {
@@ -57,44 +96,32 @@ void render_lag(const View& v, Canvas& c, Rect r) {
         c.put(r.x + 1, y + 2, "incident with one", Role::dim, r.w - 2);
         return;
     }
-    // Two rows per target: name, value and level; then status or sparkline.
-    for (std::size_t i = 0; i < v.panels.size() && y + 1 < r.y + r.h; ++i) {
-        const TargetPanel& p = v.panels[i];
-        Role value_role = Role::level_ok;
-        if (p.level == Level::warn) value_role = Role::level_warn;
-        if (p.level == Level::breach) value_role = Role::level_breach;
-        std::string value = p.value ? fmt::format("{}={:.4g}", p.metric, *p.value) : p.metric + " ?";
-        // A lag that measures a component's RPO is the running estimate of what a failure now would lose.
-        bool is_lag = p.metric == "lag_s" || p.metric == "heartbeat_lag_s";
-        if (p.rpo && !p.component.empty() && is_lag)
-            value = fmt::format("{} RPO~{}/{}", safe_text(p.component), p.value ? compact_seconds(*p.value) : "?", format_duration(*p.rpo));
-        else if (p.rpo) value += fmt::format(" / RPO {}", format_duration(*p.rpo));
-        // The level leads, so that a narrow pane never cuts it off.
-        std::string level = p.level ? std::string(to_string(*p.level)) : "";
-        bool selected = v.focus == Pane::lag && i == v.lag_selected;
-        bool figures = p.view.status == ProbeStatus::ok || p.view.status == ProbeStatus::degraded;
-        int x = r.x + 1;
-        x += c.put(x, y, safe_text(p.id), selected ? Role::selected : Role::title, 16) + 1;
-        if (!level.empty()) x += c.put(x, y, level, figures && p.value ? value_role : Role::probe_stale, r.x + r.w - 1 - x) + 1;
-        c.put(x, y, value, figures && p.value ? value_role : Role::probe_stale, r.x + r.w - 1 - x);
-        ++y;
-        if (p.view.status == ProbeStatus::ok) {
-            // How the figure was obtained and how old it is, then its recent course.
-            std::string basis = fmt::format("{}{:.1f}s ago{} ", p.method.empty() ? "" : method_label(p.method) + ", ",
-                                            static_cast<double>(p.view.age_us) / 1e6, behind(p));
-            int used = c.put(r.x + 3, y, basis, Role::dim, r.w - 5);
-            c.put(r.x + 3 + used, y, sparkline(p.history, r.w - 5 - used, c.glyphs()), value_role, r.w - 5 - used);
-        } else {
-            Role role = p.view.status == ProbeStatus::stale ? Role::probe_stale : Role::probe_down;
-            std::string age = p.view.never_read ? "no reading yet" : fmt::format("{} ago", format_duration(Millis(p.view.age_us / 1'000'000 * 1000)));
-            std::string basis = p.method.empty() ? "" : method_label(p.method) + behind(p) + ", ";
-            std::string why = p.view.last.error.empty() ? "" : ": " + safe_text(p.view.last.error);
-            // Errors say what is wrong; give them up to three lines.
-            int lines = std::min(3, r.y + r.h - y);
-            y += c.put_wrapped(r.x + 3, y, fmt::format("{} ({}{}){}", to_string(p.view.status), basis, age, why), role, r.w - 5, lines) - 1;
-        }
-        ++y;
+    // The panels from the first that keeps the selected one in view; the rows each takes are
+    // measured on a scratch canvas first. What does not fit is counted on the last row.
+    Canvas scratch(c.width(), c.height() + 8, c.utf8());
+    std::vector<int> rows;
+    for (const auto& p : v.panels) rows.push_back(draw_panel(scratch, r, p, false, r.y + 1));
+    int room = r.y + r.h - y;
+    std::size_t first = 0;
+    if (v.focus == Pane::lag && v.lag_selected < rows.size()) {
+        auto span = [&](std::size_t from) {
+            int sum = from > 0 ? 1 : 0;  // the "above" line
+            for (std::size_t i = from; i <= v.lag_selected; ++i) sum += rows[i];
+            return sum;
+        };
+        while (first < v.lag_selected && span(first) > room - 1) ++first;
     }
+    if (first > 0) {
+        c.put(r.x + 1, y++, fmt::format("{} more above", first), Role::dim, r.w - 2);
+        --room;
+    }
+    std::size_t i = first;
+    for (; i < v.panels.size(); ++i) {
+        bool last = i + 1 == v.panels.size();
+        if (rows[i] > r.y + r.h - y - (last ? 0 : 1)) break;
+        y += draw_panel(c, r, v.panels[i], v.focus == Pane::lag && i == v.lag_selected, y);
+    }
+    if (i < v.panels.size())
+        c.put(r.x + 1, std::min(y, r.y + r.h - 1), fmt::format("{} more below (Tab, then Down)", v.panels.size() - i), Role::dim, r.w - 2);
 }
-
 }  // namespace drconsole::tui

@@ -1,4 +1,5 @@
 // Snapshot → cells with colour roles, in-process and without curses.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "drconsole/probes.h"
@@ -76,4 +77,37 @@ TEST(Panes, EachPartOfTheScreenGetsItsColourRole) {
     EXPECT_NE(c.text().find("gate pg-standby.lag_s < 30s  pass: pg-standby.lag_s is 24"), std::string::npos) << c.text();
     EXPECT_EQ(role_at(c, "Enter start/done"), Role::key_hint);
     EXPECT_EQ(role_at(c, "timeline ("), Role::title);
+}
+
+TEST(Panes, TheLagPaneScrollsToTheSelectedTargetAndCountsWhatItHides) {
+    test::TempDir dir;
+    auto clock = std::make_shared<FakeClock>(1'790'000'000'000'000, 0.0);
+    Journal journal(dir / "j.db", clock);
+    StartRequest req;
+    req.runbook = parse_runbook(kRunbook, "roles.md").runbook;
+    req.mode = "drill";
+    req.actor = {"ic", "maria"};
+    req.roster = {{"ic", "maria"}};
+    Incident started = Incident::start(journal, req);
+    auto store = std::make_shared<ReadingStore>();
+    for (int i = 0; i < 12; ++i) store->declare(fmt::format("target-{:02}", i), Millis(2000));
+    ConsoleApp app(journal, Incident::attach(journal, started.id()), {"ic", "maria"}, store, clock);
+    Canvas c(80, 24);
+    app.render(c);
+    std::string screen = c.text();
+    EXPECT_NE(screen.find("target-00"), std::string::npos) << screen;
+    EXPECT_EQ(screen.find("target-11"), std::string::npos) << screen;
+    std::size_t below = screen.find(" more below (Tab, then Down)");
+    ASSERT_NE(below, std::string::npos) << "what does not fit is counted:\n" << screen;
+
+    // Tab to the lag pane, Down to the last target: it comes into view, the first ones are counted above.
+    app.handle({Key::Code::tab, 0});
+    for (int i = 0; i < 11; ++i) app.handle({Key::Code::down, 0});
+    Canvas after(80, 24);
+    app.render(after);
+    screen = after.text();
+    EXPECT_NE(screen.find("target-11"), std::string::npos) << screen;
+    EXPECT_EQ(screen.find("target-00"), std::string::npos) << screen;
+    EXPECT_NE(screen.find(" more above"), std::string::npos) << screen;
+    EXPECT_NE(screen.find("━ live readings"), std::string::npos) << "the lag pane has the keys:\n" << screen;
 }
