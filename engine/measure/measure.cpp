@@ -190,6 +190,38 @@ void add_criteria(Measurement& m, const IncidentState& s, bool chain_verified) {
                                                                        : "the journal does not verify: its events or its sealed samples were changed (see Evidence)"});
 }
 
+// The result in one line, honest about what the drill did not do: objectives met or not, then
+// the criteria that failed, the phases never exercised and the criteria nothing evidenced.
+void add_headline(Measurement& m, const IncidentState& s) {
+    std::vector<std::string> failed;
+    bool objectives = true;
+    for (const auto& c : m.criteria) {
+        if (!c.pass.has_value()) m.not_evidenced.push_back(c.name);
+        else if (!*c.pass) failed.push_back(c.name);
+        if ((c.name == "RTO within objective" || c.name == "RPO within objective") && c.pass == false) objectives = false;
+    }
+    m.objectives_met = objectives;
+    std::vector<std::string> gaps;
+    for (const auto& phase : s.runbook->phases) {
+        if (phase.steps.empty()) continue;
+        bool done = std::any_of(phase.steps.begin(), phase.steps.end(), [&](const Step& st) { return s.step(st.id).status == StepStatus::done; });
+        if (done) continue;
+        m.not_exercised.push_back(phase.name);
+        // The phase's kind reads shorter in a headline where it names one phase only.
+        auto same_kind = std::count_if(s.runbook->phases.begin(), s.runbook->phases.end(), [&](const Phase& p) { return p.kind == phase.kind; });
+        gaps.push_back(fmt::format("{} not exercised", same_kind == 1 ? std::string(to_string(phase.kind)) : phase.name));
+    }
+    for (const auto& c : m.not_evidenced) gaps.push_back("not evidenced: " + c);
+    auto join = [](const std::vector<std::string>& parts, std::string_view sep) {
+        std::string out;
+        for (const auto& p : parts) out += (out.empty() ? "" : std::string(sep)) + p;
+        return out;
+    };
+    if (!failed.empty()) m.headline = "FAIL: not met: " + join(failed, ", ");
+    else m.headline = m.not_exercised.empty() && m.not_evidenced.empty() ? "PASS: objectives met, every phase exercised" : "objectives met";
+    if (!gaps.empty()) m.headline += " — " + join(gaps, "; ");
+}
+
 }  // namespace
 
 std::optional<std::int64_t> next_comms_due_us(const IncidentState& s) {
@@ -273,6 +305,7 @@ Measurement measure(const MeasureInput& in) {
     add_deviations(m, s, *in.events);
     add_criteria(m, s, in.chain_verified);
     m.pass = std::all_of(m.criteria.begin(), m.criteria.end(), [](const Criterion& c) { return c.pass.value_or(true); });
+    add_headline(m, s);
     return m;
 }
 

@@ -1,5 +1,6 @@
 // The report's machine form, built from the journal alone: events, samples and stored documents.
 #include <algorithm>
+#include <cctype>
 #include <map>
 
 #include <fmt/format.h>
@@ -76,6 +77,19 @@ json lag_series(const std::string& component, const std::string& target_id, cons
     return nullptr;
 }
 
+// The runbook's opening paragraphs, without a "Scenario:" label of their own: the report labels them.
+std::string scenario_of(std::string_view summary) {
+    constexpr std::string_view label = "scenario:";
+    if (summary.size() >= label.size() &&
+        std::equal(label.begin(), label.end(), summary.begin(), [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); })) {
+        summary.remove_prefix(label.size());
+        while (!summary.empty() && summary.front() == ' ') summary.remove_prefix(1);
+    }
+    std::string out(summary);
+    if (!out.empty()) out[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(out[0])));
+    return out;
+}
+
 }  // namespace
 
 json build_report(Journal& journal, std::int64_t id) {
@@ -111,7 +125,7 @@ json build_report(Journal& journal, std::int64_t id) {
     r["report_version"] = 1;
     r["incident"] = {{"id", s.id},
                      {"title", s.title},
-                     {"scenario", s.runbook->summary},
+                     {"scenario", scenario_of(s.runbook->summary)},
                      {"mode", s.mode},
                      {"severity", s.severity},
                      {"runbook", s.runbook_path},
@@ -123,7 +137,11 @@ json build_report(Journal& journal, std::int64_t id) {
                      {"t0_source", m.t0_source},
                      {"resolved_at", utc(s.resolved_us)},
                      {"resolution", s.resolution},
-                     {"pass", m.pass}};
+                     {"pass", m.pass},
+                     {"objectives_met", m.objectives_met},
+                     {"not_exercised", m.not_exercised},
+                     {"not_evidenced", m.not_evidenced},
+                     {"headline", m.headline}};
     json roles = json::array();
     for (const auto& spell : s.role_history)
         roles.push_back({{"role", spell.role}, {"person", spell.person}, {"from", format_utc(spell.from_us)}, {"to", utc(spell.to_us)}});

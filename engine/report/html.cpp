@@ -29,7 +29,7 @@ void summary(std::string& o, const json& r) {
     o += "<tr><th>Started</th>" + td(html(str(i["started_at"]))) + "</tr>";
     o += "<tr><th>T0</th>" + td(html(str(i["t0"]) + " (" + str(i["t0_source"]) + ")")) + "</tr>";
     o += "<tr><th>Resolved</th>" + td(i["resolved_at"].is_null() ? "not yet" : html(str(i["resolved_at"]) + (str(i["resolution"]).empty() ? "" : ": " + str(i["resolution"])))) + "</tr>";
-    o += "<tr><th>Result</th>" + td(mark(i["pass"])) + "</tr></table>\n";
+    o += "<tr><th>Result</th>" + td(mark(i["pass"]) + " " + html(str(i["headline"]))) + "</tr></table>\n";
     o += "<h2>Participants and roles</h2><table><tr><th>Role</th><th>Person</th><th>From</th><th>To</th></tr>";
     for (const auto& role : r["roles"])
         o += "<tr>" + td(html(str(role["role"]))) + td(html(str(role["person"]))) + td(html(str(role["from"]))) + td(role["to"].is_null() ? "end" : html(str(role["to"]))) + "</tr>";

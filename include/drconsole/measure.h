@@ -92,7 +92,12 @@ struct Measurement {
     std::vector<Deviation> deviations;
     std::vector<ClockJump> clock_jumps;
     int clock_restarts = 0;
-    bool pass = false;
+    bool pass = false;            // every criterion that applies holds
+    // Met objectives are not a complete drill: what was never exercised or evidenced is said.
+    bool objectives_met = false;  // the RTO and RPO criteria hold
+    std::vector<std::string> not_exercised;  // phases none of whose steps was done (all skipped or left open)
+    std::vector<std::string> not_evidenced;  // criteria nothing in the incident could decide
+    std::string headline;         // "objectives met — failback not exercised", "PASS: …", "FAIL: …"
 
     const ComponentResult* service() const;
 };

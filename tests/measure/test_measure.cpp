@@ -175,3 +175,44 @@ TEST(Criteria, AFailedStepNeedsARecordedDecision) {
     s.incident.add_note("decided: go on with the failover; the pager is fixed after the drill", "confirm", kIc);
     EXPECT_EQ(criterion(s.measure_now()).pass, true);
 }
+
+TEST(Result, MetObjectivesAreNotACompleteDrill) {
+    test::TempDir dir;
+    auto clock = std::make_shared<ManualClock>();
+    Journal journal{dir / "j.db", clock};
+    StartRequest req = test::drill_request();
+    req.runbook = parse_runbook("# Failover drill\n\n| Component | RPO | RTO |\n|---|---|---|\n| postgres | - | 10m |\n\n"
+                                "| Role | Owner |\n|---|---|\n| ic | SRE |\n| db | DBA |\n\n"
+                                "## Promote {kind=promote}\n- [ ] Promote the standby {#promote role=db restores=postgres}\n\n"
+                                "## Fail back {kind=failback}\n- [ ] Rebuild the old primary {#rebuild role=db}\n- [ ] Switch back {#back role=ic}\n",
+                                "rb.md").runbook;
+    Incident incident = Incident::start(journal, req);
+    incident.inject_fault("stopped the primary", kIc);
+    clock->advance_us(60'000'000);
+    incident.complete_step("promote", kDb);
+    incident.skip_step("rebuild", "no time", kDb);
+    incident.skip_step("back", "no time", kIc);
+    auto measure_now = [&] {
+        std::vector<Event> events = journal.events(incident.id());
+        std::vector<Sample> samples = journal.samples(incident.id());
+        return measure({&incident.state(), &events, &samples, nullptr, true});
+    };
+    Measurement m = measure_now();
+    EXPECT_TRUE(m.objectives_met);
+    EXPECT_TRUE(m.pass) << "no criterion failed";
+    EXPECT_EQ(m.not_exercised, std::vector<std::string>{"Fail back"});
+    EXPECT_EQ(m.not_evidenced, std::vector<std::string>{"Integrity verification step passed"});
+    EXPECT_EQ(m.headline, "objectives met — failback not exercised; not evidenced: Integrity verification step passed") << m.headline;
+
+    // Over its RTO: the headline says what was not met first.
+    Journal late_journal{dir / "late.db", clock};
+    Incident late = Incident::start(late_journal, req);
+    late.inject_fault("stopped the primary", kIc);
+    clock->advance_us(11 * 60'000'000LL);
+    late.complete_step("promote", kDb);
+    std::vector<Event> events = late_journal.events(late.id());
+    std::vector<Sample> samples;
+    Measurement over = measure({&late.state(), &events, &samples, nullptr, true});
+    EXPECT_FALSE(over.objectives_met);
+    EXPECT_EQ(over.headline.rfind("FAIL: not met: RTO within objective — failback not exercised", 0), 0u) << over.headline;
+}
