@@ -248,6 +248,10 @@ void ConsoleApp::handle(const Key& key) {
         return;
     }
     act(*action);
+    if (dialog_.kind != Dialog::Kind::none) {
+        dialog_key_us_ = key.read_us;
+        dialog_fresh_ = true;
+    }
 }
 
 void ConsoleApp::move(int delta) {

@@ -37,6 +37,12 @@ public:
     bool poll_journal();
     void render(Canvas& canvas) const;
     bool quit_requested() const { return quit_; }
+    bool dialog_open() const { return dialog_.kind != Dialog::Kind::none; }
+    // A key that opens a dialog and the next key less than this apart are someone typing a
+    // sentence into the main screen ("check the standby": c, then "heck…"), not a person who
+    // has read the dialog: it closes, and nothing typed is recorded. No one reads a dialog and
+    // starts answering it faster than this; typists type the next letter faster.
+    static constexpr std::int64_t kTypingBurstUs = 250'000;
     const IncidentState& state() const { return incident_.state(); }
     View view() const;
 
@@ -103,6 +109,8 @@ private:
     Dialog dialog_;
     bool help_ = false;
     bool details_ = false;
+    std::int64_t dialog_key_us_ = 0;  // when the key that opened the dialog was read (0: scripted)
+    bool dialog_fresh_ = false;       // no key has reached the dialog yet
     bool typing_guard_ = false;  // a confirm got a non-answer key: typed keys are text, dropped until Enter/Esc
     bool quit_ = false;
 };

@@ -21,6 +21,16 @@ void ConsoleApp::open_confirm(Action purpose, std::string title, std::string pro
 }
 
 void ConsoleApp::dialog_key(const Key& key) {
+    bool fresh = std::exchange(dialog_fresh_, false);
+    if (fresh && key.read_us && dialog_key_us_ && key.read_us - dialog_key_us_ < kTypingBurstUs && key.code != Key::Code::esc) {
+        std::string title = dialog_.title;
+        dialog_ = {};
+        typing_guard_ = key.code != Key::Code::enter;
+        message_ = fmt::format("\"{}\" closed: the next key came too fast to be meant for it (typing in the wrong place?); nothing recorded{}",
+                               safe_text(title), typing_guard_ ? "; ignoring typed keys until Enter or Esc" : "");
+        message_is_error_ = true;
+        return;
+    }
     if (key.code == Key::Code::esc) {
         dialog_ = {};
         message_ = "cancelled: nothing recorded";
@@ -43,8 +53,14 @@ void ConsoleApp::dialog_key(const Key& key) {
         }
         return;
     }
-    if (key.code == Key::Code::enter) submit_dialog();
-    else if (key.code == Key::Code::backspace) {
+    if (key.code == Key::Code::enter) {
+        submit_dialog();
+        return;
+    }
+    dialog_.error.clear();  // the reason of a refusal goes once the text is being changed
+    if (key == Key::of(U'\x15')) {
+        dialog_.input.clear();  // Ctrl-U: start the line again
+    } else if (key.code == Key::Code::backspace) {
         while (!dialog_.input.empty() && (static_cast<unsigned char>(dialog_.input.back()) & 0xC0) == 0x80) dialog_.input.pop_back();
         if (!dialog_.input.empty()) dialog_.input.pop_back();
     } else if (key.code == Key::Code::ch && key.ch >= 0x20 && key.ch != 0x7F && dialog_.input.size() < 1000) {
@@ -143,6 +159,7 @@ void ConsoleApp::submit_dialog() {
             } else if (step) {
                 if (d.kind == Dialog::Kind::text && text != step->id) {
                     dialog_ = d;
+                    dialog_.input.clear();
                     dialog_.error = fmt::format("type {} exactly to run it (Esc cancels)", step->id);
                     return;
                 }
@@ -183,9 +200,10 @@ void ConsoleApp::submit_dialog() {
                         StepStatus status = state().step(st.id).status;
                         open += status == StepStatus::pending || status == StepStatus::started;
                     }
+                // The word to type first: a long summary must not push it out of the dialog.
                 open_text(Action::resolve, "Resolve the incident",
-                          fmt::format("Resolve now as \"{}\"?{} Only notes can follow. Type resolve to end it (Esc cancels):", text,
-                                      open ? fmt::format(" {} step{} still open.", open, open == 1 ? " is" : "s are") : ""));
+                          fmt::format("Type resolve to end the incident now{}; only notes can follow. Summary: \"{}\"",
+                                      open ? fmt::format(" ({} step{} still open)", open, open == 1 ? " is" : "s are") : "", text));
                 dialog_.opened_us = d.opened_us;
                 dialog_.pending = text;
                 return;

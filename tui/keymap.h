@@ -1,6 +1,7 @@
 // One table of actions and key bindings: dispatch, the footer, the ? overlay and the README key list.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,9 +15,10 @@ struct Key {
     enum class Code { ch, up, down, left, right, enter, tab, backtab, esc, backspace, page_up, page_down, resize, none };
     Code code = Code::none;
     char32_t ch = 0;  // for Code::ch
+    std::int64_t read_us = 0;  // when the terminal delivered it (steady clock); 0 in a key script
 
     static Key of(char32_t c) { return {Code::ch, c}; }
-    bool operator==(const Key&) const = default;
+    bool operator==(const Key& other) const { return code == other.code && ch == other.ch; }
 };
 
 enum class Action {

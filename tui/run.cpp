@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "drconsole/files.h"
+#include "drconsole/probes.h"  // steady_now_us
 #include "tui/layout.h"
 #include "tui/terminal.h"
 
@@ -87,12 +88,15 @@ int run_terminal(ConsoleApp& app, const RunOptions& o) {
             // While the terminal is too small nobody sees what a key would do: only Esc, q and ?
             // act then. Ctrl-L redraws the whole screen.
             bool too_small = compute_layout(w, h).too_small;
+            // q and ? only where no dialog would take them as text.
             while (auto key = term.read_key()) {
+                key->read_us = steady_now_us();
                 if (*key == Key::of(U'\x0c')) {
                     term.repaint_all();
                     continue;
                 }
-                if (too_small && !(key->code == Key::Code::esc || *key == Key::of(U'q') || *key == Key::of(U'?'))) continue;
+                bool q_or_help = *key == Key::of(U'q') || *key == Key::of(U'?');
+                if (too_small && !(key->code == Key::Code::esc || (q_or_help && !app.dialog_open()))) continue;
                 app.handle(*key);
             }
         }

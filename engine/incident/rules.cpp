@@ -83,15 +83,15 @@ void check_command(const IncidentState& s, const EventDraft& d) {
     } else {
         check_actor(*s.runbook, d.actor);
     }
-    // A handed-over role stays handed over: someone who held the IC role and handed it on is
-    // refused when still acting as ic (a console left open as ic:<previous>); notes and
-    // corrections stay open to them.
-    if (d.actor.role == "ic" && d.kind != k::note && d.kind != k::correction && d.kind != k::samples_recorded)
-        if (auto ic = s.roster.find("ic"); ic != s.roster.end() && ic->second != d.actor.person)
+    // A handed-over role stays handed over: someone who held a role and handed it on is refused
+    // when still acting in it (a console left open as scribe:<previous>), a note included, so
+    // that nothing is recorded in a role its author no longer holds.
+    if (d.kind != k::samples_recorded)
+        if (auto now = s.roster.find(d.actor.role); now != s.roster.end() && now->second != d.actor.person)
             for (const auto& spell : s.role_history)
-                if (spell.role == "ic" && spell.person == d.actor.person && spell.to_us)
-                    refuse(fmt::format("the IC is {} now, not {}: act in the role you hold now (--as ROLE:{})", ic->second,
-                                       d.actor.person, d.actor.person));
+                if (spell.role == d.actor.role && spell.person == d.actor.person && spell.to_us)
+                    refuse(fmt::format("{} is the {} now, not {}: act in the role you hold now (--as ROLE:{})", now->second,
+                                       d.actor.role, d.actor.person, d.actor.person));
     if (s.resolved() && d.kind != k::note && d.kind != k::correction)
         refuse(fmt::format("the incident was resolved at {}: only notes and corrections can be added", format_utc(*s.resolved_us)));
 

@@ -235,8 +235,11 @@ std::optional<std::int64_t> next_comms_due_us(const IncidentState& s) {
 Restoration restoration(const IncidentState& s, const std::string& component) {
     Restoration own = restored_by_steps(s, component);
     bool named = own.why_not.rfind("no step restores", 0) != 0;
-    if (component != kServiceComponent || named) return own;
-    Restoration r;
+    if (component != kServiceComponent) return own;
+    // The service: its own restoring steps where the runbook names them, and every component
+    // restored (docs/reports.md): a service is not back while one of its parts is not.
+    if (named && !own.at_us) return own;
+    Restoration r = named ? own : Restoration{};
     for (const auto& o : s.runbook->objectives) {
         if (o.component == kServiceComponent) continue;
         Restoration part = restored_by_steps(s, o.component);

@@ -104,7 +104,7 @@ struct Measurement {
 
 // Whether a component is restored, by the one rule the header and the report share: when every
 // step that restores it is done, at the last one's completion. The service: its own restoring
-// steps where the runbook names them, else every other component of the objectives table.
+// steps where the runbook names them, and every other component of the objectives table.
 struct Restoration {
     std::optional<std::int64_t> at_us;  // wall time; nullopt: not restored, and `why_not` says why
     std::string by;                     // the step that completed last

@@ -148,6 +148,10 @@ TEST_F(Rules, RolesAreAssignedAndHandedOver) {
         if (spell.person == "bob") EXPECT_TRUE(spell.to_us) << "bob's spell as db ended at the hand-over";
         else EXPECT_FALSE(spell.to_us) << spell.person << " still holds " << spell.role;
     }
+    // bob handed db on: a console still open as db:bob records nothing more as db, a note included.
+    EXPECT_EQ(refused([&] { incident.add_note("signing off", "", db); }), "carol is the db now, not bob: act in the role you hold now (--as ROLE:bob)");
+    refused([&] { incident.start_step("pg-promote", db); });
+    EXPECT_EQ(incident.add_note("db is mine now", "", {"db", "carol"}).actor.person, "carol");
 }
 
 TEST_F(Rules, T0IsTheFaultInADrill) {

@@ -216,3 +216,29 @@ TEST(Result, MetObjectivesAreNotACompleteDrill) {
     EXPECT_FALSE(over.objectives_met);
     EXPECT_EQ(over.headline.rfind("FAIL: not met: RTO within objective — failback not exercised", 0), 0u) << over.headline;
 }
+
+TEST(Rto, TheServiceIsNotRestoredWhileAComponentIsNotEvenWhenItsOwnStepIsDone) {
+    test::TempDir dir;
+    auto clock = std::make_shared<ManualClock>();
+    Journal journal{dir / "j.db", clock};
+    StartRequest req = test::drill_request();
+    req.runbook = parse_runbook("# Two parts\n\n| Component | RPO | RTO |\n|---|---|---|\n| postgres | - | 10m |\n| kafka | - | 10m |\n"
+                                "| service | - | 15m |\n\n| Role | Owner |\n|---|---|\n| ic | SRE |\n| db | DBA |\n\n"
+                                "## Promote {kind=promote}\n- [ ] Promote the standby {#promote role=db restores=postgres}\n"
+                                "- [ ] Promote the mirror {#mirror role=db restores=kafka}\n\n"
+                                "## Verify {kind=verify}\n- [ ] Test ingestion end to end {#ingest role=ic restores=service}\n",
+                                "rb.md").runbook;
+    Incident incident = Incident::start(journal, req);
+    incident.inject_fault("stopped the primary", kIc);
+    clock->advance_us(60'000'000);
+    incident.complete_step("promote", kDb);
+    incident.fail_step("mirror", "the mirror would not start", kDb);
+    incident.complete_step("ingest", kIc);
+    Restoration r = restoration(incident.state(), "service");
+    EXPECT_FALSE(r.at_us) << "restored by " << r.by;
+    EXPECT_NE(r.why_not.find("kafka is not"), std::string::npos) << r.why_not;
+    std::vector<Event> events = journal.events(incident.id());
+    std::vector<Sample> samples;
+    Measurement m = measure({&incident.state(), &events, &samples, nullptr, true});
+    EXPECT_FALSE(m.service()->rto_s) << "the report agrees with the header";
+}

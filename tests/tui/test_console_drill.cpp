@@ -91,6 +91,7 @@ void walk(double freeze_s, Outcome& out) {
 
     tmux.keys("ic", {"a"});  // a promotion asks for the step's id; then the preflight, then its SQL action
     ASSERT_GE(tmux.wait_for("ic", "Type pg-promote to run it"), 0ms) << tmux.screen("ic");
+    std::this_thread::sleep_for(300ms);  // a person reads the dialog before typing into it
     tmux.keys("ic", {"y"});  // a stray y is not an answer here
     tmux.keys("ic", {"BSpace"});
     tmux.keys("ic", {"-l", "pg-promote"});
@@ -103,9 +104,10 @@ void walk(double freeze_s, Outcome& out) {
     }, 15s)) << tmux.screen("ic");
     tmux.keys("ic", {"r"});
     ASSERT_GE(tmux.wait_for("ic", "Summary:"), 0ms) << tmux.screen("ic");
+    std::this_thread::sleep_for(300ms);  // a person reads the dialog before typing into it
     tmux.keys("ic", {"-l", "promoted the standby"});
     tmux.keys("ic", {"Enter"});
-    ASSERT_GE(tmux.wait_for("ic", "Resolve now as"), 0ms) << tmux.screen("ic");
+    ASSERT_GE(tmux.wait_for("ic", "Type resolve to end the incident"), 0ms) << tmux.screen("ic");
     tmux.keys("ic", {"y"});  // not the word: nothing happens
     tmux.keys("ic", {"BSpace"});
     tmux.keys("ic", {"-l", "resolve"});

@@ -63,6 +63,7 @@ TEST_F(Terminal, TwoConsolesSeeEachOthersActionsWithinASecond) {
     EXPECT_LT(seen, 1000ms) << "the scribe saw the IC's action after " << seen.count() << " ms";
     tmux.keys("scribe", {"n"});
     ASSERT_GE(tmux.wait_for("scribe", "Note:"), 0ms);
+    std::this_thread::sleep_for(300ms);  // a person reads the dialog before typing into it
     tmux.keys("scribe", {"-l", "bridge is open"});
     tmux.keys("scribe", {"Enter"});
     ASSERT_GE(tmux.wait_for("scribe", "Record the note on notify-stakeholders"), 0ms) << tmux.screen("scribe");
@@ -130,6 +131,48 @@ TEST_F(Terminal, KeysDoNothingWhileTheTerminalIsTooSmallAndCtrlLRedraws) {
     while (tmux.screen("ic").find("GARBAGE-ON-SCREEN") != std::string::npos && std::chrono::steady_clock::now() < gone)
         std::this_thread::sleep_for(50ms);
     EXPECT_EQ(tmux.screen("ic").find("GARBAGE-ON-SCREEN"), std::string::npos) << tmux.screen("ic");
+}
+
+TEST_F(Terminal, SentencesTypedIntoTheMainScreenRecordNothingEvenWhenTheyStartWithACommandKey) {
+    ASSERT_EQ(test::start_drill(dir, "checklists/quarterly-drill.md").exit_code, 0);
+    auto count = [&] { return test::run_process({"/usr/bin/sqlite3", db(), "SELECT count(*) FROM events"}).out; };
+    std::string before = count();
+    tmux.start("ic", console(), 120, 40);
+    ASSERT_GE(tmux.wait_for("ic", "live readings"), 0ms) << tmux.screen("ic");
+    // c opens comms, s skip, r resolve: the letters after them come as fast as typing does, so
+    // the dialog closes and what follows (the y of "yes", the second "resolve") is plain text.
+    tmux.keys("ic", {"-l", "check the standby"});
+    ASSERT_GE(tmux.wait_for("ic", "\"Comms update sent\" closed: the next key came too fast to be meant for it"), 0ms) << tmux.screen("ic");
+    tmux.keys("ic", {"Enter"});
+    for (const char* sentence : {"yes", "resolve", "resolve", "skip, failback in the next window", "y"}) {
+        tmux.keys("ic", {"-l", sentence});
+        tmux.keys("ic", {"Enter"});
+    }
+    std::this_thread::sleep_for(700ms);
+    EXPECT_EQ(count(), before) << tmux.screen("ic");
+
+    // Someone who reads the dialog before typing is not slowed down: the note is recorded.
+    tmux.keys("ic", {"n"});
+    ASSERT_GE(tmux.wait_for("ic", "Note:"), 0ms) << tmux.screen("ic");
+    std::this_thread::sleep_for(300ms);
+    tmux.keys("ic", {"-l", "bridge is open"});
+    tmux.keys("ic", {"Enter"});
+    ASSERT_GE(tmux.wait_for("ic", "Record the note on"), 0ms) << tmux.screen("ic");
+    tmux.keys("ic", {"y"});
+    ASSERT_GE(tmux.wait_for("ic", "note on notify-stakeholders: bridge is open"), 0ms) << tmux.screen("ic");
+
+    // A dialog open while the terminal is too small takes nothing: q and ? neither quit nor type.
+    tmux.keys("ic", {"n"});
+    ASSERT_GE(tmux.wait_for("ic", "Note:"), 0ms) << tmux.screen("ic");
+    tmux.resize("ic", 60, 20);
+    ASSERT_GE(tmux.wait_for("ic", "terminal too small"), 0ms) << tmux.screen("ic");
+    tmux.keys("ic", {"-l", "sql query ok"});
+    std::this_thread::sleep_for(300ms);
+    tmux.resize("ic", 120, 40);
+    ASSERT_GE(tmux.wait_for("ic", "Note:"), 0ms) << tmux.screen("ic");
+    EXPECT_EQ(tmux.screen("ic").find("EXIT="), std::string::npos) << "q did not quit";
+    EXPECT_EQ(tmux.screen("ic").find("qq"), std::string::npos) << "nothing typed blind reached the dialog:\n" << tmux.screen("ic");
+    EXPECT_EQ(tmux.screen("ic").find("q_"), std::string::npos) << tmux.screen("ic");
 }
 
 TEST_F(Terminal, NothingButTheConsoleWritesOnItsScreen) {
