@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <iostream>
 #include <optional>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -83,7 +84,13 @@ std::string ask_who(const OpenOptions& o, const IncidentState& s) {
         if (!std::getline(std::cin, line)) break;
         std::string answer(trim(line));
         if (answer.find(':') != std::string::npos && answer.back() != ':') return answer;
-        std::cout << "write ROLE:PERSON, e.g. ic:maria or scribe:sam\n";
+        // A name alone is enough when the roster gives that person exactly one role.
+        std::vector<std::string> held;
+        for (const auto& [role, person] : s.roster)
+            if (person == answer) held.push_back(role);
+        if (held.size() == 1) return held.front() + ":" + answer;
+        std::cout << (held.size() > 1 ? safe_text(fmt::format("{} holds more than one role: write ROLE:{}\n", answer, answer))
+                                      : std::string("write ROLE:PERSON, e.g. ic:maria or scribe:sam\n"));
     }
     throw InputError("say who is at the console: --as ROLE:PERSON (or $DRCONSOLE_AS)");
 }

@@ -173,7 +173,9 @@ void ConsoleApp::submit_dialog() {
                                                  : incident_.fail_step(step->id, text, step_actor(*step), at);
             }, d.step);
             keep_open_if_refused(o);
-            if (o == Outcome::recorded) select_next_open();
+            // After a failure the cursor stays: what was decided about it is the next note.
+            if (o == Outcome::recorded && d.purpose == Action::skip) select_next_open();
+            if (o == Outcome::recorded && d.purpose == Action::fail) message_ += "; n notes what was decided (the report asks for it)";
             break;
         }
         case Action::unstart: record([&] { return incident_.unstart_step(step->id, "", step_actor(*step)); }, d.step); break;

@@ -93,7 +93,11 @@ void render_header(const View& v, Canvas& c, Rect r) {
         std::int64_t due = *next - v.now_us;
         x += c.put(x, y, due >= 0 ? "comms in " + mmss(due) : "comms OVERDUE " + mmss(-due), due >= 0 ? Role::header : Role::overdue) + 3;
     }
+    // Who this console records as, at the right: two consoles side by side are told apart.
+    std::string you = v.who.person.empty() ? "" : "you: " + safe_text(v.who.role + ":" + v.who.person);
+    int you_x = r.w - columns(you) - 1;
     if (!v.not_recorded.empty()) c.put(x, y, "NOT RECORDED — " + safe_text(v.not_recorded), Role::not_recorded, r.w - x);
+    else if (!you.empty() && you_x > x) c.put(you_x, y, you, Role::header);
 }
 
 void render_rail(const View& v, Canvas& c, Rect r) {
@@ -122,7 +126,7 @@ std::vector<RailItem> rail_items(const View& v, const Glyphs& g, bool counts) {
     std::optional<PhaseKind> current;
     if (v.phase < s.runbook->phases.size()) current = s.runbook->phases[v.phase].kind;
     for (PhaseKind kind : {PhaseKind::detect, PhaseKind::promote, PhaseKind::repoint, PhaseKind::verify, PhaseKind::failback}) {
-        int total = 0, closed = 0, skipped = 0;
+        int total = 0, closed = 0, skipped = 0, failed = 0;
         std::optional<std::int64_t> first, last;
         for (const auto& phase : s.runbook->phases) {
             if (phase.kind != kind) continue;
@@ -131,6 +135,7 @@ std::vector<RailItem> rail_items(const View& v, const Glyphs& g, bool counts) {
                 const StepState& st = s.step(step.id);
                 if (st.status == StepStatus::done || st.status == StepStatus::skipped) ++closed;
                 if (st.status == StepStatus::skipped) ++skipped;
+                if (st.status == StepStatus::failed) ++failed;
                 auto begin = st.started_us ? st.started_us : st.ended_us;
                 if (begin && (!first || *begin < *first)) first = begin;
                 if (st.ended_us && (!last || *st.ended_us > *last)) last = st.ended_us;
@@ -138,13 +143,17 @@ std::vector<RailItem> rail_items(const View& v, const Glyphs& g, bool counts) {
         }
         bool done = total > 0 && closed == total;
         bool all_skipped = done && skipped == total;  // never exercised: not a check mark
+        // Every step ended (a failed one included): the phase's clock stops at the last end, as
+        // the report's phase durations do.
+        bool ended = total > 0 && closed + failed == total;
         Role role = done ? Role::rail_done : current == kind ? Role::rail_current : Role::rail_pending;
         if (all_skipped) role = Role::step_skipped;
-        std::string mark(all_skipped ? g.skip : done ? g.check : current == kind ? g.active : g.pending);
+        if (ended && failed > 0) role = Role::step_failed;
+        std::string mark(all_skipped ? g.skip : done ? g.check : ended ? g.cross : current == kind ? g.active : g.pending);
         std::string dur;
         // A phase still open stops counting at resolve, like every clock of the incident.
         std::int64_t now = s.resolved() ? *s.resolved_us : v.now_us;
-        if (first) dur = " " + mmss((done && last ? *last : now) - *first);
+        if (first) dur = " " + mmss((ended && last ? *last : now) - *first);
         if (total == 0) dur = " -";
         std::string text = fmt::format("{} {}{}", mark, to_string(kind), dur);
         if (counts) text += fmt::format(" {}/{}", closed, total);

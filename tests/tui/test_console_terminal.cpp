@@ -175,6 +175,18 @@ TEST_F(Terminal, SentencesTypedIntoTheMainScreenRecordNothingEvenWhenTheyStartWi
     EXPECT_EQ(tmux.screen("ic").find("q_"), std::string::npos) << tmux.screen("ic");
 }
 
+TEST_F(Terminal, OpenAsksWhoIsThereAndANameWithOneRoleIsEnough) {
+    ASSERT_EQ(test::start_drill(dir, "checklists/quarterly-drill.md").exit_code, 0);
+    tmux.start("who", "env -u DRCONSOLE_AS LANG=C.UTF-8 " + std::string(DRCONSOLE_BIN) + " open --db " + db() + "; echo EXIT=$?; sleep 30", 120, 40);
+    ASSERT_GE(tmux.wait_for("who", "Who is at this console? ROLE:PERSON"), 0ms) << tmux.screen("who");
+    EXPECT_NE(tmux.screen("who").find("ic=maria"), std::string::npos) << "the question lists who holds each role:\n" << tmux.screen("who");
+    tmux.keys("who", {"Enter"});  // no default: Enter makes nobody the IC
+    ASSERT_GE(tmux.wait_for("who", "write ROLE:PERSON"), 0ms) << tmux.screen("who");
+    tmux.keys("who", {"-l", "jun"});
+    tmux.keys("who", {"Enter"});
+    ASSERT_GE(tmux.wait_for("who", "you: scribe:jun"), 0ms) << "jun holds one role, scribe:\n" << tmux.screen("who");
+}
+
 TEST_F(Terminal, NothingButTheConsoleWritesOnItsScreen) {
     // The heartbeat's schema already exists: the server answers CREATE SCHEMA IF NOT EXISTS
     // with a NOTICE, which libpq would print on stderr, over the screen.

@@ -353,3 +353,22 @@ TEST(ConsoleWalk, AfterHandingOverTheIcRoleTheOldIcsConsoleNoLongerActsAsIc) {
     auto events = Journal(dir / "j.db").events(1);
     EXPECT_EQ(events.back().kind, "role.handed_over") << "nothing after the handover was recorded as ic:maria";
 }
+
+TEST(ConsoleWalk, AFailedStepKeepsTheCursorForItsDecisionAndEndsItsPhasesClock) {
+    test::TempDir dir;
+    auto rb = dir.write("rb.md", "# Fail drill\n\n| Role | Owner |\n|---|---|\n| ic | SRE |\n\n## Promote {kind=promote}\n"
+                                 "- [ ] Promote the standby {#promote role=ic}\n- [ ] Start the mirror {#mirror role=ic}\n\n"
+                                 "## Verify {kind=verify}\n- [ ] Check the api {#check role=ic}\n");
+    ASSERT_EQ(test::run_drconsole({"start", "--clock", test::kFakeClock, "--db", (dir / "j.db").string(), "--runbook", rb.string(),
+                                   "--mode", "drill", "--as", "ic:maria"}).exit_code, 0);
+    // Promote done at once; the mirror fails a minute later; five minutes on, the phase's clock
+    // still reads 01:00 (it ended with its last step), and the note lands on the failed step.
+    auto r = test::console_keys(dir, "<Enter><Enter><Advance 1m>f<WaitFor Reason:>would not start<Enter>y<Advance 5m>"
+                                     "n<WaitFor Note on mirror>decided: start it after the drill<Enter>y\n");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::string screen = test::slurp(dir / "screen.txt");
+    EXPECT_NE(screen.find("✗ promote 01:00 1/2"), std::string::npos) << screen;
+    auto events = Journal(dir / "j.db").events(1);
+    EXPECT_EQ(events.back().kind, "note");
+    EXPECT_EQ(events.back().step, "mirror") << "the decision is noted on the failed step";
+}
