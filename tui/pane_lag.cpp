@@ -57,7 +57,9 @@ int draw_panel(Canvas& c, Rect r, const TargetPanel& p, bool selected, int y) {
     bool is_lag = p.metric == "lag_s" || p.metric == "heartbeat_lag_s";
     if (p.rpo && !p.component.empty() && is_lag)
         value = fmt::format("{} RPO~{}/{}", safe_text(p.component), p.value ? compact_seconds(*p.value) : "?", format_duration(*p.rpo));
-    else if (p.rpo) value += fmt::format(" / RPO {}", format_duration(*p.rpo));
+    else if (p.rpo && p.view.last.value("promoted").value_or(0) == 1)
+        value += " promoted (no lag now)";  // not "up=1 / RPO 1m", which reads as a lag figure
+    else if (p.rpo && p.metric != "up") value += fmt::format(" / RPO {}", format_duration(*p.rpo));
     // The level leads, so that a narrow pane never cuts it off.
     std::string level = p.level ? std::string(to_string(*p.level)) : "";
     bool figures = p.view.status == ProbeStatus::ok || p.view.status == ProbeStatus::degraded;

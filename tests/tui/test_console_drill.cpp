@@ -102,6 +102,8 @@ void walk(double freeze_s, Outcome& out) {
     ASSERT_TRUE(test::wait_until([&] {
         return sql_one(db, "SELECT count(*) FROM samples WHERE target = 'pg-standby' AND metric = 'in_recovery' AND value = 0") != "0";
     }, 15s)) << tmux.screen("ic");
+    // The promoted standby has no lag to show, and its panel does not pretend to ("up=1 / RPO 1m").
+    EXPECT_GE(tmux.wait_for("ic", "up=1 promoted (no lag now)"), 0ms) << tmux.screen("ic");
     tmux.keys("ic", {"r"});
     ASSERT_GE(tmux.wait_for("ic", "Summary:"), 0ms) << tmux.screen("ic");
     std::this_thread::sleep_for(300ms);  // a person reads the dialog before typing into it
