@@ -27,6 +27,7 @@ Rect centered(const Canvas& c, int w, int h) {
 
 // A filled box with a border all round, so that nothing behind it reads as part of it.
 void box(Canvas& c, Rect r, const std::string& title) {
+    c.fill({r.x - 1, r.y, r.w + 2, r.h}, Role::normal);  // a blank column each side: nothing behind touches the border
     c.fill(r, Role::dialog);
     draw_title(c, {r.x, r.y, r.w, 1}, title, true);
     const Glyphs& g = c.glyphs();
