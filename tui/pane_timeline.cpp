@@ -42,6 +42,8 @@ void render_timeline(const View& v, Canvas& c, Rect r) {
     std::size_t end = shown.size() - back;
     std::size_t begin = end > static_cast<std::size_t>(rows) ? end - static_cast<std::size_t>(rows) : 0;
     int y = r.y + 1;
+    // An incident that runs past midnight (UTC) shows each event's date too.
+    bool dates = !v.events->empty() && format_utc(v.events->front().wall_us).substr(0, 10) != format_utc(v.now_us).substr(0, 10);
     for (std::size_t i = begin; i < end; ++i, ++y) {
         const Event& e = *shown[i];
         std::int64_t acted = acted_us(e);  // when the person acted, not when the dialog was closed
@@ -51,7 +53,8 @@ void render_timeline(const View& v, Canvas& c, Rect r) {
         else if (e.kind == event_kind::step_completed || e.kind == event_kind::incident_resolved) role = Role::step_done;
         else if (e.kind == event_kind::gate_overridden || e.kind == event_kind::step_skipped) role = Role::step_skipped;
         int x = r.x + 1;
-        x += c.put(x, y, fmt::format("{:>9} {} ", when, format_utc(acted).substr(11, 8)), Role::dim);
+        std::string at = format_utc(acted);
+        x += c.put(x, y, fmt::format("{:>9} {} ", when, dates ? at.substr(5, 5) + " " + at.substr(11, 8) : at.substr(11, 8)), Role::dim);
         x += c.put(x, y, safe_text(e.actor.role + ":" + e.actor.person), Role::title, 22) + 1;
         std::string what = describe(e);
         if (e.payload.value("at_source", "") == "backfilled") what += " (backfilled)";

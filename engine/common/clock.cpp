@@ -1,6 +1,7 @@
 // The system clock and time formatting.
 #include "drconsole/clock.h"
 
+#include <algorithm>
 #include <ctime>
 #include <regex>
 
@@ -55,11 +56,15 @@ std::optional<std::int64_t> parse_utc(const std::string& text) {
     return static_cast<std::int64_t>(timegm(&tm)) * 1'000'000 + micros;
 }
 
+std::string format_elapsed(std::int64_t us) {
+    std::int64_t s = std::max<std::int64_t>(us, 0) / 1'000'000;
+    if (s >= 86'400) return fmt::format("{}d {:02}:{:02}", s / 86'400, s / 3600 % 24, s / 60 % 60);
+    if (s >= 3600) return fmt::format("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60);
+    return fmt::format("{:02}:{:02}", s / 60, s % 60);
+}
+
 std::string format_offset(std::int64_t delta_us) {
-    char sign = delta_us < 0 ? '-' : '+';
-    std::int64_t s = (delta_us < 0 ? -delta_us : delta_us) / 1'000'000;
-    if (s >= 3600) return fmt::format("T{}{}:{:02}:{:02}", sign, s / 3600, s / 60 % 60, s % 60);
-    return fmt::format("T{}{:02}:{:02}", sign, s / 60, s % 60);
+    return fmt::format("T{}{}", delta_us < 0 ? '-' : '+', format_elapsed(delta_us < 0 ? -delta_us : delta_us));
 }
 
 }  // namespace drconsole

@@ -67,7 +67,10 @@ std::shared_ptr<FakeClock> parse_fake_clock(const std::string& spec);
 std::string format_utc(std::int64_t wall_us);
 // Reads "2026-11-21T03:04:05Z" or with a fraction, "…05.250Z"; nullopt for anything else.
 std::optional<std::int64_t> parse_utc(const std::string& text);
-// "T+12:05" (or "T-00:30" before T0); hours shown when needed: "T+1:02:03".
+// A duration as people read it: "12:05", "1:02:03", and past a day "2d 03:15" (days, hours,
+// minutes). Negative durations read as 0.
+std::string format_elapsed(std::int64_t us);
+// "T+12:05" (or "T-00:30" before T0); hours shown when needed: "T+1:02:03"; days: "T+2d 03:15".
 std::string format_offset(std::int64_t delta_us);
 
 }  // namespace drconsole

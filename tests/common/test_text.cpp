@@ -45,4 +45,9 @@ TEST(Clock, FormatsUtcAndOffsets) {
     EXPECT_EQ(format_offset(754'000'000), "T+12:34");
     EXPECT_EQ(format_offset(3'723'000'000), "T+1:02:03");
     EXPECT_EQ(format_offset(-30'000'000), "T-00:30");
+    // Past a day: days, hours and minutes, not "T+75:15:00".
+    EXPECT_EQ(format_offset(86'399'000'000), "T+23:59:59");
+    EXPECT_EQ(format_offset((2 * 86'400 + 3 * 3600 + 15 * 60 + 59) * 1'000'000LL), "T+2d 03:15");
+    EXPECT_EQ(format_offset(-86'400'000'000), "T-1d 00:00");
+    EXPECT_EQ(format_elapsed(-5), "00:00");
 }

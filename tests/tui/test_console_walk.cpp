@@ -372,3 +372,16 @@ TEST(ConsoleWalk, AFailedStepKeepsTheCursorForItsDecisionAndEndsItsPhasesClock) 
     EXPECT_EQ(events.back().kind, "note");
     EXPECT_EQ(events.back().step, "mirror") << "the decision is noted on the failed step";
 }
+
+TEST(ConsoleWalk, AnIncidentPastADayReadsInDaysAndItsTimelineHasDates) {
+    test::TempDir dir;
+    ASSERT_EQ(test::start_drill(dir, "checklists/quarterly-drill.md").exit_code, 0);  // 2026-01-03T02:00:00Z
+    ASSERT_EQ(test::run_drconsole({"fault", "--clock", "fake:2026-01-03T02:10:00Z+0", "--db", (dir / "j.db").string(), "primary stopped",
+                                   "--as", "ic:maria"}).exit_code, 0);
+    ASSERT_EQ(test::run_drconsole({"open", "--clock", "fake:2026-01-05T05:25:00Z+0", "--db", (dir / "j.db").string(), "--keys",
+                                   dir.write("k", "\n").string(), "--size", "120x40", "--dump-screen", (dir / "screen.txt").string(),
+                                   "--as", "ic:maria"}).exit_code, 0);
+    std::string screen = test::slurp(dir / "screen.txt");
+    EXPECT_NE(screen.find("T+2d 03:15 since fault"), std::string::npos) << screen;
+    EXPECT_NE(screen.find("01-03 02:10:00 ic:maria FAULT INJECTED"), std::string::npos) << "the timeline shows dates:\n" << screen;
+}
