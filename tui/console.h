@@ -43,6 +43,11 @@ public:
     // has read the dialog: it closes, and nothing typed is recorded. No one reads a dialog and
     // starts answering it faster than this; typists type the next letter faster.
     static constexpr std::int64_t kTypingBurstUs = 250'000;
+    // A y that answers a question is held this long before it records: a key within it means
+    // the y began a word ("yes", typed into the wrong place) and nothing is recorded; Enter
+    // records at once ("y⏎"). Key scripts (no read time) record at once.
+    static constexpr std::int64_t kConfirmHoldUs = 500'000;
+    bool confirm_held() const { return confirm_hold_until_us_ != 0; }
     const IncidentState& state() const { return incident_.state(); }
     View view() const;
 
@@ -109,6 +114,7 @@ private:
     Dialog dialog_;
     bool help_ = false;
     bool details_ = false;
+    std::int64_t confirm_hold_until_us_ = 0;  // a y is held until then (steady clock); 0: none
     std::int64_t dialog_key_us_ = 0;  // when the key that opened the dialog was read (0: scripted)
     bool dialog_fresh_ = false;       // no key has reached the dialog yet
     bool typing_guard_ = false;  // a confirm got a non-answer key: typed keys are text, dropped until Enter/Esc

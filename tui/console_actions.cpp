@@ -81,6 +81,12 @@ void ConsoleApp::begin_action() {
 
 bool ConsoleApp::tick() {
     bool report = report_written();
+    if (confirm_hold_until_us_ && steady_now_us() >= confirm_hold_until_us_) {
+        confirm_hold_until_us_ = 0;  // nothing followed the y: it answered the question
+        message_.clear();
+        submit_dialog();
+        report = true;
+    }
     if (!running_) return report;
     {
         std::lock_guard lock(running_->mutex);

@@ -33,16 +33,40 @@ void ConsoleApp::dialog_key(const Key& key) {
     }
     if (key.code == Key::Code::esc) {
         dialog_ = {};
+        confirm_hold_until_us_ = 0;
         message_ = "cancelled: nothing recorded";
         message_is_error_ = false;
         return;
     }
     if (dialog_.kind == Dialog::Kind::confirm) {
-        if (key == Key::of(U'y') || key == Key::of(U'Y')) submit_dialog();
-        else if (key == Key::of(U'n') || key == Key::of(U'N') || key.code == Key::Code::enter) {
+        if (std::exchange(confirm_hold_until_us_, 0) != 0) {
+            // A key hard on the heels of the y: Enter finishes "y⏎"; anything else made the y
+            // the start of a word, and nothing is recorded.
+            if (key.code == Key::Code::enter) {
+                submit_dialog();
+                return;
+            }
+            dialog_ = {};
+            typing_guard_ = key.code == Key::Code::ch;
+            message_ = fmt::format("not confirmed: the y was followed at once by more typing; nothing recorded{}",
+                                   typing_guard_ ? "; ignoring typed keys until Enter or Esc" : "");
+            message_is_error_ = true;
+            return;
+        }
+        if (key == Key::of(U'y') || key == Key::of(U'Y')) {
+            if (!key.read_us) {
+                submit_dialog();
+                return;
+            }
+            confirm_hold_until_us_ = key.read_us + kConfirmHoldUs;
+            dialog_.error = "y: recording…";
+        } else if (key == Key::of(U'n') || key == Key::of(U'N')) {
             dialog_ = {};
             message_ = "not confirmed: nothing recorded";
             message_is_error_ = false;
+        } else if (key.code == Key::Code::enter) {
+            // Enter neither confirms nor throws the typed text away.
+            dialog_.error = "y records it; n or Esc cancels";
         } else if (key.code == Key::Code::ch) {
             // Not an answer: someone is typing into the wrong place. What follows is text, not
             // commands ("away" would otherwise open the run dialog again and answer y).

@@ -58,11 +58,7 @@ std::pair<std::string, Role> recording_text(const View& v, const Glyphs& g) {
 
 }  // namespace
 
-std::string mmss(std::int64_t us) {
-    std::int64_t s = std::max<std::int64_t>(us, 0) / 1'000'000;
-    if (s >= 3600) return fmt::format("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60);
-    return fmt::format("{:02}:{:02}", s / 60, s % 60);
-}
+std::string mmss(std::int64_t us) { return format_elapsed(us); }
 
 void render_header(const View& v, Canvas& c, Rect r) {
     const IncidentState& s = *v.state;
@@ -180,7 +176,7 @@ void draw_rail(const View& v, Canvas& c, Rect r, bool counts) {
 void render_footer(const View& v, Canvas& c, Rect r) {
     c.fill(r, Role::key_hint);
     if (v.dialog.kind != Dialog::Kind::none) {
-        c.put(1, r.y, v.dialog.kind == Dialog::Kind::confirm ? "y confirm   n/Enter no   Esc cancel" : "Enter OK   Esc cancel", Role::key_hint);
+        c.put(1, r.y, v.dialog.kind == Dialog::Kind::confirm ? "y confirm   n or Esc cancel" : "Enter OK   Esc cancel", Role::key_hint);
         return;
     }
     if (!v.message.empty()) {

@@ -25,7 +25,7 @@ void draw_rail(const View& v, Canvas& c, Rect r, bool counts);
 
 // Shared drawing helpers.
 void draw_title(Canvas& c, Rect r, const std::string& title, bool focused);
-std::string mmss(std::int64_t us);  // "12:05" (or "1:02:03"), never negative
+std::string mmss(std::int64_t us);  // format_elapsed (drconsole/clock.h): "12:05", "1:02:03", "2d 03:15"
 std::string sparkline(const std::vector<double>& values, int width, const Glyphs& g);
 
 }  // namespace drconsole::tui

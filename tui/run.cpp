@@ -83,7 +83,7 @@ int run_terminal(ConsoleApp& app, const RunOptions& o) {
         last = std::move(canvas);
 
         pollfd fds[2] = {{STDIN_FILENO, POLLIN, 0}, {o.wake_fd, POLLIN, 0}};
-        int n = ::poll(fds, o.wake_fd >= 0 ? 2 : 1, 250);
+        int n = ::poll(fds, o.wake_fd >= 0 ? 2 : 1, app.confirm_held() ? 20 : 250);
         if (n > 0 && (fds[0].revents & POLLIN)) {
             // While the terminal is too small nobody sees what a key would do: only Esc, q and ?
             // act then. Ctrl-L redraws the whole screen.

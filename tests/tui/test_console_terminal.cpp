@@ -151,6 +151,22 @@ TEST_F(Terminal, SentencesTypedIntoTheMainScreenRecordNothingEvenWhenTheyStartWi
     std::this_thread::sleep_for(700ms);
     EXPECT_EQ(count(), before) << tmux.screen("ic");
 
+    // Typed slowly enough to get into the note dialog, "yes" at its question is still a word:
+    // its y is held, the e that follows at once means nothing is recorded.
+    tmux.keys("ic", {"n"});
+    ASSERT_GE(tmux.wait_for("ic", "Note:"), 0ms) << tmux.screen("ic");
+    std::this_thread::sleep_for(300ms);
+    tmux.keys("ic", {"-l", "othing works"});
+    tmux.keys("ic", {"Enter"});
+    ASSERT_GE(tmux.wait_for("ic", "Record the note on notify-stakeholders: \"othing works\"?"), 0ms) << tmux.screen("ic");
+    tmux.keys("ic", {"Enter"});  // Enter at the question neither records nor drops the text
+    ASSERT_GE(tmux.wait_for("ic", "y records it; n or Esc cancels"), 0ms) << tmux.screen("ic");
+    tmux.keys("ic", {"-l", "yes"});
+    ASSERT_GE(tmux.wait_for("ic", "the y was followed at once by more typing"), 0ms) << tmux.screen("ic");
+    tmux.keys("ic", {"Enter"});
+    std::this_thread::sleep_for(700ms);
+    EXPECT_EQ(count(), before) << tmux.screen("ic");
+
     // Someone who reads the dialog before typing is not slowed down: the note is recorded.
     tmux.keys("ic", {"n"});
     ASSERT_GE(tmux.wait_for("ic", "Note:"), 0ms) << tmux.screen("ic");

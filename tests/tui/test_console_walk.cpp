@@ -225,8 +225,9 @@ TEST(ConsoleWalk, SkipFailOverrideAndFaultAskForYAfterTheirText) {
 TEST(ConsoleWalk, AStepStartedByMistakeIsPutBackAndIShowsItWhole) {
     test::TempDir dir;
     ASSERT_EQ(test::start_drill(dir, "checklists/quarterly-drill.md").exit_code, 0);
-    // Enter alone does not put it back; y does. Then i shows the step whole, over the screen.
-    auto r = test::console_keys(dir, "<Enter>u<WaitFor Put notify-stakeholders back><Enter>u<WaitFor Put notify-stakeholders back>y\ni\n", "80x24");
+    // Enter alone does not put it back (nor close the question); y does. Then i shows the step
+    // whole, over the screen.
+    auto r = test::console_keys(dir, "<Enter>u<WaitFor Put notify-stakeholders back><Enter><WaitFor y records it; n or Esc cancels>y\ni\n", "80x24");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     auto events = Journal(dir / "j.db").events(1);
     ASSERT_GE(events.size(), 2u);
