@@ -26,8 +26,8 @@ void ConsoleApp::dialog_key(const Key& key) {
         std::string title = dialog_.title;
         dialog_ = {};
         typing_guard_ = key.code != Key::Code::enter;
-        message_ = fmt::format("\"{}\" closed: the next key came too fast to be meant for it (typing in the wrong place?); nothing recorded{}",
-                               safe_text(title), typing_guard_ ? "; ignoring typed keys until Enter or Esc" : "");
+        message_ = fmt::format("\"{}\" closed: typed too fast to be meant for it; nothing recorded{}", safe_text(title),
+                               typing_guard_ ? " (keys ignored until Enter)" : "");
         message_is_error_ = true;
         return;
     }

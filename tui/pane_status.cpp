@@ -25,13 +25,17 @@ Budget rto_budget(const View& v) {
     Budget b;
     if (budgets.empty()) return b;
     if (!budgets.front().left_us) return {"RTO starts at T0 (the fault)", Role::header};
-    auto fmt_left = [](std::int64_t left) { return left >= 0 ? mmss(left) + " left" : "OVER by " + mmss(-left); };
+    // Once resolved, what was never restored says so instead of a time left that no longer runs out.
+    bool resolved = v.state->resolved();
+    auto fmt_left = [resolved](std::int64_t left) {
+        return resolved ? std::string("NOT restored") : left >= 0 ? mmss(left) + " left" : "OVER by " + mmss(-left);
+    };
     const RtoBudget* service = nullptr;
     const RtoBudget* nearest = nullptr;
     for (const auto& r : budgets) {
         if (r.component == kServiceComponent) service = &r;
         else if (!r.restored && (!nearest || *r.left_us < *nearest->left_us)) nearest = &r;
-        if (!r.restored && *r.left_us < 0) b.role = Role::overdue;
+        if (!r.restored && (*r.left_us < 0 || resolved)) b.role = Role::overdue;
     }
     std::string service_part = !service ? "" : service->restored ? "service restored" : "service " + fmt_left(*service->left_us);
     std::string nearest_part = nearest ? nearest->component + " " + fmt_left(*nearest->left_us) : "";

@@ -252,7 +252,7 @@ TEST(ConsoleWalk, TheHeaderCountsAComponentRestoredOnlyWhenEveryRestoringStepIsD
                                  "- [ ] Start the mirror {#mirror role=ic restores=kafka}\n");
     std::string db = (dir / "j.db").string();
     auto open_at = [&](const char* hhmmss, const std::string& keys) {
-        return test::run_drconsole({"open", std::string("--clock=fake:2026-01-03T") + hhmmss + "Z+0", "--db", db, "--keys",
+        return test::run_drconsole({"open", std::string("--clock=fake:2026-01-03T") + hhmmss + "Z+0", "--db", db, "--incident", "1", "--keys",
                                     dir.write("keys.txt", keys).string(), "--size", "120x40", "--dump-screen",
                                     (dir / "screen.txt").string(), "--as", "ic:maria"});
     };
@@ -271,6 +271,11 @@ TEST(ConsoleWalk, TheHeaderCountsAComponentRestoredOnlyWhenEveryRestoringStepIsD
     screen = test::slurp(dir / "screen.txt");
     EXPECT_EQ(screen.find("postgres 10:00 left"), std::string::npos) << screen;
     EXPECT_NE(screen.find("RTO kafka 19:00 left"), std::string::npos) << screen;
+    // Resolved with kafka never restored: the header says so rather than a time left.
+    ASSERT_EQ(test::run_drconsole({"resolve", "--clock=fake:2026-01-03T02:12:00Z+0", "--db", db, "stopped early", "--as", "ic:maria"}).exit_code, 0);
+    ASSERT_EQ(open_at("02:30:00", "\n").exit_code, 0);
+    screen = test::slurp(dir / "screen.txt");
+    EXPECT_NE(screen.find("RTO kafka NOT restored"), std::string::npos) << screen;
     auto report = nlohmann::json::parse(test::run_drconsole({"report", "--db", db, "--format", "json"}).out);
     EXPECT_EQ(report["achieved"][0]["restored_by"], "repoint") << report["achieved"].dump(1);
 }
