@@ -12,11 +12,19 @@ namespace {
 
 const Actor kIc{"ic", "alice"}, kDb{"db", "bob"}, kMq{"messaging", "carol"};
 
+// The small drill, or the drill of `runbook` (Markdown) when given, on a manual clock.
+StartRequest drill_with(const char* runbook) {
+    StartRequest req = test::drill_request();
+    if (runbook) req.runbook = parse_runbook(runbook, "rb.md").runbook;
+    return req;
+}
+
 struct Scripted {
+    explicit Scripted(const char* runbook = nullptr) : incident(Incident::start(journal, drill_with(runbook))) {}
     test::TempDir dir;
     std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>();
     Journal journal{dir / "j.db", clock};
-    Incident incident = Incident::start(journal, test::drill_request());
+    Incident incident;
 
     Measurement measure_now(const Environment* env = nullptr) {
         std::vector<Event> events = journal.events(incident.id());
@@ -177,27 +185,17 @@ TEST(Criteria, AFailedStepNeedsARecordedDecision) {
 }
 
 TEST(Result, MetObjectivesAreNotACompleteDrill) {
-    test::TempDir dir;
-    auto clock = std::make_shared<ManualClock>();
-    Journal journal{dir / "j.db", clock};
-    StartRequest req = test::drill_request();
-    req.runbook = parse_runbook("# Failover drill\n\n| Component | RPO | RTO |\n|---|---|---|\n| postgres | - | 10m |\n\n"
-                                "| Role | Owner |\n|---|---|\n| ic | SRE |\n| db | DBA |\n\n"
-                                "## Promote {kind=promote}\n- [ ] Promote the standby {#promote role=db restores=postgres}\n\n"
-                                "## Fail back {kind=failback}\n- [ ] Rebuild the old primary {#rebuild role=db}\n- [ ] Switch back {#back role=ic}\n",
-                                "rb.md").runbook;
-    Incident incident = Incident::start(journal, req);
-    incident.inject_fault("stopped the primary", kIc);
-    clock->advance_us(60'000'000);
-    incident.complete_step("promote", kDb);
-    incident.skip_step("rebuild", "no time", kDb);
-    incident.skip_step("back", "no time", kIc);
-    auto measure_now = [&] {
-        std::vector<Event> events = journal.events(incident.id());
-        std::vector<Sample> samples = journal.samples(incident.id());
-        return measure({&incident.state(), &events, &samples, nullptr, true});
-    };
-    Measurement m = measure_now();
+    const char* runbook = "# Failover drill\n\n| Component | RPO | RTO |\n|---|---|---|\n| postgres | - | 10m |\n\n"
+                          "| Role | Owner |\n|---|---|\n| ic | SRE |\n| db | DBA |\n\n"
+                          "## Promote {kind=promote}\n- [ ] Promote the standby {#promote role=db restores=postgres}\n\n"
+                          "## Fail back {kind=failback}\n- [ ] Rebuild the old primary {#rebuild role=db}\n- [ ] Switch back {#back role=ic}\n";
+    Scripted s(runbook);
+    s.incident.inject_fault("stopped the primary", kIc);
+    s.clock->advance_us(60'000'000);
+    s.incident.complete_step("promote", kDb);
+    s.incident.skip_step("rebuild", "no time", kDb);
+    s.incident.skip_step("back", "no time", kIc);
+    Measurement m = s.measure_now();
     EXPECT_TRUE(m.objectives_met);
     EXPECT_TRUE(m.pass) << "no criterion failed";
     EXPECT_EQ(m.not_exercised, std::vector<std::string>{"Fail back"});
@@ -205,40 +203,28 @@ TEST(Result, MetObjectivesAreNotACompleteDrill) {
     EXPECT_EQ(m.headline, "objectives met — failback not exercised; not evidenced: Integrity verification step passed") << m.headline;
 
     // Over its RTO: the headline says what was not met first.
-    Journal late_journal{dir / "late.db", clock};
-    Incident late = Incident::start(late_journal, req);
-    late.inject_fault("stopped the primary", kIc);
-    clock->advance_us(11 * 60'000'000LL);
-    late.complete_step("promote", kDb);
-    std::vector<Event> events = late_journal.events(late.id());
-    std::vector<Sample> samples;
-    Measurement over = measure({&late.state(), &events, &samples, nullptr, true});
+    Scripted late(runbook);
+    late.incident.inject_fault("stopped the primary", kIc);
+    late.clock->advance_us(11 * 60'000'000LL);
+    late.incident.complete_step("promote", kDb);
+    Measurement over = late.measure_now();
     EXPECT_FALSE(over.objectives_met);
     EXPECT_EQ(over.headline.rfind("FAIL: not met: RTO within objective — failback not exercised", 0), 0u) << over.headline;
 }
 
 TEST(Rto, TheServiceIsNotRestoredWhileAComponentIsNotEvenWhenItsOwnStepIsDone) {
-    test::TempDir dir;
-    auto clock = std::make_shared<ManualClock>();
-    Journal journal{dir / "j.db", clock};
-    StartRequest req = test::drill_request();
-    req.runbook = parse_runbook("# Two parts\n\n| Component | RPO | RTO |\n|---|---|---|\n| postgres | - | 10m |\n| kafka | - | 10m |\n"
-                                "| service | - | 15m |\n\n| Role | Owner |\n|---|---|\n| ic | SRE |\n| db | DBA |\n\n"
-                                "## Promote {kind=promote}\n- [ ] Promote the standby {#promote role=db restores=postgres}\n"
-                                "- [ ] Promote the mirror {#mirror role=db restores=kafka}\n\n"
-                                "## Verify {kind=verify}\n- [ ] Test ingestion end to end {#ingest role=ic restores=service}\n",
-                                "rb.md").runbook;
-    Incident incident = Incident::start(journal, req);
-    incident.inject_fault("stopped the primary", kIc);
-    clock->advance_us(60'000'000);
-    incident.complete_step("promote", kDb);
-    incident.fail_step("mirror", "the mirror would not start", kDb);
-    incident.complete_step("ingest", kIc);
-    Restoration r = restoration(incident.state(), "service");
+    Scripted s("# Two parts\n\n| Component | RPO | RTO |\n|---|---|---|\n| postgres | - | 10m |\n| kafka | - | 10m |\n"
+               "| service | - | 15m |\n\n| Role | Owner |\n|---|---|\n| ic | SRE |\n| db | DBA |\n\n"
+               "## Promote {kind=promote}\n- [ ] Promote the standby {#promote role=db restores=postgres}\n"
+               "- [ ] Promote the mirror {#mirror role=db restores=kafka}\n\n"
+               "## Verify {kind=verify}\n- [ ] Test ingestion end to end {#ingest role=ic restores=service}\n");
+    s.incident.inject_fault("stopped the primary", kIc);
+    s.clock->advance_us(60'000'000);
+    s.incident.complete_step("promote", kDb);
+    s.incident.fail_step("mirror", "the mirror would not start", kDb);
+    s.incident.complete_step("ingest", kIc);
+    Restoration r = restoration(s.incident.state(), "service");
     EXPECT_FALSE(r.at_us) << "restored by " << r.by;
     EXPECT_NE(r.why_not.find("kafka is not"), std::string::npos) << r.why_not;
-    std::vector<Event> events = journal.events(incident.id());
-    std::vector<Sample> samples;
-    Measurement m = measure({&incident.state(), &events, &samples, nullptr, true});
-    EXPECT_FALSE(m.service()->rto_s) << "the report agrees with the header";
+    EXPECT_FALSE(s.measure_now().service()->rto_s) << "the report agrees with the header";
 }

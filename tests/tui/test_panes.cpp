@@ -38,18 +38,27 @@ Role role_at(const Canvas& c, const std::string& text) {
     return c.at(columns(screen.substr(line_start, at - line_start)), y).role;
 }
 
+// The roles drill, started by maria as IC on a frozen clock.
+struct Started {
+    static StartRequest request() {
+        StartRequest req;
+        req.runbook = parse_runbook(kRunbook, "roles.md").runbook;
+        req.mode = "drill";
+        req.actor = {"ic", "maria"};
+        req.roster = {{"ic", "maria"}};
+        return req;
+    }
+    test::TempDir dir;
+    std::shared_ptr<FakeClock> clock = std::make_shared<FakeClock>(1'790'000'000'000'000, 0.0);
+    Journal journal{dir / "j.db", clock};
+    Incident started = Incident::start(journal, request());
+};
+
 }  // namespace
 
 TEST(Panes, EachPartOfTheScreenGetsItsColourRole) {
-    test::TempDir dir;
-    auto clock = std::make_shared<FakeClock>(1'790'000'000'000'000, 0.0);
-    Journal journal(dir / "j.db", clock);
-    StartRequest req;
-    req.runbook = parse_runbook(kRunbook, "roles.md").runbook;
-    req.mode = "drill";
-    req.actor = {"ic", "maria"};
-    req.roster = {{"ic", "maria"}};
-    Incident started = Incident::start(journal, req);
+    Started fixture;
+    auto& [dir, clock, journal, started] = fixture;
     started.complete_step("confirm", {"ic", "maria"});
     started.start_step("catch-up", {"ic", "maria"});
 
@@ -80,15 +89,8 @@ TEST(Panes, EachPartOfTheScreenGetsItsColourRole) {
 }
 
 TEST(Panes, TheLagPaneScrollsToTheSelectedTargetAndCountsWhatItHides) {
-    test::TempDir dir;
-    auto clock = std::make_shared<FakeClock>(1'790'000'000'000'000, 0.0);
-    Journal journal(dir / "j.db", clock);
-    StartRequest req;
-    req.runbook = parse_runbook(kRunbook, "roles.md").runbook;
-    req.mode = "drill";
-    req.actor = {"ic", "maria"};
-    req.roster = {{"ic", "maria"}};
-    Incident started = Incident::start(journal, req);
+    Started fixture;
+    auto& [dir, clock, journal, started] = fixture;
     auto store = std::make_shared<ReadingStore>();
     for (int i = 0; i < 12; ++i) store->declare(fmt::format("target-{:02}", i), Millis(2000));
     ConsoleApp app(journal, Incident::attach(journal, started.id()), {"ic", "maria"}, store, clock);
