@@ -85,13 +85,13 @@ void check_command(const IncidentState& s, const EventDraft& d) {
     }
     // A handed-over role stays handed over: someone who held a role and handed it on is refused
     // when still acting in it (a console left open as scribe:<previous>), a note included, so
-    // that nothing is recorded in a role its author no longer holds.
-    if (d.kind != k::samples_recorded)
-        if (auto now = s.roster.find(d.actor.role); now != s.roster.end() && now->second != d.actor.person)
-            for (const auto& spell : s.role_history)
-                if (spell.role == d.actor.role && spell.person == d.actor.person && spell.to_us)
-                    refuse(fmt::format("{} is the {} now, not {}: act in the role you hold now (--as ROLE:{})", now->second,
-                                       d.actor.role, d.actor.person, d.actor.person));
+    // that nothing is recorded in a role its author no longer holds. That console's recorder
+    // stops too (with this reason on its header) and lets another console record the readings.
+    if (auto now = s.roster.find(d.actor.role); now != s.roster.end() && now->second != d.actor.person)
+        for (const auto& spell : s.role_history)
+            if (spell.role == d.actor.role && spell.person == d.actor.person && spell.to_us)
+                refuse(fmt::format("{} is the {} now, not {}: act in the role you hold now (--as ROLE:{})", now->second,
+                                   d.actor.role, d.actor.person, d.actor.person));
     if (s.resolved() && d.kind != k::note && d.kind != k::correction)
         refuse(fmt::format("the incident was resolved at {}: only notes and corrections can be added", format_utc(*s.resolved_us)));
 

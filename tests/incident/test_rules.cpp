@@ -47,6 +47,7 @@ TEST_F(Rules, AStepCannotBeCompletedTwice) {
 TEST_F(Rules, AStepCannotBeStartedTwiceButAStartedStepCanComplete) {
     incident.start_step("pg-promote", db);
     refused([&] { incident.start_step("pg-promote", db); });
+    EXPECT_TRUE(incident.why_not({"samples.recorded", db, "", {{"count", 1}}})) << "its console no longer seals readings as db either";
     incident.complete_step("pg-promote", db);
     EXPECT_EQ(incident.state().step("pg-promote").status, StepStatus::done);
 }
