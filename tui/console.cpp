@@ -119,6 +119,7 @@ std::map<Action, std::string> ConsoleApp::disabled_actions(const std::map<std::s
         if (why && !off.count(a)) off[a] = *why;
     };
     refuse(Action::comms, refusal(k::comms_sent, nullptr));
+    refuse(Action::note, refusal(k::note, selected_step(), {{"text", "?"}}));
     refuse(Action::resolve, refusal(k::incident_resolved, nullptr, {{"summary", "?"}}));
     // Who takes which role is typed in the dialog; any other person taking this console's role asks the same rules.
     refuse(Action::handover, refusal(k::role_assigned, nullptr, {{"role", who_.role}, {"person", "?"}}));

@@ -46,7 +46,7 @@ public:
     // A y that answers a question is held this long before it records: a key within it means
     // the y began a word ("yes", typed into the wrong place) and nothing is recorded; Enter
     // records at once ("y⏎"). Key scripts (no read time) record at once.
-    static constexpr std::int64_t kConfirmHoldUs = 500'000;
+    static constexpr std::int64_t kConfirmHoldUs = 700'000;
     bool confirm_held() const { return confirm_hold_until_us_ != 0; }
     const IncidentState& state() const { return incident_.state(); }
     View view() const;

@@ -55,7 +55,8 @@ std::pair<std::string, Role> recording_text(const View& v, const Glyphs& g) {
         case RecorderMode::recording: return {std::string(g.active) + " REC", Role::header};
         case RecorderMode::elsewhere: return {"REC by another console", Role::header};
         case RecorderMode::failing: return {"NOT RECORDING READINGS: RPO WILL NOT BE MEASURED", Role::not_recorded};
-        case RecorderMode::stopped: return {"RPO WILL NOT BE MEASURED: recording stopped (" + safe_text(v.recorder->error) + ")", Role::not_recorded};
+        case RecorderMode::stopped:
+            return {"NOT RECORDING READINGS HERE (another console must): " + safe_text(v.recorder->error), Role::not_recorded};
     }
     return {"", Role::header};
 }

@@ -358,6 +358,9 @@ TEST(ConsoleWalk, AfterHandingOverTheIcRoleTheOldIcsConsoleNoLongerActsAsIc) {
     EXPECT_NE(screen.find("bob is the ic now, not maria"), std::string::npos) << screen;
     auto events = Journal(dir / "j.db").events(1);
     EXPECT_EQ(events.back().kind, "role.handed_over") << "nothing after the handover was recorded as ic:maria";
+    // n is refused at the key, before anyone types a note that could not be recorded.
+    ASSERT_EQ(test::console_keys(dir, "n\n").exit_code, 0);
+    EXPECT_NE(test::slurp(dir / "screen.txt").find("note: bob is the ic now, not maria"), std::string::npos) << test::slurp(dir / "screen.txt");
 }
 
 TEST(ConsoleWalk, AFailedStepKeepsTheCursorForItsDecisionAndEndsItsPhasesClock) {
