@@ -21,10 +21,7 @@ ConsoleApp::ConsoleApp(Journal& journal, Incident incident, Actor who, std::shar
     // Start on the first phase with an open step.
     const auto& phases = state().runbook->phases;
     for (std::size_t p = 0; p < phases.size(); ++p) {
-        bool open = std::any_of(phases[p].steps.begin(), phases[p].steps.end(), [&](const Step& s) {
-            auto st = state().step(s.id).status;
-            return st == StepStatus::pending || st == StepStatus::started;
-        });
+        bool open = std::any_of(phases[p].steps.begin(), phases[p].steps.end(), [&](const Step& s) { return state().step(s.id).open(); });
         if (open) {
             phase_ = p;
             break;
@@ -49,22 +46,17 @@ void ConsoleApp::ensure_selection() {
     auto ids = phase_steps();
     if (ids.empty() || std::find(ids.begin(), ids.end(), selected_) != ids.end()) return;
     // The first open step of the phase, else its first step.
-    for (const auto& id : ids) {
-        auto st = state().step(id).status;
-        if (st == StepStatus::pending || st == StepStatus::started) {
+    for (const auto& id : ids)
+        if (state().step(id).open()) {
             selected_ = id;
             return;
         }
-    }
     selected_ = ids.front();
 }
 
 void ConsoleApp::select_next_open() {
     const auto& phases = state().runbook->phases;
-    auto open = [&](const Step& st) {
-        auto status = state().step(st.id).status;
-        return status == StepStatus::pending || status == StepStatus::started;
-    };
+    auto open = [&](const Step& st) { return state().step(st.id).open(); };
     // After the selected step, in this phase and then the later ones; else leave it where it is.
     bool after = false;
     for (std::size_t p = phase_; p < phases.size(); ++p)

@@ -222,10 +222,7 @@ void ConsoleApp::submit_dialog() {
                 // Steps still open are said before the end, not found afterwards in the report.
                 int open = 0;
                 for (const auto& phase : state().runbook->phases)
-                    for (const auto& st : phase.steps) {
-                        StepStatus status = state().step(st.id).status;
-                        open += status == StepStatus::pending || status == StepStatus::started;
-                    }
+                    for (const auto& st : phase.steps) open += state().step(st.id).open();
                 // The word to type first: a long summary must not push it out of the dialog.
                 open_text(Action::resolve, "Resolve the incident",
                           fmt::format("Type resolve to end the incident now{}; only notes can follow. Summary: \"{}\"",

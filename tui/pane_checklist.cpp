@@ -87,7 +87,7 @@ void render_checklist(const View& v, Canvas& c, Rect r) {
                 break;
             case StepStatus::pending: break;
         }
-        bool open = st.status == StepStatus::pending || st.status == StepStatus::started;
+        bool open = st.open();
         if (open && step.gate) {
             auto gate = v.gates.find(step.id);
             if (s.gate_overrides.count(step.id)) status = "gate overridden";

@@ -37,7 +37,7 @@ void check_step(const IncidentState& s, const EventDraft& d) {
         }
         return {};
     };
-    bool open = st.status == StepStatus::pending || st.status == StepStatus::started;
+    bool open = st.open();
     if (d.kind == k::step_started) {
         if (st.status != StepStatus::pending) refuse(already());
     } else if (d.kind == k::step_unstarted) {

@@ -124,7 +124,7 @@ void add_deviations(Measurement& m, const IncidentState& s, const std::vector<Ev
             const StepState& st = s.step(step.id);
             if (st.status == StepStatus::skipped) m.deviations.push_back({"skipped", step.id, *st.ended_us, st.reason});
             if (st.status == StepStatus::failed) m.deviations.push_back({"failed", step.id, *st.ended_us, st.reason});
-            if (s.resolved() && (st.status == StepStatus::pending || st.status == StepStatus::started))
+            if (s.resolved() && st.open())
                 m.deviations.push_back({"not done", step.id, *s.resolved_us, fmt::format("{} when the incident was resolved", to_string(st.status))});
         }
     for (const auto& e : events) {

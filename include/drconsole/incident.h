@@ -30,6 +30,7 @@ std::string_view to_string(StepStatus status);
 
 struct StepState {
     StepStatus status = StepStatus::pending;
+    bool open() const { return status == StepStatus::pending || status == StepStatus::started; }  // not yet ended
     std::optional<std::int64_t> started_us, ended_us;  // latest attempt
     std::optional<Actor> started_by, ended_by;
     std::string reason;  // skip or fail reason of the latest attempt

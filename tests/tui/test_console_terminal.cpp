@@ -153,12 +153,16 @@ TEST_F(Terminal, SentencesTypedIntoTheMainScreenRecordNothingEvenWhenTheyStartWi
 
     // Typed slowly enough to get into the note dialog, "yes" at its question is still a word:
     // its y is held, the e that follows at once means nothing is recorded.
-    tmux.keys("ic", {"n"});
-    ASSERT_GE(tmux.wait_for("ic", "Note:"), 0ms) << tmux.screen("ic");
-    std::this_thread::sleep_for(300ms);
-    tmux.keys("ic", {"-l", "othing works"});
-    tmux.keys("ic", {"Enter"});
-    ASSERT_GE(tmux.wait_for("ic", "Record the note on notify-stakeholders: \"othing works\"?"), 0ms) << tmux.screen("ic");
+    // n, a pause to read the dialog, the text, Enter: up to the note's question.
+    auto note_until_asked = [&](const std::string& text) {
+        tmux.keys("ic", {"n"});
+        ASSERT_GE(tmux.wait_for("ic", "Note:"), 0ms) << tmux.screen("ic");
+        std::this_thread::sleep_for(300ms);
+        tmux.keys("ic", {"-l", text});
+        tmux.keys("ic", {"Enter"});
+        ASSERT_GE(tmux.wait_for("ic", "Record the note on notify-stakeholders: \"" + text + "\"?"), 0ms) << tmux.screen("ic");
+    };
+    note_until_asked("othing works");
     tmux.keys("ic", {"Enter"});  // Enter at the question neither records nor drops the text
     ASSERT_GE(tmux.wait_for("ic", "y records it; n or Esc cancels"), 0ms) << tmux.screen("ic");
     tmux.keys("ic", {"-l", "yes"});
@@ -168,12 +172,7 @@ TEST_F(Terminal, SentencesTypedIntoTheMainScreenRecordNothingEvenWhenTheyStartWi
     EXPECT_EQ(count(), before) << tmux.screen("ic");
 
     // Someone who reads the dialog before typing is not slowed down: the note is recorded.
-    tmux.keys("ic", {"n"});
-    ASSERT_GE(tmux.wait_for("ic", "Note:"), 0ms) << tmux.screen("ic");
-    std::this_thread::sleep_for(300ms);
-    tmux.keys("ic", {"-l", "bridge is open"});
-    tmux.keys("ic", {"Enter"});
-    ASSERT_GE(tmux.wait_for("ic", "Record the note on"), 0ms) << tmux.screen("ic");
+    note_until_asked("bridge is open");
     tmux.keys("ic", {"y"});
     ASSERT_GE(tmux.wait_for("ic", "note on notify-stakeholders: bridge is open"), 0ms) << tmux.screen("ic");
 
