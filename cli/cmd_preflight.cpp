@@ -35,7 +35,14 @@ int run_preflight(const PreflightOptions& opts) {
     } else {
         for (const auto& c : checks) std::cout << safe_text(fmt::format("{:<38} {:<4}  {}", c.name, to_string(c.outcome), c.value)) << '\n';
     }
-    return any_failed(checks) ? 1 : 0;
+    std::string warned, failed;
+    for (const auto& c : checks) {
+        if (c.outcome == CheckOutcome::warn) warned += (warned.empty() ? "" : ", ") + c.name;
+        if (c.outcome == CheckOutcome::fail) failed += (failed.empty() ? "" : ", ") + c.name;
+    }
+    if (!failed.empty()) std::cerr << safe_text(fmt::format("drconsole: preflight failed: {} (exit status 1)", failed)) << '\n';
+    else if (!warned.empty()) std::cerr << safe_text(fmt::format("drconsole: warning: preflight passed with warnings: {}", warned)) << '\n';
+    return failed.empty() ? 0 : 1;
 }
 
 }  // namespace
@@ -47,7 +54,8 @@ void add_preflight(CLI::App& app, int& exit_code) {
     cmd->add_option("target", opts->target, "The standby's target id")->required();
     cmd->add_option("--runbook", opts->runbook, "Runbook whose objectives give the RPO the lag is checked against");
     cmd->add_flag("--json", opts->json, "Machine output");
-    cmd->footer("Each check: pass / warn / fail with what was seen. Exit status 0 when nothing failed, 1 when a check failed.\n"
+    cmd->footer("Each check: pass / warn / fail with what was seen. Exit status: 0 nothing failed (a warning prints a\n"
+                "'warning:' line on stderr and still exits 0), 1 a check failed, 2 bad input.\n"
                 "It also runs by itself before any step whose action promotes a standby; a failure blocks that step like a gate.");
     cmd->callback([opts, &exit_code] { exit_code = run_preflight(*opts); });
 }

@@ -62,6 +62,30 @@ std::string reading_line(const Reading& r, const std::map<std::string, Millis>& 
                                  values, r.error.empty() ? "" : "  (" + r.error + ")"));
 }
 
+// --once, for scripts: 0 when every target answered and is healthy, kProbeUnanswered when one
+// did not answer (down, error, stalled, or stale: nothing within its deadline), kProbeDegraded
+// when all answered but replication is broken somewhere. Says which on stderr.
+constexpr int kProbeUnanswered = 3;
+constexpr int kProbeDegraded = 4;
+
+int once_exit_code(const std::map<std::string, ProbeStatus>& printed) {
+    std::string unanswered, degraded;
+    for (const auto& [target, status] : printed) {
+        std::string item = fmt::format("{} ({})", target, to_string(status));
+        if (status == ProbeStatus::degraded) degraded += (degraded.empty() ? "" : ", ") + item;
+        else if (status != ProbeStatus::ok) unanswered += (unanswered.empty() ? "" : ", ") + item;
+    }
+    if (!unanswered.empty()) {
+        std::cerr << safe_text(fmt::format("drconsole: not answered: {} (exit status {})", unanswered, kProbeUnanswered)) << '\n';
+        return kProbeUnanswered;
+    }
+    if (!degraded.empty()) {
+        std::cerr << safe_text(fmt::format("drconsole: answered but degraded: {} (exit status {})", degraded, kProbeDegraded)) << '\n';
+        return kProbeDegraded;
+    }
+    return 0;
+}
+
 int run_probe(const ProbeOptions& opts) {
     auto env = load_environment_or_refuse(opts.env);
     std::map<std::string, Millis> rpo;
@@ -106,6 +130,12 @@ int run_probe(const ProbeOptions& opts) {
     for (const auto& [id, t] : env->targets) longest_deadline = std::max(longest_deadline, t.deadline.value_or(kDefaultDeadline));
     std::set<std::string> seen;
     std::map<std::string, Reading> provisional;  // --once: a standby read before its primary
+    std::map<std::string, ProbeStatus> printed;  // the last status printed per target
+    auto print = [&](const Reading& r) {
+        printed[r.target] = r.status;
+        if (opts.json) std::cout << reading_json(r, rpo).dump() << '\n';
+        else std::cout << reading_line(r, rpo) << '\n';
+    };
     while (!g_stop) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
         for (const auto& r : store->drain()) {
@@ -116,8 +146,7 @@ int run_probe(const ProbeOptions& opts) {
             }
             if (opts.once && !seen.insert(r.target).second) continue;
             seen.insert(r.target);
-            if (opts.json) std::cout << reading_json(r, rpo).dump() << '\n';
-            else std::cout << reading_line(r, rpo) << '\n';
+            print(r);
         }
         std::cout.flush();
         auto now = std::chrono::steady_clock::now();
@@ -128,15 +157,13 @@ int run_probe(const ProbeOptions& opts) {
     for (const auto& r : store->drain()) {  // readings that landed while stopping
         if (recorder) recorder->offer({r});
         if (opts.once && seen.count(r.target)) continue;
-        if (opts.json) std::cout << reading_json(r, rpo).dump() << '\n';
-        else std::cout << reading_line(r, rpo) << '\n';
+        print(r);
     }
     if (opts.once) {
         // A target that gave nothing within its deadline is reported as stale, not left out.
         for (const auto& [id, view] : store->snapshot(steady_now_us())) {
             if (auto p = provisional.find(id); p != provisional.end() && !seen.count(id)) {
-                if (opts.json) std::cout << reading_json(p->second, rpo).dump() << '\n';
-                else std::cout << reading_line(p->second, rpo) << '\n';
+                print(p->second);
                 continue;
             }
             if (!view.never_read) continue;
@@ -145,8 +172,7 @@ int run_probe(const ProbeOptions& opts) {
             r.status = ProbeStatus::stale;
             r.error = "no reading within the deadline";
             r.wall_us = SystemClock().wall_us();
-            if (opts.json) std::cout << reading_json(r, rpo).dump() << '\n';
-            else std::cout << reading_line(r, rpo) << '\n';
+            print(r);
         }
     }
     if (recorder) {
@@ -157,7 +183,7 @@ int run_probe(const ProbeOptions& opts) {
             std::cerr << safe_text(fmt::format("while {} held the incident's recording lease, it recorded the readings", st.other_holder)) << '\n';
         if (!st.error.empty()) std::cerr << safe_text(fmt::format("drconsole: recording: {}", st.error)) << '\n';
     }
-    return 0;
+    return opts.once ? once_exit_code(printed) : 0;
 }
 
 }  // namespace
@@ -173,7 +199,10 @@ void add_probe(CLI::App& app, int& exit_code) {
     cmd->add_option("--db", opts->incident.db, "Record the readings as samples of an incident in this journal");
     cmd->add_option("--incident", opts->incident.incident, "The incident to record samples for (default: the only open one)");
     cmd->add_option("--as", opts->as, "Who records (ROLE[:PERSON]); the sealing events name them (default: ic:$USER)");
-    cmd->footer("Recording writes samples in batches every 2 s, each sealed by an event in the incident's chain; Ctrl-C or SIGTERM\n"
+    cmd->footer("--once exit status: 0 every target answered and is ok; 3 a target did not answer (down, error, stalled,\n"
+                "or stale: no reading within its deadline); 4 all answered but one is degraded (replication broken);\n"
+                "2 bad input. Without --once: 0 when stopped by Ctrl-C, SIGTERM or --for.\n"
+                "Recording writes samples in batches every 2 s, each sealed by an event in the incident's chain; Ctrl-C or SIGTERM\n"
                 "writes the last batch before exiting. One recorder per incident at a time: while a console open on the\n"
                 "incident records its readings, this one only prints, and takes over within a few seconds if that one stops.");
     cmd->callback([opts, &exit_code] { exit_code = run_probe(*opts); });

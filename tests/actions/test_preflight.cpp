@@ -24,6 +24,7 @@ protected:
     std::pair<std::map<std::string, std::string>, int> check() {
         auto r = test::run_drconsole({"preflight", "--env", env.string(), "pg-standby", "--json"});
         std::map<std::string, std::string> outcome;
+        last_err = r.err;
         auto j = nlohmann::json::parse(r.out);
         for (const auto& c : j["checks"]) {
             outcome[c["check"]] = c["outcome"].get<std::string>() + ": " + c["value"].get<std::string>();
@@ -34,6 +35,7 @@ protected:
     static test::PgCluster* cluster;
     test::TempDir dir;
     std::filesystem::path env;
+    std::string last_err;  // stderr of the last check()
 };
 test::PgCluster* Preflight::cluster = nullptr;
 
@@ -42,6 +44,7 @@ test::PgCluster* Preflight::cluster = nullptr;
 TEST_F(Preflight, AHealthyStreamingStandbyPasses) {
     auto [outcome, status] = check();
     EXPECT_EQ(status, 0);
+    EXPECT_EQ(last_err, "") << "no warning line when every check passed";
     for (const char* name : {"standby reachable", "in recovery", "replay not paused", "receiving WAL", "primary reachable",
                              "most advanced standby", "timeline", "WAL senders for the reverse direction", "replication slots free"})
         EXPECT_EQ(outcome[name].substr(0, 4), "pass") << name << " → " << outcome[name];
@@ -53,6 +56,7 @@ TEST_F(Preflight, PausedReplayFails) {
     cluster->sql(cluster->standby_port(), "SELECT pg_wal_replay_resume()");
     EXPECT_EQ(status, 1);
     EXPECT_EQ(outcome["replay not paused"].substr(0, 4), "fail") << outcome["replay not paused"];
+    EXPECT_NE(last_err.find("preflight failed: replay not paused (exit status 1)"), std::string::npos) << last_err;
 }
 
 TEST_F(Preflight, ADeadPrimaryIsAWarningNotABlock) {
@@ -62,6 +66,9 @@ TEST_F(Preflight, ADeadPrimaryIsAWarningNotABlock) {
     EXPECT_EQ(outcome["primary reachable"].substr(0, 4), "warn");
     EXPECT_NE(outcome["primary reachable"].find("expected when the primary failed"), std::string::npos) << outcome["primary reachable"];
     EXPECT_EQ(outcome["standby reachable"].substr(0, 4), "pass");
+    EXPECT_NE(last_err.find("warning: preflight passed with warnings: "), std::string::npos) << last_err;
+    EXPECT_NE(last_err.find("primary reachable"), std::string::npos)
+        << "a warning exits 0 but says so: " << last_err;
 }
 
 TEST_F(Preflight, AStandbyNotInRecoveryFailsAndBlocksThePromoteStep) {

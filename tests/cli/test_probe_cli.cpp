@@ -40,7 +40,8 @@ protected:
 
 TEST_F(ProbeCli, OnceGivesOneJsonReadingPerTarget) {
     auto r = test::run_drconsole({"probe", "--env", env.string(), "--once", "--json"});
-    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.exit_code, 3) << "a target that did not answer is exit status 3 for scripts: " << r.err;
+    EXPECT_NE(r.err.find("not answered: gone (down)"), std::string::npos) << r.err;
     std::map<std::string, nlohmann::json> by_target;
     std::istringstream lines(r.out);
     for (std::string line; std::getline(lines, line);) {
@@ -52,6 +53,17 @@ TEST_F(ProbeCli, OnceGivesOneJsonReadingPerTarget) {
     EXPECT_EQ(by_target["api"]["status"], "ok");
     EXPECT_EQ(by_target["gone"]["status"], "down");
     EXPECT_FALSE(by_target["gone"]["error"].get<std::string>().empty());
+}
+
+TEST_F(ProbeCli, OnceExitsZeroOnlyWhenEveryTargetAnswered) {
+    auto only_api = dir.write("api.jsonc", R"({"targets": {"api": {"type": "http", "url": ")" + server.url("/healthz") + R"("}}})");
+    auto ok = test::run_drconsole({"probe", "--env", only_api.string(), "--once"});
+    EXPECT_EQ(ok.exit_code, 0) << ok.err;
+    EXPECT_NE(ok.out.find("api"), std::string::npos) << ok.out;
+    server.handle([](const std::string&) { return std::pair<int, std::string>{503, "overloaded"}; });
+    auto failing = test::run_drconsole({"probe", "--env", only_api.string(), "--once"});
+    EXPECT_EQ(failing.exit_code, 3) << "an endpoint answering 503 is down, not 'all answered': " << failing.out;
+    EXPECT_NE(failing.err.find("not answered: api (down)"), std::string::npos) << failing.err;
 }
 
 TEST_F(ProbeCli, SamplesAreRecordedInBatchesAndSurviveReopen) {
