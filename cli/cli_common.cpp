@@ -7,6 +7,7 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -44,25 +45,52 @@ Journal open_journal(const std::string& db) {
 
 Incident attach_incident(Journal& journal, const std::optional<std::int64_t>& id) {
     if (id) return Incident::attach(journal, *id);
-    std::vector<IncidentState> open;
+    std::vector<IncidentState> open, resolved;
     for (const auto& record : journal.incidents()) {
         Incident candidate = Incident::attach(journal, record.id);
-        if (!candidate.state().resolved()) open.push_back(candidate.state());
+        (candidate.state().resolved() ? resolved : open).push_back(candidate.state());
     }
     if (open.size() == 1) return Incident::attach(journal, open.front().id);
-    if (open.empty())
-        throw InputError(fmt::format("no open incident in {}: start one, e.g.\n  drconsole start --runbook checklists/region-failover.md "
+    auto listed = [](const std::vector<IncidentState>& states, std::size_t most) {
+        std::string list;
+        for (std::size_t i = states.size() > most ? states.size() - most : 0; i < states.size(); ++i) {
+            const IncidentState& s = states[i];
+            list += fmt::format("\n  {:>4}  {:<5}  started {}  {}  {}", s.id, s.mode, format_utc(s.started_us).substr(0, 16),
+                                s.resolved() ? "resolved " + format_utc(*s.resolved_us).substr(0, 16) : std::string("open"), safe_text(s.title));
+        }
+        return list;
+    };
+    if (open.empty() && resolved.empty())
+        throw InputError(fmt::format("no incident in {}: start one, e.g.\n  drconsole start --runbook checklists/region-failover.md "
                                      "--env data/lab.env.jsonc --mode drill", journal.path().string()));
-    std::string list;
-    for (const auto& s : open)
-        list += fmt::format("\n  {:>4}  {:<5}  {}  {}", s.id, s.mode, format_utc(s.started_us).substr(0, 16), safe_text(s.title));
-    throw InputError(fmt::format("several open incidents in {}; name one with --incident ID:{}", journal.path().string(), list));
+    if (open.empty())
+        throw InputError(fmt::format(
+            "no open incident in {}; the latest, resolved:{}\nname one with --incident N: notes, corrections, status, reports and the "
+            "console still take a resolved incident; 'drconsole reopen --incident N REASON' (IC) reopens one resolved by mistake; "
+            "'drconsole start' starts a new one",
+            journal.path().string(), listed(resolved, 5)));
+    throw InputError(fmt::format("several open incidents in {}; name one with --incident N:{}", journal.path().string(), listed(open, open.size())));
 }
 
 std::string current_user() {
-    if (const char* user = std::getenv("USER"); user && *user) return user;
-    if (const passwd* pw = getpwuid(geteuid()); pw && pw->pw_name) return pw->pw_name;
-    return "unknown";
+    auto set = [](const char* name) -> std::string {
+        const char* value = std::getenv(name);
+        return value && *value ? value : "";
+    };
+    if (std::string user = set("USER"); !user.empty()) return user;
+    // Who logged in on this terminal (still them after su or sudo -i), then the login variables.
+    if (char login[256] = {}; getlogin_r(login, sizeof login) == 0 && login[0]) return login;
+    for (const char* name : {"LOGNAME", "SUDO_USER"})
+        if (std::string user = set(name); !user.empty()) return user;
+    std::string account = "unknown";
+    if (const passwd* pw = getpwuid(geteuid()); pw && pw->pw_name) account = pw->pw_name;
+    static bool warned = false;  // once per command, however many times the actor is resolved
+    if (!std::exchange(warned, true))
+        std::cerr << safe_text(fmt::format("drconsole: warning: $USER is not set and no login name is known; recording as '{}', the "
+                                       "account running drconsole: name the person with --as ROLE:PERSON or DRCONSOLE_AS",
+                                       account))
+              << '\n';
+    return account;
 }
 
 Actor resolve_actor(const std::string& as, const std::string& default_role) {

@@ -40,9 +40,12 @@ Journal open_existing_journal(const std::string& db);
 // The incident named by --incident, or the only open one.
 Incident attach_incident(Journal& journal, const std::optional<std::int64_t>& id);
 
-// --as ROLE[:PERSON], else $DRCONSOLE_AS, else `default_role`; the person defaults to $USER.
+// --as ROLE[:PERSON], else $DRCONSOLE_AS, else `default_role`; the person defaults to
+// current_user().
 // Throws InputError when no role can be named.
 Actor resolve_actor(const std::string& as, const std::string& default_role);
+// $USER, else the login name (getlogin), else $LOGNAME or $SUDO_USER, else the account's name
+// with a warning on stderr that nobody was named.
 std::string current_user();
 
 void print_diagnostics(const std::vector<Diagnostic>& diagnostics);

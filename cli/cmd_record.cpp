@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "cli/cli_common.h"
+#include "cli/suggest.h"
 #include "drconsole/text.h"
 
 namespace drconsole::cli {
@@ -94,7 +95,7 @@ void add_record_commands(CLI::App& app, int& exit_code) {
     cmd->add_option("step", step->step, "Step id (see 'drconsole status')")->required();
     cmd->add_option("action", step->verb, "start | done | skip | fail | reopen | unstart | run")
         ->required()
-        ->check(CLI::IsMember({"start", "done", "skip", "fail", "reopen", "unstart", "run"}));
+        ->check(one_of({"start", "done", "skip", "fail", "reopen", "unstart", "run"}));
     cmd->add_option("--reason", step->reason, "Why (required for skip and fail)");
     cmd->add_option("--env", step->env, "done, run: the environment for live gate readings (default: the incident's)");
     cmd->add_option("--override", step->override_reason, "done, run: the IC's reason to go ahead although the gate does not pass");
@@ -143,7 +144,7 @@ void add_record_commands(CLI::App& app, int& exit_code) {
     cmd->add_option("--detected-at", declare->detected_at, "When the problem was first detected (the first alert), UTC: 2026-11-21T03:04:05Z");
     add_at_option(cmd, declare);
     cmd->add_option("--t0", declare->t0_rule, "What T0 is: earliest (of declared and first detected), declared, detected")
-        ->check(CLI::IsMember({"earliest", "declared", "detected"}));
+        ->check(one_of({"earliest", "declared", "detected"}));
     cmd->footer("T0 of a real incident is the earliest of the declaration and the first detection unless --t0 says otherwise;\n"
                 "the report names which. A drill's T0 is the injected fault ('drconsole fault').");
 
@@ -163,6 +164,14 @@ void add_record_commands(CLI::App& app, int& exit_code) {
     cmd = add_recorder(app, exit_code, "resolve", "Resolve the incident: afterwards only notes and corrections", resolve,
                        [](Journal&, Incident& i, const RecordOptions& o) { return i.resolve(o.text, incident_actor(i, o)); });
     cmd->add_option("summary", resolve->text, "How it ended");
+
+    auto reopen = std::make_shared<RecordOptions>();
+    cmd = add_recorder(app, exit_code, "reopen", "Reopen an incident resolved by mistake (IC, with a reason)", reopen,
+                       [](Journal&, Incident& i, const RecordOptions& o) { return i.reopen_incident(o.text, incident_actor(i, o)); });
+    cmd->add_option("reason", reopen->text, "Why it is not over, e.g. 'resolved by mistake: failback still to do'")->required();
+    cmd->footer("Name the incident with --incident N (a resolved incident is never picked by default). The resolution\n"
+                "stays in the journal and the report's timeline; steps, comms and readings are recorded again until the\n"
+                "next resolve. To reopen a step, use 'drconsole step STEP reopen'.");
 }
 
 }  // namespace drconsole::cli

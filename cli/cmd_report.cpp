@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "cli/cli_common.h"
+#include "cli/suggest.h"
 #include "drconsole/report.h"
 #include "drconsole/runbook.h"
 
@@ -82,7 +83,7 @@ void add_report_commands(CLI::App& app, int& exit_code) {
     cmd->add_option("--db", o->db, "Journal file (default: $XDG_DATA_HOME/drconsole/journal.db)");
     cmd->add_option("--incident", o->incident, "Incident id (default: the newest)");
     cmd->add_option("--format", o->format, "md (default), html, json or csv (the audit timeline)")
-        ->check(CLI::IsMember({"md", "html", "json", "csv"}));
+        ->check(one_of({"md", "html", "json", "csv"}));
     cmd->add_option("-o,--output", o->out, "Write to FILE instead of standard output");
     cmd->add_flag("--trend", o->trend, "Every resolved drill of one runbook: date, service RTO, RPO per component, pass");
     cmd->add_option("--runbook", o->runbook, "With --trend: the runbook whose drills to show (default: the newest drill's)");

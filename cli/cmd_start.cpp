@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "cli/cli_common.h"
+#include "cli/suggest.h"
 #include "drconsole/text.h"
 
 namespace drconsole::cli {
@@ -39,7 +40,7 @@ int run_start(const StartOptions& opts) {
     req.actor = resolve_actor(opts.as, rb.runbook->has_role("ic") ? "ic" : "");
     Journal journal = open_journal(opts.db);
     Incident incident = Incident::start(journal, req);
-    std::cerr << safe_text(fmt::format("started {} incident {}: {} ({} phases, {} steps) in {}", opts.mode, incident.id(),
+    std::cerr << safe_text(fmt::format("started {} incident {} as {}:{}: {} ({} phases, {} steps) in {}", opts.mode, incident.id(), req.actor.role, req.actor.person,
                                        rb.runbook->title, rb.runbook->phases.size(), rb.runbook->step_count(),
                                        journal.path().string()))
               << '\n';
@@ -55,7 +56,7 @@ void add_start(CLI::App& app, int& exit_code) {
     cmd->add_option("--db", opts->db, "Journal file (default: $XDG_DATA_HOME/drconsole/journal.db)");
     cmd->add_option("--runbook", opts->runbook, "Runbook file")->required();
     cmd->add_option("--env", opts->env, "Environment file (targets, roster, comms)");
-    cmd->add_option("--mode", opts->mode, "drill or real")->required()->check(CLI::IsMember({"drill", "real"}));
+    cmd->add_option("--mode", opts->mode, "drill or real")->required()->check(one_of({"drill", "real"}));
     cmd->add_option("--severity", opts->severity, "Severity, e.g. SEV1 (default: the runbook's)");
     cmd->add_option("--as", opts->as, "Who starts it: ROLE[:PERSON] (default ic:$USER)");
     cmd->add_option("--roster", opts->roster, "Who plays which role: ROLE=PERSON,… (overrides the environment's roster)")

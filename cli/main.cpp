@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/cli_common.h"
+#include "cli/suggest.h"
 #include "drconsole/text.h"
 
 int main(int argc, char** argv) {
@@ -29,11 +30,18 @@ int main(int argc, char** argv) {
     cli::add_keys(app, exit_code);
     cli::add_preflight(app, exit_code);
     cli::add_report_commands(app, exit_code);
+    const std::vector<std::string> args(argv + 1, argv + argc);
     try {
+        cli::refuse_unknown_command(app, args);
         app.parse(argc, argv);
         // No command: open the console, as `drconsole open` would with its defaults.
         if (app.get_subcommands().empty()) open->parse(std::vector<std::string>{});
     } catch (const CLI::ParseError& e) {
+        if (e.get_exit_code() != 0)
+            if (std::string unknown = cli::unknown_option(app, args); !unknown.empty()) {
+                std::cerr << "drconsole: error: " << unknown << '\n';
+                return 2;
+            }
         int code = app.exit(e);
         return code == 0 ? 0 : 2;
     } catch (const InputError& e) {

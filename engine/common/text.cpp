@@ -1,6 +1,8 @@
 // UTF-8 validation, source positions and terminal-safe text.
 #include "drconsole/text.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace drconsole {
@@ -151,6 +153,49 @@ std::string safe_text(std::string_view untrusted, bool keep_newlines) {
         i += len;
     }
     return out;
+}
+
+namespace {
+
+// Optimal string alignment distance: Levenshtein plus a swap of two neighbours ("pomrote").
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+    for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+    for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i)
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+    return d[a.size()][b.size()];
+}
+
+}  // namespace
+
+std::optional<std::string> closest_match(std::string_view word, const std::vector<std::string>& candidates) {
+    if (word.empty() || word.size() > 200) return std::nullopt;  // nobody mistypes 200 characters
+    std::optional<std::string> best;
+    std::size_t best_distance = 0;
+    for (const auto& c : candidates) {
+        if (c == word || c.size() > 200) continue;
+        std::size_t distance = edit_distance(word, c);
+        // A prefix of at least 3 characters counts as close ("pg-prom" for "pg-promote").
+        bool prefix = word.size() >= 3 && c.compare(0, word.size(), word) == 0;
+        std::size_t allowed = std::max<std::size_t>(1, std::min(word.size(), c.size()) / 3);
+        if (!prefix && distance > allowed) continue;
+        if (prefix) distance = std::min(distance, allowed);
+        if (!best || distance < best_distance) {
+            best = c;
+            best_distance = distance;
+        }
+    }
+    return best;
+}
+
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
+    auto match = closest_match(word, candidates);
+    return match ? " (did you mean " + *match + "?)" : std::string();
 }
 
 }  // namespace drconsole

@@ -54,6 +54,7 @@ std::string describe(const Event& e) {
                        : std::string("incident declared");
         case EventKind::comms_sent: return with("comms update sent", "summary");
         case EventKind::incident_resolved: return with("RESOLVED", "summary");
+        case EventKind::incident_reopened: return with(fmt::format("REOPENED (resolution #{} undone)", p.value("resolved_seq", 0)), "reason");
     }
     return e.kind;
 }

@@ -170,7 +170,13 @@ void apply(IncidentState& s, const Event& e) {
         case EventKind::comms_sent: s.comms_us.push_back(acted); break;
         case EventKind::incident_resolved:
             s.resolved_us = acted;
+            s.resolved_seq = e.seq;
             s.resolution = p.value("summary", "");
+            break;
+        case EventKind::incident_reopened:
+            s.resolved_us.reset();
+            s.resolved_seq = 0;
+            s.resolution.clear();
             break;
         case EventKind::preflight_checked:
         case EventKind::action_dry_run:

@@ -185,6 +185,10 @@ std::optional<Event> Incident::record_samples(const std::vector<Sample>& samples
     return e;
 }
 
+Event Incident::reopen_incident(const std::string& reason, const Actor& a) {
+    return submit(draft(k::incident_reopened, a, {}, {{"reason", reason}, {"resolved_seq", state_.resolved_seq}}));
+}
+
 Event Incident::resolve(const std::string& summary, const Actor& a, std::optional<ActedAt> at) {
     return submit(acted(draft(k::incident_resolved, a, {}, {{"summary", summary}}), at));
 }

@@ -21,7 +21,7 @@ std::string when(const IncidentState& s, std::optional<std::int64_t> us) {
 
 void check_step(const IncidentState& s, const EventDraft& d) {
     if (d.step.empty()) refuse("name the step");
-    if (!s.runbook->find_step(d.step)) refuse(fmt::format("no step '{}' in runbook {}", d.step, s.runbook_path));
+    if (!s.runbook->find_step(d.step)) refuse(s.runbook->no_such_step(d.step));
     const StepState& st = s.step(d.step);
     auto already = [&]() -> std::string {
         switch (st.status) {
@@ -92,7 +92,7 @@ void check_command(const IncidentState& s, const EventDraft& d) {
             if (spell.role == d.actor.role && spell.person == d.actor.person && spell.to_us)
                 refuse(fmt::format("{} is the {} now, not {}: act in the role you hold now (--as ROLE:{})", now->second,
                                    d.actor.role, d.actor.person, d.actor.person));
-    if (s.resolved() && d.kind != k::note && d.kind != k::correction)
+    if (s.resolved() && d.kind != k::note && d.kind != k::correction && d.kind != k::incident_reopened)
         refuse(fmt::format("the incident was resolved at {}: only notes and corrections can be added", format_utc(*s.resolved_us)));
 
     auto kind = kind_of(d.kind);
@@ -107,7 +107,7 @@ void check_command(const IncidentState& s, const EventDraft& d) {
         case EventKind::step_reopened: check_step(s, d); break;
         case EventKind::note:
             if (d.payload.value("text", "").empty()) refuse("a note needs text");
-            if (!d.step.empty() && !s.runbook->find_step(d.step)) refuse(fmt::format("no step '{}' in runbook {}", d.step, s.runbook_path));
+            if (!d.step.empty() && !s.runbook->find_step(d.step)) refuse(s.runbook->no_such_step(d.step));
             break;
         case EventKind::correction: {
             std::int64_t seq = d.payload.value("corrects", std::int64_t{0});
@@ -133,7 +133,7 @@ void check_command(const IncidentState& s, const EventDraft& d) {
         case EventKind::action_finished:
         case EventKind::action_abandoned: {
             const Step* step = s.runbook->find_step(d.step);
-            if (!step) refuse(fmt::format("no step '{}' in runbook {}", d.step, s.runbook_path));
+            if (!step) refuse(s.runbook->no_such_step(d.step));
             if (!step->action) refuse(fmt::format("step '{}' has no action", d.step));
             const StepState& st = s.step(d.step);
             if (*kind == EventKind::action_started) {
@@ -153,12 +153,12 @@ void check_command(const IncidentState& s, const EventDraft& d) {
             break;
         }
         case EventKind::preflight_checked:
-            if (!s.runbook->find_step(d.step)) refuse(fmt::format("no step '{}' in runbook {}", d.step, s.runbook_path));
+            if (!s.runbook->find_step(d.step)) refuse(s.runbook->no_such_step(d.step));
             if (!d.payload.value("overridden", "").empty()) require_ic(s, d.actor, "goes ahead past a failed preflight");
             break;
         case EventKind::gate_overridden: {
             const Step* step = s.runbook->find_step(d.step);
-            if (!step) refuse(fmt::format("no step '{}' in runbook {}", d.step, s.runbook_path));
+            if (!step) refuse(s.runbook->no_such_step(d.step));
             if (!step->gate) refuse(fmt::format("step '{}' has no gate to override", d.step));
             require_ic(s, d.actor, "overrides a gate");
             if (d.payload.value("reason", "").empty()) refuse("a reason is required to override a gate");
@@ -171,6 +171,11 @@ void check_command(const IncidentState& s, const EventDraft& d) {
             break;
         case EventKind::comms_sent:
         case EventKind::incident_resolved: break;  // always allowed while open
+        case EventKind::incident_reopened:
+            if (!s.resolved()) refuse("the incident is open: only a resolved incident is reopened");
+            require_ic(s, d.actor, "reopens a resolved incident");
+            if (d.payload.value("reason", "").empty()) refuse("a reason is required to reopen the incident (why it was resolved by mistake)");
+            break;
         case EventKind::role_assigned:
         case EventKind::role_handed_over: {
             std::string role = d.payload.value("role", "");

@@ -119,6 +119,14 @@ json build_report(Journal& journal, std::int64_t id) {
     }
     Timeline timeline(events);
     std::int64_t t0 = timeline.at(m.t0_us);
+    // Corrections of the resolve summary, shown beside the summary they correct.
+    auto resolution_corrections = [](const IncidentState& st) {
+        json out = json::array();
+        for (const auto& n : st.notes)
+            if (st.resolved_seq && n.corrects == st.resolved_seq)
+                out.push_back({{"seq", n.seq}, {"by", n.actor.role + ":" + n.actor.person}, {"at", format_utc(n.wall_us)}, {"text", n.text}});
+        return out;
+    };
     auto offset = [&](std::optional<std::int64_t> us) { return us ? json(static_cast<double>(timeline.at(*us) - t0) / 1e6) : json(nullptr); };
 
     json r;
@@ -137,6 +145,7 @@ json build_report(Journal& journal, std::int64_t id) {
                      {"t0_source", m.t0_source},
                      {"resolved_at", utc(s.resolved_us)},
                      {"resolution", s.resolution},
+                     {"resolution_corrections", resolution_corrections(s)},
                      {"pass", m.pass},
                      {"objectives_met", m.objectives_met},
                      {"not_exercised", m.not_exercised},

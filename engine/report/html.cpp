@@ -28,7 +28,10 @@ void summary(std::string& o, const json& r) {
     o += "<tr><th>Incident</th>" + td(html(fmt::format("#{}, {}{}", str(i["id"]), str(i["mode"]), str(i["severity"]).empty() ? "" : ", " + str(i["severity"])))) + "</tr>";
     o += "<tr><th>Started</th>" + td(html(str(i["started_at"]))) + "</tr>";
     o += "<tr><th>T0</th>" + td(html(str(i["t0"]) + " (" + str(i["t0_source"]) + ")")) + "</tr>";
-    o += "<tr><th>Resolved</th>" + td(i["resolved_at"].is_null() ? "not yet" : html(str(i["resolved_at"]) + (str(i["resolution"]).empty() ? "" : ": " + str(i["resolution"])))) + "</tr>";
+    std::string corrections;
+    for (const auto& c : i.value("resolution_corrections", json::array()))
+        corrections += fmt::format("<br><em>corrected (#{}, {}):</em> {}", c["seq"].get<std::int64_t>(), html(str(c["by"])), html(str(c["text"])));
+    o += "<tr><th>Resolved</th>" + td(i["resolved_at"].is_null() ? "not yet" : html(str(i["resolved_at"]) + (str(i["resolution"]).empty() ? "" : ": " + str(i["resolution"]))) + corrections) + "</tr>";
     o += "<tr><th>Result</th>" + td(mark(i["pass"]) + " " + html(str(i["headline"]))) + "</tr></table>\n";
     o += "<h2>Participants and roles</h2><table><tr><th>Role</th><th>Person</th><th>From</th><th>To</th></tr>";
     for (const auto& role : r["roles"])

@@ -107,11 +107,14 @@ std::string render_markdown(const json& r) {
     std::string o;
     bool drill = i["mode"] == "drill";
     o += fmt::format("# {}: {}\n\n", drill ? "Drill report" : "Post-mortem", md(str(i["title"])));
+    std::string corrections;
+    for (const auto& c : i.value("resolution_corrections", json::array()))
+        corrections += fmt::format(" — *corrected (#{}, {}):* {}", c["seq"].get<std::int64_t>(), md(str(c["by"])), md(str(c["text"])));
     o += "| | |\n|---|---|\n";
     if (!str(i["scenario"]).empty()) o += fmt::format("| Scenario | {} |\n", md(str(i["scenario"])));
     o += fmt::format("| Incident | #{}, {}{} |\n", str(i["id"]), str(i["mode"]), str(i["severity"]).empty() ? "" : ", " + md(str(i["severity"])));
     o += fmt::format("| Started | {} |\n| T0 | {} ({}) |\n| Resolved | {} |\n", str(i["started_at"]), str(i["t0"]), str(i["t0_source"]),
-                     i["resolved_at"].is_null() ? "not yet" : str(i["resolved_at"]) + (str(i["resolution"]).empty() ? "" : ": " + md(str(i["resolution"]))));
+                     i["resolved_at"].is_null() ? "not yet" : str(i["resolved_at"]) + (str(i["resolution"]).empty() ? "" : ": " + md(str(i["resolution"]))) + corrections);
     o += fmt::format("| Result | **{} {}** |\n\n", i["pass"].get<bool>() ? "✓" : "✗", md(str(i["headline"])));
     o += "## Participants and roles\n\n| Role | Person | From | To |\n|------|--------|------|----|\n";
     for (const auto& role : r["roles"])

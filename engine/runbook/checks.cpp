@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "drconsole/text.h"
+
 #include "runbook/parse_context.h"
 
 namespace drconsole {
@@ -53,6 +55,17 @@ const Step* Runbook::find_step(std::string_view id) const {
         for (const auto& step : phase.steps)
             if (step.id == id) return &step;
     return nullptr;
+}
+
+std::vector<std::string> Runbook::step_ids() const {
+    std::vector<std::string> ids;
+    for (const auto& phase : phases)
+        for (const auto& step : phase.steps) ids.push_back(step.id);
+    return ids;
+}
+
+std::string Runbook::no_such_step(std::string_view id) const {
+    return fmt::format("no step '{}' in runbook {}{}", id, path, did_you_mean(id, step_ids()));
 }
 
 const Phase* Runbook::phase_of(std::string_view step_id) const {

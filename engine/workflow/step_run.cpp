@@ -21,7 +21,7 @@ StepRun::StepRun(const Incident& incident, std::shared_ptr<const Environment> en
     : env_(std::move(env)), actor_(std::move(actor)), override_(std::move(override_reason)) {
     const IncidentState& s = incident.state();
     const Step* step = s.runbook->find_step(step_id);
-    if (!step) throw RuleViolation(fmt::format("no step '{}' in runbook {}", step_id, s.runbook_path));
+    if (!step) throw RuleViolation(s.runbook->no_such_step(step_id));
     if (!step->action) throw RuleViolation(fmt::format("step '{}' has no action to run", step_id));
     step_ = *step;
     namespace k = event_kind;

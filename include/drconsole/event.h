@@ -35,6 +35,7 @@ inline constexpr std::string_view action_abandoned = name_of(EventKind::action_a
 inline constexpr std::string_view preflight_checked = name_of(EventKind::preflight_checked);
 inline constexpr std::string_view action_dry_run = name_of(EventKind::action_dry_run);
 inline constexpr std::string_view samples_recorded = name_of(EventKind::samples_recorded);
+inline constexpr std::string_view incident_reopened = name_of(EventKind::incident_reopened);
 }  // namespace event_kind
 
 struct Actor {

@@ -76,6 +76,7 @@ struct IncidentState {
     std::optional<std::int64_t> fault_us, declared_us, detected_us, resolved_us;
     T0Rule t0_rule = T0Rule::earliest;
     std::string resolution;
+    std::int64_t resolved_seq = 0;  // the event that resolved it (0 while open)
     std::map<std::string, std::string> roster;  // role -> person, now
     std::vector<RoleSpell> role_history;
     std::map<std::string, StepState> steps;
@@ -151,6 +152,8 @@ public:
                   std::optional<ActedAt> at = {});
     Event comms_sent(const std::string& summary, const Actor& actor, std::optional<ActedAt> at = {});
     Event assign_role(const std::string& role, const std::string& person, const Actor& actor);
+    // The IC undoes a resolution made by mistake; the reason is required.
+    Event reopen_incident(const std::string& reason, const Actor& actor);
     Event resolve(const std::string& summary, const Actor& actor, std::optional<ActedAt> at = {});
     // Records that the step's action starts (what will run, without secret values), then how it ended.
     Event action_started(const std::string& step, nlohmann::json description, const Actor& actor);

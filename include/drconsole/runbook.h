@@ -79,6 +79,9 @@ struct Runbook {
     std::vector<Phase> phases;
 
     const Step* find_step(std::string_view id) const;
+    std::vector<std::string> step_ids() const;
+    // "no step 'pg-promot' in runbook FILE (did you mean pg-promote?)"
+    std::string no_such_step(std::string_view id) const;
     const Phase* phase_of(std::string_view step_id) const;
     const Objective* objective(std::string_view component) const;
     bool has_role(std::string_view role) const;

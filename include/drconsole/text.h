@@ -25,6 +25,12 @@ std::vector<std::string_view> split_lines(std::string_view text);
 
 std::string_view trim(std::string_view s);
 
+// The candidate a mistyped word most likely meant (a small edit distance, or one is a prefix of
+// the other), for "did you mean …?"; nothing when none is close.
+std::optional<std::string> closest_match(std::string_view word, const std::vector<std::string>& candidates);
+// " (did you mean X?)" or "".
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
+
 // Decodes the code point at text[i] and moves i past it; invalid bytes give U+FFFD.
 char32_t next_code_point(std::string_view text, std::size_t& i);
 void append_utf8(std::string& out, char32_t code_point);

@@ -226,3 +226,87 @@ TEST_F(Cli, BackfilledEventsKeepWhenTheyHappenedAndWhenTheyWereEntered) {
     auto md = run({"report", clock});
     EXPECT_NE(md.out.find("bridge opened (backfilled: entered at 2026-01-03T02:10:00.000000Z)"), std::string::npos) << md.out;
 }
+
+TEST_F(Cli, AMistypedCommandOptionOrStepSaysWhatWasMeant) {
+    auto command = run_drconsole({"stauts", "--help"});
+    EXPECT_EQ(command.exit_code, 2) << "an unknown command with --help is an error, not the main help";
+    EXPECT_NE(command.err.find("unknown command 'stauts' (did you mean status?)"), std::string::npos) << command.err;
+    EXPECT_EQ(command.out, "");
+
+    auto option = run({"status", "--incidnet", "1"});
+    EXPECT_EQ(option.exit_code, 2);
+    EXPECT_NE(option.err.find("unknown option '--incidnet' for status (did you mean --incident?)"), std::string::npos) << option.err;
+
+    ASSERT_EQ(run({"start", "--runbook", source_path("checklists/region-failover.md"), "--mode", "drill", "--as", "ic:alice"}).exit_code, 0);
+    auto step = run({"step", "pg-promot", "start"});
+    EXPECT_EQ(step.exit_code, 2);
+    EXPECT_NE(step.err.find("no step 'pg-promot' in runbook"), std::string::npos) << step.err;
+    EXPECT_NE(step.err.find("(did you mean pg-promote?)"), std::string::npos) << step.err;
+    auto verb = run({"step", "pg-promote", "dne"});
+    EXPECT_EQ(verb.exit_code, 2);
+    EXPECT_NE(verb.err.find("(did you mean done?)"), std::string::npos) << verb.err;
+    auto far = run({"step", "zzzz", "start"});
+    EXPECT_EQ(far.err.find("did you mean"), std::string::npos) << "no guess when nothing is close: " << far.err;
+    EXPECT_EQ(nlohmann::json::parse(run({"status", "--json"}).out)["chain"]["count"], 1) << "nothing was recorded (the start only)";
+}
+
+TEST_F(Cli, AfterResolveCommandsNameTheIncidentAndTheIcCanReopenIt) {
+    ASSERT_EQ(run({"start", "--runbook", source_path("checklists/region-failover.md"), "--mode", "drill", "--roster", "ic=alice,scribe=sam",
+                   "--as", "ic:alice"}).exit_code, 0);
+    ASSERT_EQ(run({"resolve", "closed by mistake", "--as", "ic:alice"}).exit_code, 0);
+
+    auto note = run({"note", "the failback is still to do"});
+    EXPECT_EQ(note.exit_code, 2);
+    EXPECT_NE(note.err.find("no open incident"), std::string::npos) << note.err;
+    EXPECT_NE(note.err.find("   1  drill  started"), std::string::npos) << "the resolved incident is listed: " << note.err;
+    EXPECT_NE(note.err.find("--incident N"), std::string::npos) << note.err;
+    EXPECT_EQ(note.err.find("start one, e.g."), std::string::npos) << "not told to start a new one first: " << note.err;
+    EXPECT_EQ(run({"note", "--incident", "1", "the failback is still to do"}).exit_code, 0);
+
+    auto not_ic = run({"reopen", "--incident", "1", "not over", "--as", "scribe:sam"});
+    EXPECT_EQ(not_ic.exit_code, 2);
+    EXPECT_NE(not_ic.err.find("only the IC reopens a resolved incident"), std::string::npos) << not_ic.err;
+    EXPECT_EQ(run({"reopen", "--incident", "1", "", "--as", "ic:alice"}).exit_code, 2) << "a reason is required";
+    auto reopened = run({"reopen", "--incident", "1", "resolved by mistake: failback still to do", "--as", "ic:alice"});
+    ASSERT_EQ(reopened.exit_code, 0) << reopened.err;
+    EXPECT_NE(reopened.err.find("incident.reopened as ic:alice"), std::string::npos) << reopened.err;
+    EXPECT_EQ(run({"reopen", "--incident", "1", "again", "--as", "ic:alice"}).exit_code, 2) << "an open incident is not reopened";
+
+    auto status = nlohmann::json::parse(run({"status", "--json"}).out);
+    EXPECT_EQ(status["incident"]["status"], "open") << "commands find it again without --incident";
+    EXPECT_EQ(run({"step", "declare-sev1", "start", "--as", "ic:alice"}).exit_code, 0) << "steps are recorded again";
+    auto report = run({"report", "--incident", "1", "--format", "md"});
+    EXPECT_NE(report.out.find("REOPENED (resolution #"), std::string::npos) << "the reopen is on the timeline";
+}
+
+TEST_F(Cli, WithoutUserThePersonIsTheLoginNameOrSaidAloud) {
+    ASSERT_EQ(run({"start", "--runbook", source_path("checklists/region-failover.md"), "--mode", "drill", "--as", "ic:alice"}).exit_code, 0);
+    auto login = run_drconsole({"note", "--db", db(), "from the login name"}, {"USER=", "LOGNAME=dana", "SUDO_USER="});
+    ASSERT_EQ(login.exit_code, 0) << login.err;
+    EXPECT_NE(login.err.find(" as ic:dana"), std::string::npos) << "every confirmation names who acted: " << login.err;
+
+    auto nobody = run_drconsole({"note", "--db", db(), "nobody named"}, {"USER=", "LOGNAME=", "SUDO_USER="});
+    ASSERT_EQ(nobody.exit_code, 0) << nobody.err;
+    EXPECT_NE(nobody.err.find("warning: $USER is not set and no login name is known"), std::string::npos) << nobody.err;
+    EXPECT_EQ(nobody.err.find("warning", nobody.err.find("warning") + 1), std::string::npos) << "said once: " << nobody.err;
+}
+
+TEST_F(Cli, ACorrectedResolveSummaryIsShownWithTheSummaryItCorrects) {
+    ASSERT_EQ(run({"start", "--runbook", source_path("checklists/region-failover.md"), "--mode", "drill", "--as", "ic:alice"}).exit_code, 0);
+    auto resolved = run({"resolve", "failed over, RPO 0", "--as", "ic:alice"});
+    ASSERT_EQ(resolved.exit_code, 0) << resolved.err;
+    std::string seq = resolved.out.substr(0, resolved.out.find('\n'));
+    ASSERT_EQ(run({"correct", "--incident", "1", seq, "RPO was 4 s: the standby had stopped receiving", "--as", "ic:alice"}).exit_code, 0);
+
+    auto md = run({"report", "--incident", "1", "--format", "md"});
+    std::size_t row = md.out.find("| Resolved |");
+    ASSERT_NE(row, std::string::npos) << md.out;
+    std::string line = md.out.substr(row, md.out.find('\n', row) - row);
+    EXPECT_NE(line.find("failed over, RPO 0"), std::string::npos) << line;
+    EXPECT_NE(line.find("corrected (#" + std::to_string(std::stoi(seq) + 1) + ", ic:alice):* RPO was 4 s"), std::string::npos)
+        << "the correction sits beside the summary: " << line;
+    auto html = run({"report", "--incident", "1", "--format", "html"});
+    EXPECT_NE(html.out.find("<em>corrected (#"), std::string::npos);
+    auto status = run({"status", "--incident", "1"});
+    EXPECT_NE(status.out.find("corrected (#"), std::string::npos) << status.out;
+}

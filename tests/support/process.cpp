@@ -11,6 +11,7 @@
 
 #include <cstring>
 #include <stdexcept>
+#include <string_view>
 
 extern char** environ;
 
@@ -26,7 +27,13 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::vecto
     posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
 
     std::vector<std::string> env_strings;
-    for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
+    // extra_env replaces an inherited variable of the same name ("USER=" leaves it empty).
+    auto name_of = [](std::string_view entry) { return entry.substr(0, entry.find('=')); };
+    for (char** e = environ; *e; ++e) {
+        bool replaced = false;
+        for (const auto& extra : extra_env) replaced = replaced || name_of(extra) == name_of(*e);
+        if (!replaced) env_strings.emplace_back(*e);
+    }
     for (const auto& e : extra_env) env_strings.push_back(e);
     std::vector<char*> envp;
     for (auto& e : env_strings) envp.push_back(e.data());
