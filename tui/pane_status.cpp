@@ -90,12 +90,16 @@ void render_header(const View& v, Canvas& c, Rect r) {
     x += c.put(x, y, fmt::format("T+{} {}", mmss(end - s.t0_us()), t0), Role::header) + 3;
     Budget b = rto_budget(v);
     if (!b.text.empty()) x += c.put(x, y, b.text, b.role) + 3;
-    if (auto next = next_comms_due_us(s); next && !s.resolved()) {
-        std::int64_t due = *next - v.now_us;
-        x += c.put(x, y, due >= 0 ? "comms in " + mmss(due) : "comms OVERDUE " + mmss(-due), due >= 0 ? Role::header : Role::overdue) + 3;
-    }
     // Who this console records as, at the right: two consoles side by side are told apart.
     std::string you = v.who.person.empty() ? "" : "you: " + safe_text(v.who.role + ":" + v.who.person);
+    if (auto next = next_comms_due_us(s); next && !s.resolved()) {
+        std::int64_t due = *next - v.now_us;
+        std::string comms = due >= 0 ? "comms in " + mmss(due) : "comms OVERDUE " + mmss(-due);
+        // Which cadence and where it came from, when the line has room: "(15m, environment)".
+        std::string cadence = fmt::format(" ({}, {})", format_duration(*s.comms.every), s.comms.source);
+        if (x + columns(comms + cadence) + columns(you) + 2 < r.w) comms += cadence;
+        x += c.put(x, y, comms, due >= 0 ? Role::header : Role::overdue) + 3;
+    }
     int you_x = r.w - columns(you) - 1;
     if (!v.not_recorded.empty()) c.put(x, y, "NOT RECORDED — " + safe_text(v.not_recorded), Role::not_recorded, r.w - x);
     else if (!you.empty() && you_x > x) c.put(you_x, y, you, Role::header);

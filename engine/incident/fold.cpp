@@ -81,6 +81,9 @@ void apply(IncidentState& s, const Event& e) {
             s.env_path = p.value("env_path", "");
             s.env_sha256 = p.value("env_sha256", "");
             s.started_us = e.wall_us;
+            if (p.contains("comms"))  // chosen at start; a journal from before this field: the runbook's
+                s.comms = {Millis(p["comms"].value("every_ms", std::int64_t{0})), p["comms"].value("source", ""), p["comms"].value("overruled", "")};
+            else s.comms = choose_comms_cadence(*s.runbook, nullptr);
             break;
         case EventKind::role_assigned: assign(s, p.value("role", ""), p.value("person", ""), e.wall_us); break;
         case EventKind::role_handed_over: assign(s, p.value("role", ""), p.value("to", ""), e.wall_us); break;

@@ -55,6 +55,9 @@ Incident Incident::start(Journal& journal, const StartRequest& req) {
         {"env_path", req.env ? req.env->path : ""},
         {"env_sha256", req.env ? req.env->sha256 : ""},
     };
+    CommsCadence comms = choose_comms_cadence(rb, req.env.get());
+    if (comms.every)
+        payload["comms"] = {{"every_ms", comms.every->count()}, {"source", comms.source}, {"overruled", comms.overruled}};
     std::vector<StoredDocument> documents{{rb.sha256, "runbook", rb.path, rb.source}};
     if (req.env) documents.push_back({req.env->sha256, "environment", req.env->path, req.env->source});
     IncidentRecord record{0, 0, rb.title, req.mode, rb.path, rb.sha256};

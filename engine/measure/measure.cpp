@@ -134,20 +134,20 @@ void add_deviations(Measurement& m, const IncidentState& s, const std::vector<Ev
             m.deviations.push_back({"preflight overridden", e.step, e.wall_us, e.payload.value("overridden", "")});
     }
     // Stakeholder updates: the first due one cadence after T0, each next one cadence after the last.
-    if (s.runbook->comms_every) {
-        std::int64_t cadence = s.runbook->comms_every->count() * 1000;
+    if (s.comms.every) {
+        std::int64_t cadence = s.comms.every->count() * 1000;
         std::int64_t last = m.t0_us;
         std::int64_t end = s.resolved_us.value_or(events.empty() ? m.t0_us : events.back().wall_us);
         for (std::int64_t sent : s.comms_us) {
             if (sent < m.t0_us) continue;
             if (sent - last > cadence)
                 m.deviations.push_back({"comms late", "", sent, fmt::format("update sent {} after the previous one (due every {})",
-                                                                             format_seconds(to_s(sent - last)), format_duration(*s.runbook->comms_every))});
+                                                                             format_seconds(to_s(sent - last)), format_duration(*s.comms.every))});
             last = sent;
         }
         if (end - last > cadence)
             m.deviations.push_back({"comms late", "", last + cadence, fmt::format("no update for {} before the end (due every {})",
-                                                                                  format_seconds(to_s(end - last)), format_duration(*s.runbook->comms_every))});
+                                                                                  format_seconds(to_s(end - last)), format_duration(*s.comms.every))});
     }
     std::stable_sort(m.deviations.begin(), m.deviations.end(), [](const Deviation& a, const Deviation& b) { return a.at_us < b.at_us; });
 }
@@ -225,11 +225,11 @@ void add_headline(Measurement& m, const IncidentState& s) {
 }  // namespace
 
 std::optional<std::int64_t> next_comms_due_us(const IncidentState& s) {
-    if (!s.runbook->comms_every) return std::nullopt;
+    if (!s.comms.every) return std::nullopt;
     std::int64_t last = s.t0_us();
     for (std::int64_t sent : s.comms_us)
         if (sent >= s.t0_us()) last = std::max(last, sent);
-    return last + std::chrono::duration_cast<std::chrono::microseconds>(*s.runbook->comms_every).count();
+    return last + std::chrono::duration_cast<std::chrono::microseconds>(*s.comms.every).count();
 }
 
 Restoration restoration(const IncidentState& s, const std::string& component) {

@@ -32,6 +32,7 @@ void summary(std::string& o, const json& r) {
     for (const auto& c : i.value("resolution_corrections", json::array()))
         corrections += fmt::format("<br><em>corrected (#{}, {}):</em> {}", c["seq"].get<std::int64_t>(), html(str(c["by"])), html(str(c["text"])));
     o += "<tr><th>Resolved</th>" + td(i["resolved_at"].is_null() ? "not yet" : html(str(i["resolved_at"]) + (str(i["resolution"]).empty() ? "" : ": " + str(i["resolution"]))) + corrections) + "</tr>";
+    if (i.contains("comms_cadence")) o += "<tr><th>Comms</th>" + td(html(str(i["comms_cadence"]["text"]))) + "</tr>";
     o += "<tr><th>Result</th>" + td(mark(i["pass"]) + " " + html(str(i["headline"]))) + "</tr></table>\n";
     o += "<h2>Participants and roles</h2><table><tr><th>Role</th><th>Person</th><th>From</th><th>To</th></tr>";
     for (const auto& role : r["roles"])

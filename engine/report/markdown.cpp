@@ -115,6 +115,7 @@ std::string render_markdown(const json& r) {
     o += fmt::format("| Incident | #{}, {}{} |\n", str(i["id"]), str(i["mode"]), str(i["severity"]).empty() ? "" : ", " + md(str(i["severity"])));
     o += fmt::format("| Started | {} |\n| T0 | {} ({}) |\n| Resolved | {} |\n", str(i["started_at"]), str(i["t0"]), str(i["t0_source"]),
                      i["resolved_at"].is_null() ? "not yet" : str(i["resolved_at"]) + (str(i["resolution"]).empty() ? "" : ": " + md(str(i["resolution"]))) + corrections);
+    if (i.contains("comms_cadence")) o += fmt::format("| Comms | {} |\n", md(str(i["comms_cadence"]["text"])));
     o += fmt::format("| Result | **{} {}** |\n\n", i["pass"].get<bool>() ? "✓" : "✗", md(str(i["headline"])));
     o += "## Participants and roles\n\n| Role | Person | From | To |\n|------|--------|------|----|\n";
     for (const auto& role : r["roles"])

@@ -67,6 +67,18 @@ enum class T0Rule { earliest, declared, detected };
 std::string_view to_string(T0Rule rule);
 std::optional<T0Rule> t0_rule_from(std::string_view name);
 
+// How often stakeholder updates are due, and where that came from. The stricter (shorter) of the
+// runbook's "Comms every N" and the environment's comms.cadence applies; it is chosen and
+// recorded when the incident starts.
+struct CommsCadence {
+    std::optional<Millis> every;  // none: no cadence anywhere
+    std::string source;           // "runbook" | "environment" | "runbook and environment"
+    std::string overruled;        // the one that did not apply: "the environment's 30m", or ""
+    // "every 15m (environment; the runbook's 30m is overruled: the stricter applies)"
+    std::string describe() const;
+};
+CommsCadence choose_comms_cadence(const Runbook& runbook, const Environment* env);
+
 struct IncidentState {
     std::int64_t id = 0;
     std::string title, mode, severity;
@@ -82,6 +94,7 @@ struct IncidentState {
     std::map<std::string, StepState> steps;
     std::vector<Note> notes;  // notes and corrections, in order
     std::vector<std::int64_t> comms_us;
+    CommsCadence comms;
     std::map<std::string, std::string> gate_overrides;  // step -> reason
     std::int64_t last_seq = 0;
     std::string head_hash;

@@ -114,7 +114,8 @@ Restoration restoration(const IncidentState& state, const std::string& component
 
 // When the next stakeholder update is due, by the report's rule: one cadence after T0, then one
 // cadence after the latest update sent since T0 (updates before T0 do not count). Nothing when
-// the runbook sets no cadence. The header counts down to it; the report's "comms late" agrees.
+// no cadence applies (IncidentState::comms: the stricter of runbook and environment). The header
+// counts down to it; the report's "comms late" agrees.
 std::optional<std::int64_t> next_comms_due_us(const IncidentState& state);
 
 // What is left of each RTO objective at a moment, as the header shows it: counted from T0 and

@@ -349,6 +349,29 @@ TEST(ConsoleWalk, TheCommsClockCountsFromT0LikeTheReport) {
     EXPECT_NE(screen.find("comms in 30:00"), std::string::npos) << screen;
 }
 
+TEST(ConsoleWalk, TheCommsCadenceIsTheStricterOneAndSaysWhereItCameFrom) {
+    test::TempDir dir;
+    // The runbook says every 30 min, this environment every 15 min: the stricter applies.
+    std::string lab = test::slurp(test::source_path("data/lab.env.jsonc"));
+    std::size_t cadence = lab.find("\"cadence\": \"30m\"");
+    ASSERT_NE(cadence, std::string::npos);
+    auto env = dir.write("env.jsonc", lab.replace(cadence, 17, "\"cadence\": \"15m\""));
+    ASSERT_EQ(test::start_drill(dir, "checklists/quarterly-drill.md", {"--env", env.string()}).exit_code, 0);
+    auto r = test::console_keys(dir, "x<WaitFor What was broken>primary stopped<Enter>y\n");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::string screen = test::slurp(dir / "screen.txt");
+    EXPECT_NE(screen.find("comms in 15:00 (15m, environment)"), std::string::npos) << screen;
+    auto md = test::run_drconsole({"report", "--db", (dir / "j.db").string(), "--incident", "1"});
+    EXPECT_NE(md.out.find("| Comms | every 15m (environment; the runbook's 30m is overruled: the stricter applies) |"), std::string::npos)
+        << md.out;
+
+    test::TempDir runbook_only;
+    ASSERT_EQ(test::start_drill(runbook_only, "checklists/quarterly-drill.md").exit_code, 0);
+    ASSERT_EQ(test::console_keys(runbook_only, "x<WaitFor What was broken>primary stopped<Enter>y\n").exit_code, 0);
+    EXPECT_NE(test::slurp(runbook_only / "screen.txt").find("comms in 30:00 (30m, runbook)"), std::string::npos)
+        << test::slurp(runbook_only / "screen.txt");
+}
+
 TEST(ConsoleWalk, AfterHandingOverTheIcRoleTheOldIcsConsoleNoLongerActsAsIc) {
     test::TempDir dir;
     ASSERT_EQ(test::start_drill(dir, "checklists/quarterly-drill.md").exit_code, 0);
