@@ -13,7 +13,7 @@ namespace {
 
 struct StartOptions {
     std::string db, runbook, env, mode, severity, as;
-    std::vector<std::string> roster;
+    std::vector<std::string> roster, allow_missing;
 };
 
 std::map<std::string, std::string> parse_roster(const std::vector<std::string>& items) {
@@ -37,6 +37,7 @@ int run_start(const StartOptions& opts) {
     req.mode = opts.mode;
     req.severity = opts.severity;
     req.roster = parse_roster(opts.roster);
+    req.allow_missing = {opts.allow_missing.begin(), opts.allow_missing.end()};
     req.actor = resolve_actor(opts.as, rb.runbook->has_role("ic") ? "ic" : "");
     Journal journal = open_journal(opts.db);
     Incident incident = Incident::start(journal, req);
@@ -44,6 +45,10 @@ int run_start(const StartOptions& opts) {
                                        rb.runbook->title, rb.runbook->phases.size(), rb.runbook->step_count(),
                                        journal.path().string()))
               << '\n';
+    for (const auto& phase : rb.runbook->phases)
+        for (const auto& step : phase.steps)
+            if (const StepState& st = incident.state().step(step.id); st.status == StepStatus::not_applicable)
+                std::cerr << safe_text(fmt::format("  not applicable here: {} ({})", step.id, st.reason)) << '\n';
     std::cout << incident.id() << '\n';
     return 0;
 }
@@ -60,6 +65,10 @@ void add_start(CLI::App& app, int& exit_code) {
     cmd->add_option("--severity", opts->severity, "Severity, e.g. SEV1 (default: the runbook's)");
     cmd->add_option("--as", opts->as, "Who starts it: ROLE[:PERSON] (default ic:$USER)");
     cmd->add_option("--roster", opts->roster, "Who plays which role: ROLE=PERSON,… (overrides the environment's roster)")
+        ->delimiter(',');
+    cmd->add_option("--allow-missing", opts->allow_missing,
+                    "TARGET,…: targets of the runbook this environment lacks on purpose (a PostgreSQL-only drill of a runbook that "
+                    "also names Kafka); the steps whose gate or action needs one are recorded as not applicable here")
         ->delimiter(',');
     cmd->footer("Only the new incident id goes to stdout, so scripts can capture it:\n"
                 "  id=$(drconsole start --runbook checklists/region-failover.md --mode drill)");

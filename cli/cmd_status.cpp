@@ -22,6 +22,7 @@ std::string mark(StepStatus status) {
         case StepStatus::started: return "[>]";
         case StepStatus::skipped: return "[-]";
         case StepStatus::failed: return "[!]";
+        case StepStatus::not_applicable: return "[/]";
         case StepStatus::pending: break;
     }
     return "[ ]";
@@ -54,6 +55,7 @@ void print_status(const IncidentState& s, std::int64_t now_us) {
                 detail = fmt::format("{} {} by {}:{}", to_string(st.status), format_offset(*st.ended_us - s.t0_us()), st.ended_by->role, st.ended_by->person);
             else if (st.started_us && st.started_by)
                 detail = fmt::format("started {} by {}:{}", format_offset(*st.started_us - s.t0_us()), st.started_by->role, st.started_by->person);
+            if (st.status == StepStatus::not_applicable) detail = "not applicable here";
             if (!st.reason.empty()) detail += fmt::format(" ({})", st.reason);
             line(fmt::format("  {} {:<36} {:<13} {}", mark(st.status), step.id, step.role.empty() ? "-" : step.role, detail));
         }

@@ -85,6 +85,11 @@ void render_checklist(const View& v, Canvas& c, Rect r) {
                 mark = g.cross;
                 status = "FAILED: " + safe_text(st.reason);
                 break;
+            case StepStatus::not_applicable:
+                role = Role::step_pending;
+                mark = g.skip;
+                status = "n/a here: " + safe_text(st.reason);
+                break;
             case StepStatus::pending: break;
         }
         bool open = st.open();

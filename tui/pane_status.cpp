@@ -138,8 +138,10 @@ std::vector<RailItem> rail_items(const View& v, const Glyphs& g, bool counts) {
             for (const auto& step : phase.steps) {
                 ++total;
                 const StepState& st = s.step(step.id);
-                if (st.status == StepStatus::done || st.status == StepStatus::skipped) ++closed;
-                if (st.status == StepStatus::skipped) ++skipped;
+                // A step not applicable here closes like a skipped one: never exercised.
+                bool unexercised = st.status == StepStatus::skipped || st.status == StepStatus::not_applicable;
+                if (st.status == StepStatus::done || unexercised) ++closed;
+                if (unexercised) ++skipped;
                 if (st.status == StepStatus::failed) ++failed;
                 auto begin = st.started_us ? st.started_us : st.ended_us;
                 if (begin && (!first || *begin < *first)) first = begin;

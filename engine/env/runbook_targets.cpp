@@ -6,6 +6,7 @@
 #include "drconsole/action_text.h"
 #include "drconsole/environment.h"
 #include "drconsole/runbook.h"
+#include "drconsole/text.h"
 
 namespace drconsole {
 
@@ -25,12 +26,15 @@ std::vector<std::string> known_metrics(const Target& target) {
     return {};
 }
 
-std::vector<Diagnostic> check_runbook_targets(const Runbook& runbook, const Environment& env) {
+std::vector<Diagnostic> check_runbook_targets(const Runbook& runbook, const Environment& env, const std::set<std::string>& allow_missing) {
     Diagnostics diag(runbook.path);
     auto target_ids = [&] {
         std::string ids;
         for (const auto& [id, t] : env.targets) ids += (ids.empty() ? "" : ", ") + id;
         return ids.empty() ? std::string("none") : ids;
+    };
+    auto allow_hint = [](const std::string& id) {
+        return fmt::format("; to run without it, start with --allow-missing {} (the steps that need it are then not applicable here)", id);
     };
     for (const auto& phase : runbook.phases) {
         for (const auto& step : phase.steps) {
@@ -38,8 +42,9 @@ std::vector<Diagnostic> check_runbook_targets(const Runbook& runbook, const Envi
                 for (const auto& c : step.gate->all_of) {
                     SourcePos at{step.gate_pos.line, step.gate_pos.column + static_cast<int>(c.offset)};
                     const Target* t = env.find(c.target);
+                    if (!t && allow_missing.count(c.target)) continue;
                     if (!t) {
-                        diag.error(at, fmt::format("gate names target '{}', which {} does not define (targets: {})", c.target, env.path, target_ids()));
+                        diag.error(at, fmt::format("gate names target '{}', which {} does not define (targets: {}){}", c.target, env.path, target_ids(), allow_hint(c.target)));
                         continue;
                     }
                     auto metrics = known_metrics(*t);
@@ -51,11 +56,11 @@ std::vector<Diagnostic> check_runbook_targets(const Runbook& runbook, const Envi
                     }
                 }
             }
-            if (step.action && step.action->kind != ActionKind::run) {
+            if (step.action && step.action->kind != ActionKind::run && !(allow_missing.count(step.action->target) && !env.find(step.action->target))) {
                 const Target* t = env.find(step.action->target);
                 TargetType wanted = step.action->kind == ActionKind::sql ? TargetType::postgres : TargetType::http;
                 if (!t)
-                    diag.error(step.action->target_pos, fmt::format("action target '{}' is not defined in {} (targets: {})", step.action->target, env.path, target_ids()));
+                    diag.error(step.action->target_pos, fmt::format("action target '{}' is not defined in {} (targets: {}){}", step.action->target, env.path, target_ids(), allow_hint(step.action->target)));
                 else if (t->type != wanted && !(wanted == TargetType::http && t->type == TargetType::prometheus))
                     diag.error(step.action->target_pos, fmt::format("a {} action needs a {} target; '{}' is {}", to_string(step.action->kind), to_string(wanted), t->id, to_string(t->type)));
             }
@@ -66,11 +71,52 @@ std::vector<Diagnostic> check_runbook_targets(const Runbook& runbook, const Envi
                         diag.error(step.action->pos, fmt::format("unknown template value {{{{{}}}}}: define it under \"vars\" in {} "
                                                                  "(or use incident.id, incident.mode, step.id, actor.role, actor.person)", name, env.path));
             }
-            if (!step.rpo_target.empty() && !env.find(step.rpo_target))
-                diag.error(step.rpo_pos, fmt::format("rpo names target '{}', which {} does not define (targets: {})", step.rpo_target, env.path, target_ids()));
+            if (!step.rpo_target.empty() && !env.find(step.rpo_target) && !allow_missing.count(step.rpo_target))
+                diag.error(step.rpo_pos, fmt::format("rpo names target '{}', which {} does not define (targets: {}){}", step.rpo_target, env.path, target_ids(), allow_hint(step.rpo_target)));
         }
     }
     return diag.sorted();
+}
+
+std::set<std::string> runbook_target_ids(const Runbook& runbook) {
+    std::set<std::string> ids;
+    for (const auto& phase : runbook.phases)
+        for (const auto& step : phase.steps) {
+            if (step.gate)
+                for (const auto& c : step.gate->all_of) ids.insert(c.target);
+            if (step.action && step.action->kind != ActionKind::run) ids.insert(step.action->target);
+            if (!step.rpo_target.empty()) ids.insert(step.rpo_target);
+        }
+    return ids;
+}
+
+std::map<std::string, std::string> steps_needing_missing(const Runbook& runbook, const Environment& env,
+                                                         const std::set<std::string>& allow_missing) {
+    std::set<std::string> named = runbook_target_ids(runbook);
+    std::vector<std::string> missing;
+    for (const auto& id : named)
+        if (!env.find(id)) missing.push_back(id);
+    for (const auto& id : allow_missing) {
+        if (env.find(id)) throw InputError(fmt::format("--allow-missing {}: {} defines it; name only targets it lacks", id, env.path));
+        if (!named.count(id)) {
+            std::string list;
+            for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
+            throw InputError(fmt::format("--allow-missing {}: {} names no such target (missing from {}: {}){}", id, runbook.path, env.path,
+                                         list.empty() ? "none" : list, did_you_mean(id, missing)));
+        }
+    }
+    std::map<std::string, std::string> out;
+    for (const auto& phase : runbook.phases)
+        for (const auto& step : phase.steps) {
+            std::string why;
+            if (step.gate)
+                for (const auto& c : step.gate->all_of)
+                    if (allow_missing.count(c.target) && why.empty()) why = fmt::format("its gate reads {}", c.target);
+            if (step.action && step.action->kind != ActionKind::run && allow_missing.count(step.action->target))
+                why += (why.empty() ? "" : ", ") + fmt::format("its action needs {}", step.action->target);
+            if (!why.empty()) out[step.id] = fmt::format("{}, which {} does not define", why, env.path);
+        }
+    return out;
 }
 
 }  // namespace drconsole

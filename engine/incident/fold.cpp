@@ -19,6 +19,7 @@ std::string_view to_string(StepStatus status) {
         case StepStatus::started: return "started";
         case StepStatus::done: return "done";
         case StepStatus::skipped: return "skipped";
+        case StepStatus::not_applicable: return "not applicable";
         case StepStatus::failed: return "failed";
     }
     return "?";
@@ -71,7 +72,7 @@ void apply(IncidentState& s, const Event& e) {
     // Kinds this version does not know are kept in the journal and skipped here.
     auto kind = kind_of(e.kind);
     if (kind) switch (*kind) {
-        case EventKind::incident_started:
+        case EventKind::incident_started: {
             s.id = e.incident;
             s.title = p.value("title", "");
             s.mode = p.value("mode", "");
@@ -84,7 +85,14 @@ void apply(IncidentState& s, const Event& e) {
             if (p.contains("comms"))  // chosen at start; a journal from before this field: the runbook's
                 s.comms = {Millis(p["comms"].value("every_ms", std::int64_t{0})), p["comms"].value("source", ""), p["comms"].value("overruled", "")};
             else s.comms = choose_comms_cadence(*s.runbook, nullptr);
+            const nlohmann::json not_applicable = p.value("not_applicable", nlohmann::json::object());
+            for (const auto& [step, why] : not_applicable.items()) {
+                StepState& st = s.steps[step];
+                st.status = StepStatus::not_applicable;
+                st.reason = why.get<std::string>();
+            }
             break;
+        }
         case EventKind::role_assigned: assign(s, p.value("role", ""), p.value("person", ""), e.wall_us); break;
         case EventKind::role_handed_over: assign(s, p.value("role", ""), p.value("to", ""), e.wall_us); break;
         case EventKind::step_started: {

@@ -30,10 +30,14 @@ void check_roster(const Runbook& rb, const std::map<std::string, std::string>& r
 Incident Incident::start(Journal& journal, const StartRequest& req) {
     const Runbook& rb = *req.runbook;
     if (req.mode != "drill" && req.mode != "real") throw InputError(fmt::format("mode '{}': use drill or real", req.mode));
+    std::map<std::string, std::string> not_applicable;
     if (req.env) {
-        auto diagnostics = check_runbook_targets(rb, *req.env);
+        not_applicable = steps_needing_missing(rb, *req.env, req.allow_missing);  // refuses a name that is not missing
+        auto diagnostics = check_runbook_targets(rb, *req.env, req.allow_missing);
         for (const auto& d : diagnostics)
             if (d.severity == Severity::error) throw InputError(diagnostics);
+    } else if (!req.allow_missing.empty()) {
+        throw InputError("--allow-missing names targets missing from an environment: give the environment with --env");
     }
     // One environment serves many runbooks: its roster fills the roles this runbook has.
     // Roles named on the command line must all exist.
@@ -55,6 +59,7 @@ Incident Incident::start(Journal& journal, const StartRequest& req) {
         {"env_path", req.env ? req.env->path : ""},
         {"env_sha256", req.env ? req.env->sha256 : ""},
     };
+    if (!not_applicable.empty()) payload["not_applicable"] = not_applicable;
     CommsCadence comms = choose_comms_cadence(rb, req.env.get());
     if (comms.every)
         payload["comms"] = {{"every_ms", comms.every->count()}, {"source", comms.source}, {"overruled", comms.overruled}};

@@ -33,10 +33,12 @@ void check_step(const IncidentState& s, const EventDraft& d) {
                 return fmt::format("step '{}' failed ({} by {}): reopen it first", d.step, when(s, st.ended_us), who(st.ended_by));
             case StepStatus::started:
                 return fmt::format("step '{}' is already started ({} by {})", d.step, when(s, st.started_us), who(st.started_by));
+            case StepStatus::not_applicable:
             case StepStatus::pending: break;
         }
         return {};
     };
+    if (st.status == StepStatus::not_applicable) refuse(fmt::format("step '{}' is not applicable here: {}", d.step, st.reason));
     bool open = st.open();
     if (d.kind == k::step_started) {
         if (st.status != StepStatus::pending) refuse(already());

@@ -43,7 +43,7 @@ json to_json(const IncidentState& s) {
     // the runbook ended, whichever is later) to its start; ran: its action's run time.
     std::int64_t available = s.started_us;
     json phases = json::array();
-    json counts = {{"pending", 0}, {"started", 0}, {"done", 0}, {"skipped", 0}, {"failed", 0}, {"total", 0}};
+    json counts = {{"pending", 0}, {"started", 0}, {"done", 0}, {"skipped", 0}, {"failed", 0}, {"not applicable", 0}, {"total", 0}};
     for (const auto& phase : s.runbook->phases) {
         json steps = json::array();
         for (const auto& step : phase.steps) {

@@ -23,12 +23,14 @@ bool contains_word(std::string haystack, std::string_view needle) {
 Restoration restored_by_steps(const IncidentState& s, const std::string& component) {
     Restoration r;
     std::vector<std::string> open;
-    bool named = false;
+    bool named = false, applicable = false;
     for (const auto& phase : s.runbook->phases)
         for (const auto& step : phase.steps) {
             if (std::find(step.restores.begin(), step.restores.end(), component) == step.restores.end()) continue;
             named = true;
             const StepState& st = s.step(step.id);
+            if (st.status == StepStatus::not_applicable) continue;
+            applicable = true;
             if (st.status != StepStatus::done || !st.ended_us) {
                 open.push_back(fmt::format("{} is {}", step.id, to_string(st.status)));
             } else if (!r.at_us || *st.ended_us > *r.at_us) {
@@ -37,6 +39,10 @@ Restoration restored_by_steps(const IncidentState& s, const std::string& compone
             }
         }
     if (!named) r.why_not = "no step restores it (restores=" + component + ")";
+    if (named && !applicable) {
+        r.not_applicable = true;
+        r.why_not = "not applicable here: every step that restores it needs a target missing from the environment";
+    }
     if (!open.empty()) {
         std::string list;
         for (const auto& o : open) list += (list.empty() ? "" : ", ") + o;
@@ -51,6 +57,7 @@ void measure_rto(ComponentResult& c, const IncidentState& s, const Timeline& tim
     c.restored_us = r.at_us;
     c.restored_by = r.by;
     c.reason = r.why_not;
+    c.not_applicable = r.not_applicable;
     if (r.at_us) c.rto_s = to_s(timeline.at(*r.at_us) - t0);
 }
 
@@ -64,6 +71,10 @@ std::string rpo_target_of(const Runbook& rb, const std::string& component) {
 
 // Pass when every objective it has is met by a measured figure.
 void judge(ComponentResult& c) {
+    if (c.not_applicable) {  // its reason says so; no objective is judged on what did not run
+        c.pass = true;
+        return;
+    }
     std::vector<std::string> why;
     bool pass = true;
     if (c.rto_objective_s) {
@@ -102,7 +113,7 @@ ComponentResult measure_service(const Objective* objective, const std::vector<Co
     } else {
         c.rpo.method = "worst component";
         for (const auto& p : parts) {
-            if (!p.rpo_objective_s) continue;
+            if (!p.rpo_objective_s || p.not_applicable) continue;
             if (!p.rpo.rpo_s) {
                 c.rpo = RpoFigure{};
                 c.rpo.reason = fmt::format("{}'s RPO is not measured", p.component);
@@ -156,6 +167,7 @@ void add_criteria(Measurement& m, const IncidentState& s, bool chain_verified) {
     bool rto_ok = true, rpo_ok = true;
     std::string rto_why, rpo_why;
     for (const auto& c : m.components) {
+        if (c.not_applicable) continue;
         if (c.rto_objective_s && !(c.rto_s && *c.rto_s <= *c.rto_objective_s)) rto_ok = false, rto_why += (rto_why.empty() ? "" : ", ") + c.component;
         if (c.rpo_objective_s && !(c.rpo.rpo_s && *c.rpo.rpo_s <= *c.rpo_objective_s)) rpo_ok = false, rpo_why += (rpo_why.empty() ? "" : ", ") + c.component;
     }
@@ -206,11 +218,19 @@ void add_headline(Measurement& m, const IncidentState& s) {
         if (phase.steps.empty()) continue;
         bool done = std::any_of(phase.steps.begin(), phase.steps.end(), [&](const Step& st) { return s.step(st.id).status == StepStatus::done; });
         if (done) continue;
+        bool not_applicable = std::all_of(phase.steps.begin(), phase.steps.end(),
+                                          [&](const Step& st) { return s.step(st.id).status == StepStatus::not_applicable; });
+        if (not_applicable) {
+            gaps.push_back(phase.name + " not applicable here");
+            continue;
+        }
         m.not_exercised.push_back(phase.name);
         // The phase's kind reads shorter in a headline where it names one phase only.
         auto same_kind = std::count_if(s.runbook->phases.begin(), s.runbook->phases.end(), [&](const Phase& p) { return p.kind == phase.kind; });
         gaps.push_back(fmt::format("{} not exercised", same_kind == 1 ? std::string(to_string(phase.kind)) : phase.name));
     }
+    for (const auto& c : m.components)
+        if (c.not_applicable) gaps.push_back(c.component + " not applicable here");
     for (const auto& c : m.not_evidenced) gaps.push_back("not evidenced: " + c);
     auto join = [](const std::vector<std::string>& parts, std::string_view sep) {
         std::string out;
@@ -218,7 +238,7 @@ void add_headline(Measurement& m, const IncidentState& s) {
         return out;
     };
     if (!failed.empty()) m.headline = "FAIL: not met: " + join(failed, ", ");
-    else m.headline = m.not_exercised.empty() && m.not_evidenced.empty() ? "PASS: objectives met, every phase exercised" : "objectives met";
+    else m.headline = gaps.empty() ? "PASS: objectives met, every phase exercised" : "objectives met";
     if (!gaps.empty()) m.headline += " — " + join(gaps, "; ");
 }
 
@@ -243,6 +263,7 @@ Restoration restoration(const IncidentState& s, const std::string& component) {
     for (const auto& o : s.runbook->objectives) {
         if (o.component == kServiceComponent) continue;
         Restoration part = restored_by_steps(s, o.component);
+        if (part.not_applicable) continue;
         if (!part.at_us) return Restoration{std::nullopt, "", fmt::format("not restored: {} is not ({})", o.component, part.why_not)};
         if (!r.at_us || *part.at_us > *r.at_us) r.at_us = part.at_us, r.by = part.by;
     }

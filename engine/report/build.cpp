@@ -220,6 +220,11 @@ json build_report(Journal& journal, std::int64_t id) {
                                                           : json(nullptr)}});
         }
     r["steps"] = steps;
+    // Steps this environment could not run (start --allow-missing), recorded at the start.
+    json not_applicable = json::array();
+    for (const auto& st : steps)
+        if (st["state"] == to_string(StepStatus::not_applicable)) not_applicable.push_back({{"step", st["id"]}, {"phase", st["phase"]}, {"reason", st["reason"]}});
+    r["not_applicable"] = not_applicable;
 
     json timeline_events = json::array();
     for (const auto& e : events) {

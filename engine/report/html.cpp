@@ -73,7 +73,14 @@ void timeline(std::string& o, const json& r) {
     o += "<h2>Timeline</h2><table class=\"timeline\"><tr><th>T+</th><th>Wall clock (UTC)</th><th>Role</th><th>Person</th><th>What</th></tr>";
     for (const auto& e : r["events"])
         o += "<tr>" + td(html(str(e["t_plus"]))) + td(html(str(e["at"]))) + td(html(str(e["role"]))) + td(html(str(e["person"]))) + td(html(str(e["what"]))) + "</tr>";
-    o += "</table>\n<h2>Deviations</h2><ul>";
+    o += "</table>\n";
+    if (!r.value("not_applicable", json::array()).empty()) {
+        o += "<h2>Not applicable here</h2><p>Steps that need a target this environment lacks (start --allow-missing), recorded at the start:</p><ul>";
+        for (const auto& n : r["not_applicable"])
+            o += "<li>" + html(str(n["step"]) + " (" + str(n["phase"]) + "): " + str(n["reason"])) + "</li>";
+        o += "</ul>\n";
+    }
+    o += "<h2>Deviations</h2><ul>";
     if (r["deviations"].empty()) o += "<li>None: every step was done as written.</li>";
     for (const auto& d : r["deviations"])
         o += "<li>" + html(str(d["t_plus"]) + " " + str(d["kind"]) + (d["step"] == "" ? "" : " " + str(d["step"])) + ": " + str(d["detail"])) + "</li>";

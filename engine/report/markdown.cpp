@@ -44,6 +44,12 @@ void timeline(std::string& o, const json& r) {
 }
 
 void findings(std::string& o, const json& r) {
+    if (!r.value("not_applicable", json::array()).empty()) {
+        o += "## Not applicable here\n\nSteps that need a target this environment lacks (`start --allow-missing`), recorded at the start:\n\n";
+        for (const auto& n : r["not_applicable"])
+            o += fmt::format("- `{}` ({}): {}\n", md(str(n["step"])), md(str(n["phase"])), md(str(n["reason"])));
+        o += "\n";
+    }
     o += "## Deviations\n\n";
     if (r["deviations"].empty()) o += "None: every step was done as written.\n";
     for (const auto& d : r["deviations"])

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <map>
+#include <set>
 #include <memory>
 #include <optional>
 #include <string>
@@ -81,7 +82,17 @@ std::optional<std::pair<std::size_t, std::string>> check_references(std::string_
 std::vector<std::string> known_metrics(const Target& target);
 
 // Runbook × environment: every gate, action and rpo= names a target that exists and a
-// metric it has. Diagnostics point into the runbook.
-std::vector<Diagnostic> check_runbook_targets(const Runbook& runbook, const Environment& env);
+// metric it has, except the targets in `allow_missing`. Diagnostics point into the runbook.
+std::vector<Diagnostic> check_runbook_targets(const Runbook& runbook, const Environment& env,
+                                              const std::set<std::string>& allow_missing = {});
+
+// The targets a runbook's gates, actions and rpo= name.
+std::set<std::string> runbook_target_ids(const Runbook& runbook);
+
+// `start --allow-missing`: the steps whose gate or action needs one of these targets, each with
+// why ("its gate reads kafka-dr, which data/pg-only.env.jsonc does not define"). Throws
+// InputError for a name the environment defines or the runbook never names.
+std::map<std::string, std::string> steps_needing_missing(const Runbook& runbook, const Environment& env,
+                                                         const std::set<std::string>& allow_missing);
 
 }  // namespace drconsole

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -25,7 +26,9 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-enum class StepStatus { pending, started, done, skipped, failed };
+// not_applicable: the step needs a target the environment lacks and `start --allow-missing`
+// named; decided at start, never changed.
+enum class StepStatus { pending, started, done, skipped, failed, not_applicable };
 std::string_view to_string(StepStatus status);
 
 struct StepState {
@@ -33,7 +36,7 @@ struct StepState {
     bool open() const { return status == StepStatus::pending || status == StepStatus::started; }  // not yet ended
     std::optional<std::int64_t> started_us, ended_us;  // latest attempt
     std::optional<Actor> started_by, ended_by;
-    std::string reason;  // skip or fail reason of the latest attempt
+    std::string reason;  // skip or fail reason of the latest attempt; why it is not applicable
     int attempts = 0;    // reopen count + 1 once started or ended
     // The latest run of the step's action.
     bool action_running = false;
@@ -126,6 +129,9 @@ struct StartRequest {
     std::string severity;
     Actor actor;
     std::map<std::string, std::string> roster;  // role -> person, recorded as role.assigned events
+    // Targets of the runbook the environment lacks, on purpose: the steps that need them are
+    // recorded as not applicable here; every other target must exist.
+    std::set<std::string> allow_missing;
 };
 
 class Incident {

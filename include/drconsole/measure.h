@@ -61,6 +61,7 @@ struct ComponentResult {
     RpoFigure rpo;
     bool pass = false;
     std::string reason;                  // why it passes or fails, in words
+    bool not_applicable = false;         // not exercised here: its steps need missing targets
 };
 
 struct PhaseTiming {
@@ -109,6 +110,9 @@ struct Restoration {
     std::optional<std::int64_t> at_us;  // wall time; nullopt: not restored, and `why_not` says why
     std::string by;                     // the step that completed last
     std::string why_not;
+    // Every step that restores it is not applicable here (start --allow-missing): nothing to
+    // restore or judge in this environment.
+    bool not_applicable = false;
 };
 Restoration restoration(const IncidentState& state, const std::string& component);
 

@@ -1,4 +1,6 @@
 // The command line end to end: the real binary, a real journal file, a walked drill.
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <set>
 
@@ -309,4 +311,46 @@ TEST_F(Cli, ACorrectedResolveSummaryIsShownWithTheSummaryItCorrects) {
     EXPECT_NE(html.out.find("<em>corrected (#"), std::string::npos);
     auto status = run({"status", "--incident", "1"});
     EXPECT_NE(status.out.find("corrected (#"), std::string::npos) << status.out;
+}
+
+TEST_F(Cli, AllowMissingRunsAPartialEnvironmentWithTheStepsThatNeedItNotApplicable) {
+    // The lab environment without the Kafka mirror: a PostgreSQL-and-HTTP drill of the region runbook.
+    std::ifstream in(source_path("data/lab.env.jsonc"));
+    std::string lab{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    std::size_t mm2 = lab.find("\"mm2\": {");
+    ASSERT_NE(mm2, std::string::npos);
+    lab.erase(mm2, lab.find("},", mm2) + 2 - mm2);
+    auto env = dir.write("partial.env.jsonc", lab);
+    std::vector<std::string> start{"start", "--runbook", source_path("checklists/region-failover.md"), "--env", env.string(), "--mode", "drill",
+                                   "--roster", "ic=alice,messaging=carol", "--as", "ic:alice"};
+
+    auto refused = run(start);
+    EXPECT_EQ(refused.exit_code, 2);
+    EXPECT_NE(refused.err.find("start with --allow-missing mm2"), std::string::npos) << "the refusal offers the way out: " << refused.err;
+    auto typo = start;
+    typo.insert(typo.end(), {"--allow-missing", "mm3"});
+    auto mistyped = run(typo);
+    EXPECT_EQ(mistyped.exit_code, 2);
+    EXPECT_NE(mistyped.err.find("(did you mean mm2?)"), std::string::npos) << mistyped.err;
+
+    start.insert(start.end(), {"--allow-missing", "mm2"});
+    auto started = run(start);
+    ASSERT_EQ(started.exit_code, 0) << started.err;
+    EXPECT_NE(started.err.find("not applicable here: confirm-mirror-lag (its gate reads mm2"), std::string::npos) << started.err;
+
+    auto step = run({"step", "confirm-mirror-lag", "start", "--as", "messaging:carol"});
+    EXPECT_EQ(step.exit_code, 2);
+    EXPECT_NE(step.err.find("step 'confirm-mirror-lag' is not applicable here"), std::string::npos) << step.err;
+    EXPECT_EQ(run({"step", "declare-sev1", "start", "--as", "ic:alice"}).exit_code, 0) << "everything else runs";
+
+    auto status = nlohmann::json::parse(run({"status", "--json"}).out);
+    std::string state;
+    for (const auto& phase : status["phases"])
+        for (const auto& s : phase["steps"])
+            if (s["id"] == "confirm-mirror-lag") state = s["state"];
+    EXPECT_EQ(state, "not applicable");
+    auto md = run({"report", "--incident", "1", "--format", "md"});
+    EXPECT_NE(md.out.find("## Not applicable here"), std::string::npos) << md.out;
+    EXPECT_NE(md.out.find("- `confirm-mirror-lag` (Stabilise data streams): its gate reads mm2"), std::string::npos) << md.out;
+    EXPECT_EQ(md.out.find("skipped `confirm-mirror-lag`"), std::string::npos) << "not a deviation: it was never applicable";
 }
