@@ -20,8 +20,12 @@ struct PreflightOptions {
 int run_preflight(const PreflightOptions& opts) {
     auto env = load_environment_or_refuse(opts.env);
     const Target* target = env->find(opts.target);
-    if (!target || target->type != TargetType::postgres)
-        throw InputError(fmt::format("'{}' is not a postgres target of {}", safe_text(opts.target), opts.env));
+    if (!target || target->type != TargetType::postgres) {
+        std::vector<std::string> postgres;
+        for (const auto& [id, t] : env->targets)
+            if (t.type == TargetType::postgres) postgres.push_back(id);
+        throw InputError(fmt::format("'{}' is not a postgres target of {}{}", safe_text(opts.target), opts.env, did_you_mean(opts.target, postgres)));
+    }
     std::optional<Millis> rpo;
     if (!opts.runbook.empty()) {
         RunbookResult rb = load_runbook(opts.runbook);

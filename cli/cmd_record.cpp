@@ -169,6 +169,8 @@ void add_record_commands(CLI::App& app, int& exit_code) {
     cmd = add_recorder(app, exit_code, "reopen", "Reopen an incident resolved by mistake (IC, with a reason)", reopen,
                        [](Journal&, Incident& i, const RecordOptions& o) { return i.reopen_incident(o.text, incident_actor(i, o)); });
     cmd->add_option("reason", reopen->text, "Why it is not over, e.g. 'resolved by mistake: failback still to do'")->required();
+    cmd->get_option("--incident")->description("The resolved incident to reopen (required: a resolved incident is never picked by default)");
+    cmd->get_option("--as")->description("Who reopens it: the IC (default ic:$USER)");
     cmd->footer("Name the incident with --incident N (a resolved incident is never picked by default). The resolution\n"
                 "stays in the journal and the report's timeline; steps, comms and readings are recorded again until the\n"
                 "next resolve. To reopen a step, use 'drconsole step STEP reopen'.");

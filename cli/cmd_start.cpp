@@ -38,6 +38,9 @@ int run_start(const StartOptions& opts) {
     req.severity = opts.severity;
     req.roster = parse_roster(opts.roster);
     req.allow_missing = {opts.allow_missing.begin(), opts.allow_missing.end()};
+    if (req.env)
+        for (const auto& w : allow_missing_warnings(*rb.runbook, *req.env, req.allow_missing))
+            std::cerr << safe_text("drconsole: warning: " + w) << '\n';
     req.actor = resolve_actor(opts.as, rb.runbook->has_role("ic") ? "ic" : "");
     Journal journal = open_journal(opts.db);
     Incident incident = Incident::start(journal, req);

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "cli/cli_common.h"
+#include "drconsole/measure.h"
 #include "drconsole/clock.h"
 #include "drconsole/text.h"
 
@@ -42,6 +43,10 @@ void print_status(const IncidentState& s, std::int64_t now_us) {
     std::string roster;
     for (const auto& [role, person] : s.roster) roster += fmt::format("{}{}={}", roster.empty() ? "" : "  ", role, person);
     line(fmt::format("roster   {}", roster.empty() ? "(nobody assigned)" : roster));
+    std::string due;
+    if (auto next = next_comms_due_us(s); next && !s.resolved())
+        due = *next >= now_us ? fmt::format(", next due in {}", format_elapsed(*next - now_us)) : fmt::format(", OVERDUE by {}", format_elapsed(now_us - *next));
+    line(fmt::format("comms    {}{}", s.comms.describe(), due));
     int done = 0, total = 0;
     for (const auto& phase : s.runbook->phases) {
         std::cout << '\n';

@@ -42,8 +42,9 @@ int main(int argc, char** argv) {
                 std::cerr << "drconsole: error: " << unknown << '\n';
                 return 2;
             }
-        int code = app.exit(e);
-        return code == 0 ? 0 : 2;
+        if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+        std::cerr << "drconsole: error: " << safe_text(e.what()) << "; 'drconsole COMMAND --help' lists what it takes\n";
+        return 2;
     } catch (const InputError& e) {
         if (e.diagnostics().empty()) std::cerr << "drconsole: error: " << safe_text(e.what(), true) << '\n';
         else cli::print_diagnostics(e.diagnostics());

@@ -70,10 +70,17 @@ std::string unknown_option(CLI::App& app, const std::vector<std::string>& args) 
         if (arg.size() < 2 || arg[0] != '-' || arg == "--") continue;
         std::string name = arg.substr(0, arg.find('='));
         if (std::find(known.begin(), known.end(), name) != known.end()) continue;
-        if (!command)
+        if (!command) {
+            // Before the command: name the command typed later on the line when it has the option.
+            const CLI::App* typed = nullptr;
+            for (const auto& word : args)
+                for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
+                    if (!typed && sub->get_name() == word && has_option(*sub, name)) typed = sub;
             for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
-                if (has_option(*sub, name))
-                    return fmt::format("'{}' goes after the command, e.g. drconsole {} {} …", safe_text(name), sub->get_name(), safe_text(name));
+                if (!typed && has_option(*sub, name)) typed = sub;
+            if (typed)
+                return fmt::format("'{}' goes after the command, e.g. drconsole {} {} …", safe_text(name), typed->get_name(), safe_text(name));
+        }
         return fmt::format("unknown option '{}'{}{}; 'drconsole {}--help' lists the options", safe_text(name),
                            command ? " for " + command->get_name() : "", did_you_mean(name, known),
                            command ? command->get_name() + " " : "");

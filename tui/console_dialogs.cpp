@@ -225,7 +225,7 @@ void ConsoleApp::submit_dialog() {
                     for (const auto& st : phase.steps) open += state().step(st.id).open();
                 // The word to type first: a long summary must not push it out of the dialog.
                 open_text(Action::resolve, "Resolve the incident",
-                          fmt::format("Type resolve to end the incident now{}; only notes can follow. Summary: \"{}\"",
+                          fmt::format("Type resolve to end the incident now{}; then only notes, corrections, reopen. Summary: \"{}\"",
                                       open ? fmt::format(" ({} step{} still open)", open, open == 1 ? " is" : "s are") : "", text));
                 dialog_.opened_us = d.opened_us;
                 dialog_.pending = text;

@@ -131,17 +131,20 @@ std::vector<RailItem> rail_items(const View& v, const Glyphs& g, bool counts) {
     std::optional<PhaseKind> current;
     if (v.phase < s.runbook->phases.size()) current = s.runbook->phases[v.phase].kind;
     for (PhaseKind kind : {PhaseKind::detect, PhaseKind::promote, PhaseKind::repoint, PhaseKind::verify, PhaseKind::failback}) {
-        int total = 0, closed = 0, skipped = 0, failed = 0;
+        int total = 0, closed = 0, skipped = 0, failed = 0, not_applicable = 0;
         std::optional<std::int64_t> first, last;
         for (const auto& phase : s.runbook->phases) {
             if (phase.kind != kind) continue;
             for (const auto& step : phase.steps) {
-                ++total;
                 const StepState& st = s.step(step.id);
-                // A step not applicable here closes like a skipped one: never exercised.
-                bool unexercised = st.status == StepStatus::skipped || st.status == StepStatus::not_applicable;
-                if (st.status == StepStatus::done || unexercised) ++closed;
-                if (unexercised) ++skipped;
+                // A step not applicable here is not counted: it is neither work left nor progress.
+                if (st.status == StepStatus::not_applicable) {
+                    ++not_applicable;
+                    continue;
+                }
+                ++total;
+                if (st.status == StepStatus::done || st.status == StepStatus::skipped) ++closed;
+                if (st.status == StepStatus::skipped) ++skipped;
                 if (st.status == StepStatus::failed) ++failed;
                 auto begin = st.started_us ? st.started_us : st.ended_us;
                 if (begin && (!first || *begin < *first)) first = begin;
@@ -149,7 +152,7 @@ std::vector<RailItem> rail_items(const View& v, const Glyphs& g, bool counts) {
             }
         }
         bool done = total > 0 && closed == total;
-        bool all_skipped = done && skipped == total;  // never exercised: not a check mark
+        bool all_skipped = (done && skipped == total) || (total == 0 && not_applicable > 0);  // never exercised: not a check mark
         // Every step ended (a failed one included): the phase's clock stops at the last end, as
         // the report's phase durations do.
         bool ended = total > 0 && closed + failed == total;

@@ -143,6 +143,10 @@ std::vector<PreflightCheck> preflight(const Environment& env, const Target& stan
             if (view->last.value("receiving") == 0.0) silence = view->last.error;
         }
     }
+    // Not receiving, with the primary's position unread: "nothing left to replay" says nothing
+    // of what the primary committed after the standby stopped receiving. The lag is unknown.
+    bool unknowable = !silence.empty() && !primary_lsn;
+    if (unknowable && lag.seconds == 0.0) lag.seconds.reset();
     // Not receiving from a live primary means the standby misses what it commits: fail. With
     // the primary gone it is what a failover expects.
     if (!silence.empty() && p) add("receiving WAL", CheckOutcome::fail, silence);
@@ -151,10 +155,14 @@ std::vector<PreflightCheck> preflight(const Environment& env, const Target& stan
 
     std::string lag_text = lag.seconds ? fmt::format("{:.1f} s behind, {} unreplayed ({})", *lag.seconds,
                                                      format_metric("lag_bytes", lag.bytes.value_or(0)), lag.method)
-                                       : std::string("unknown");
+                                       : unknowable ? std::string("unknown: the standby is not receiving and the primary's WAL position "
+                                                                  "cannot be read; what the primary committed after that is not here")
+                                                    : std::string("unknown");
     if (rpo) {
         double objective = static_cast<double>(rpo->count()) / 1000.0;
-        CheckOutcome o = !lag.seconds || *lag.seconds >= objective ? CheckOutcome::fail
+        // Unknowable with the primary gone is what a failover faces: a warning, not a block.
+        CheckOutcome o = !lag.seconds ? (unknowable ? CheckOutcome::warn : CheckOutcome::fail)
+                         : *lag.seconds >= objective ? CheckOutcome::fail
                          : *lag.seconds >= objective / 2          ? CheckOutcome::warn
                                                                   : CheckOutcome::pass;
         add("lag within the RPO", o, fmt::format("{}, RPO {}", lag_text, format_duration(*rpo)));

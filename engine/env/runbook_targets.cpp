@@ -33,8 +33,11 @@ std::vector<Diagnostic> check_runbook_targets(const Runbook& runbook, const Envi
         for (const auto& [id, t] : env.targets) ids += (ids.empty() ? "" : ", ") + id;
         return ids.empty() ? std::string("none") : ids;
     };
-    auto allow_hint = [](const std::string& id) {
-        return fmt::format("; to run without it, start with --allow-missing {} (the steps that need it are then not applicable here)", id);
+    std::string all_missing;  // every missing target, for one flag to copy
+    for (const auto& id : runbook_target_ids(runbook))
+        if (!env.find(id) && !allow_missing.count(id)) all_missing += (all_missing.empty() ? "" : ",") + id;
+    auto allow_hint = [&](const std::string&) {
+        return fmt::format("; to run without it, start with --allow-missing {} (the steps that need them are then not applicable here)", all_missing);
     };
     for (const auto& phase : runbook.phases) {
         for (const auto& step : phase.steps) {
@@ -90,29 +93,31 @@ std::set<std::string> runbook_target_ids(const Runbook& runbook) {
     return ids;
 }
 
-std::map<std::string, std::string> steps_needing_missing(const Runbook& runbook, const Environment& env,
-                                                         const std::set<std::string>& allow_missing) {
+std::vector<std::string> allow_missing_warnings(const Runbook& runbook, const Environment& env, const std::set<std::string>& allow_missing) {
     std::set<std::string> named = runbook_target_ids(runbook);
     std::vector<std::string> missing;
     for (const auto& id : named)
         if (!env.find(id)) missing.push_back(id);
+    std::vector<std::string> out;
     for (const auto& id : allow_missing) {
-        if (env.find(id)) throw InputError(fmt::format("--allow-missing {}: {} defines it; name only targets it lacks", id, env.path));
-        if (!named.count(id)) {
-            std::string list;
-            for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
-            throw InputError(fmt::format("--allow-missing {}: {} names no such target (missing from {}: {}){}", id, runbook.path, env.path,
-                                         list.empty() ? "none" : list, did_you_mean(id, missing)));
-        }
+        if (env.find(id)) out.push_back(fmt::format("--allow-missing {}: {} defines it, so its steps run", id, env.path));
+        else if (!named.count(id))
+            out.push_back(fmt::format("--allow-missing {}: {} names no such target, so nothing is marked for it{}", id, runbook.path,
+                                      did_you_mean(id, missing)));
     }
+    return out;
+}
+
+std::map<std::string, std::string> steps_needing_missing(const Runbook& runbook, const Environment& env,
+                                                         const std::set<std::string>& allow_missing) {
     std::map<std::string, std::string> out;
     for (const auto& phase : runbook.phases)
         for (const auto& step : phase.steps) {
             std::string why;
             if (step.gate)
                 for (const auto& c : step.gate->all_of)
-                    if (allow_missing.count(c.target) && why.empty()) why = fmt::format("its gate reads {}", c.target);
-            if (step.action && step.action->kind != ActionKind::run && allow_missing.count(step.action->target))
+                    if (allow_missing.count(c.target) && !env.find(c.target) && why.empty()) why = fmt::format("its gate reads {}", c.target);
+            if (step.action && step.action->kind != ActionKind::run && allow_missing.count(step.action->target) && !env.find(step.action->target))
                 why += (why.empty() ? "" : ", ") + fmt::format("its action needs {}", step.action->target);
             if (!why.empty()) out[step.id] = fmt::format("{}, which {} does not define", why, env.path);
         }

@@ -32,7 +32,7 @@ Incident Incident::start(Journal& journal, const StartRequest& req) {
     if (req.mode != "drill" && req.mode != "real") throw InputError(fmt::format("mode '{}': use drill or real", req.mode));
     std::map<std::string, std::string> not_applicable;
     if (req.env) {
-        not_applicable = steps_needing_missing(rb, *req.env, req.allow_missing);  // refuses a name that is not missing
+        not_applicable = steps_needing_missing(rb, *req.env, req.allow_missing);
         auto diagnostics = check_runbook_targets(rb, *req.env, req.allow_missing);
         for (const auto& d : diagnostics)
             if (d.severity == Severity::error) throw InputError(diagnostics);

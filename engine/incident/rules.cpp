@@ -171,11 +171,13 @@ void check_command(const IncidentState& s, const EventDraft& d) {
         case EventKind::samples_recorded:
             if (!d.payload.contains("sha256") || !d.payload.contains("series")) refuse("a batch of samples is recorded with its seal");
             break;
-        case EventKind::comms_sent:
-        case EventKind::incident_resolved: break;  // always allowed while open
+        case EventKind::comms_sent: break;  // always allowed while open
+        case EventKind::incident_resolved:
+            if (s.runbook->has_role("ic")) require_ic(s, d.actor, "resolves the incident");
+            break;
         case EventKind::incident_reopened:
             if (!s.resolved()) refuse("the incident is open: only a resolved incident is reopened");
-            require_ic(s, d.actor, "reopens a resolved incident");
+            if (s.runbook->has_role("ic")) require_ic(s, d.actor, "reopens a resolved incident");
             if (d.payload.value("reason", "").empty()) refuse("a reason is required to reopen the incident (why it was resolved by mistake)");
             break;
         case EventKind::role_assigned:

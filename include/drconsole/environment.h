@@ -89,9 +89,12 @@ std::vector<Diagnostic> check_runbook_targets(const Runbook& runbook, const Envi
 // The targets a runbook's gates, actions and rpo= name.
 std::set<std::string> runbook_target_ids(const Runbook& runbook);
 
-// `start --allow-missing`: the steps whose gate or action needs one of these targets, each with
-// why ("its gate reads kafka-dr, which data/pg-only.env.jsonc does not define"). Throws
-// InputError for a name the environment defines or the runbook never names.
+// `start --allow-missing`: the steps whose gate or action needs one of these targets (missing
+// from the environment), each with why ("its gate reads mm2, which pg-only.env.jsonc does not
+// define").
+// What is odd about an --allow-missing list, for a warning: a name the environment defines, or one
+// the runbook never names (with the missing target it most likely meant).
+std::vector<std::string> allow_missing_warnings(const Runbook& runbook, const Environment& env, const std::set<std::string>& allow_missing);
 std::map<std::string, std::string> steps_needing_missing(const Runbook& runbook, const Environment& env,
                                                          const std::set<std::string>& allow_missing);
 

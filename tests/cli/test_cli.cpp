@@ -239,6 +239,10 @@ TEST_F(Cli, AMistypedCommandOptionOrStepSaysWhatWasMeant) {
     EXPECT_EQ(option.exit_code, 2);
     EXPECT_NE(option.err.find("unknown option '--incidnet' for status (did you mean --incident?)"), std::string::npos) << option.err;
 
+    auto before = run_drconsole({"--incident", "1", "status"});
+    EXPECT_EQ(before.exit_code, 2);
+    EXPECT_NE(before.err.find("'--incident' goes after the command, e.g. drconsole status --incident"), std::string::npos) << before.err;
+
     ASSERT_EQ(run({"start", "--runbook", source_path("checklists/region-failover.md"), "--mode", "drill", "--as", "ic:alice"}).exit_code, 0);
     auto step = run({"step", "pg-promot", "start"});
     EXPECT_EQ(step.exit_code, 2);
@@ -255,6 +259,9 @@ TEST_F(Cli, AMistypedCommandOptionOrStepSaysWhatWasMeant) {
 TEST_F(Cli, AfterResolveCommandsNameTheIncidentAndTheIcCanReopenIt) {
     ASSERT_EQ(run({"start", "--runbook", source_path("checklists/region-failover.md"), "--mode", "drill", "--roster", "ic=alice,scribe=sam",
                    "--as", "ic:alice"}).exit_code, 0);
+    auto not_ic_resolve = run({"resolve", "closed by the scribe", "--as", "scribe:sam"});
+    EXPECT_EQ(not_ic_resolve.exit_code, 2) << "only the IC resolves";
+    EXPECT_NE(not_ic_resolve.err.find("only the IC resolves the incident"), std::string::npos) << not_ic_resolve.err;
     ASSERT_EQ(run({"resolve", "closed by mistake", "--as", "ic:alice"}).exit_code, 0);
 
     auto note = run({"note", "the failback is still to do"});
@@ -330,8 +337,15 @@ TEST_F(Cli, AllowMissingRunsAPartialEnvironmentWithTheStepsThatNeedItNotApplicab
     auto typo = start;
     typo.insert(typo.end(), {"--allow-missing", "mm3"});
     auto mistyped = run(typo);
-    EXPECT_EQ(mistyped.exit_code, 2);
+    EXPECT_EQ(mistyped.exit_code, 2) << "mm2 is still missing";
+    EXPECT_NE(mistyped.err.find("warning: --allow-missing mm3:"), std::string::npos) << mistyped.err;
     EXPECT_NE(mistyped.err.find("(did you mean mm2?)"), std::string::npos) << mistyped.err;
+    auto extra = start;
+    extra.insert(extra.end(), {"--allow-missing", "mm2,kafka-dr"});  // kafka-dr: gone from this environment, never named by the runbook
+    auto harmless = run(extra);
+    EXPECT_EQ(harmless.exit_code, 0) << "a removed target the runbook never names is harmless: " << harmless.err;
+    EXPECT_NE(harmless.err.find("warning: --allow-missing kafka-dr:"), std::string::npos) << harmless.err;
+    ASSERT_EQ(run({"resolve", "--incident", "1", "started to check the warning", "--as", "ic:alice"}).exit_code, 0);
 
     start.insert(start.end(), {"--allow-missing", "mm2"});
     auto started = run(start);
@@ -349,7 +363,7 @@ TEST_F(Cli, AllowMissingRunsAPartialEnvironmentWithTheStepsThatNeedItNotApplicab
         for (const auto& s : phase["steps"])
             if (s["id"] == "confirm-mirror-lag") state = s["state"];
     EXPECT_EQ(state, "not applicable");
-    auto md = run({"report", "--incident", "1", "--format", "md"});
+    auto md = run({"report", "--incident", "2", "--format", "md"});
     EXPECT_NE(md.out.find("## Not applicable here"), std::string::npos) << md.out;
     EXPECT_NE(md.out.find("- `confirm-mirror-lag` (Stabilise data streams): its gate reads mm2"), std::string::npos) << md.out;
     EXPECT_EQ(md.out.find("skipped `confirm-mirror-lag`"), std::string::npos) << "not a deviation: it was never applicable";
