@@ -72,10 +72,27 @@ void render_header(const View& v, Canvas& c, Rect r) {
     bool drill = s.mode == "drill";
     x += c.put(x, r.y, drill ? " DRILL " : " REAL INCIDENT ", drill ? Role::drill : Role::real);
     x += 1;
-    std::string right = fmt::format("{}  IC {}", s.severity.empty() ? "" : s.severity,
-                                    s.roster.count("ic") ? safe_text(s.roster.at("ic")) : std::string("-"));
-    if (s.resolved()) right = "RESOLVED  " + right;
+    auto joined = [](std::initializer_list<std::string> parts) {
+        std::string out;
+        for (const auto& p : parts)
+            if (!p.empty()) out += (out.empty() ? "" : "  ") + p;
+        return out;
+    };
+    std::string resolved = s.resolved() ? "RESOLVED" : "", severity = safe_text(s.severity);
+    std::string ic = "IC " + (s.roster.count("ic") ? safe_text(s.roster.at("ic")) : std::string("-"));
+    std::string right = joined({resolved, severity, ic});
     auto [recording, recording_role] = recording_text(v, c.glyphs());
+    // Who this console records as: on the second line from 100 columns, else here (the IC's
+    // name gives way when it is you, then the severity), so that two consoles side by side are
+    // told apart at any size.
+    std::string you = v.who.person.empty() ? "" : "you: " + safe_text(v.who.role + ":" + v.who.person);
+    bool you_here = r.w < 100 && !you.empty();
+    if (you_here) {
+        if (v.who.role == "ic" && s.roster.count("ic") && s.roster.at("ic") == v.who.person) ic.clear();
+        right = joined({resolved, severity, ic, you});
+        int recording_w = recording.empty() ? 0 : columns(recording, c.utf8()) + 2;
+        if (x + 8 + 1 + recording_w + columns(right) >= r.w) right = joined({resolved, ic, you});
+    }
     int right_w = columns(right) + (recording.empty() ? 0 : columns(recording, c.utf8()) + 2);
     x += c.put(x, r.y, safe_text(s.title), Role::title, std::max(8, r.w - x - std::max(34, right_w + 2)));
     int rx = std::max(x + 1, r.w - right_w - 1);
@@ -90,8 +107,7 @@ void render_header(const View& v, Canvas& c, Rect r) {
     x += c.put(x, y, fmt::format("T+{} {}", mmss(end - s.t0_us()), t0), Role::header) + 3;
     Budget b = rto_budget(v);
     if (!b.text.empty()) x += c.put(x, y, b.text, b.role) + 3;
-    // Who this console records as, at the right: two consoles side by side are told apart.
-    std::string you = v.who.person.empty() ? "" : "you: " + safe_text(v.who.role + ":" + v.who.person);
+    if (you_here) you.clear();
     if (auto next = next_comms_due_us(s); next && !s.resolved()) {
         std::int64_t due = *next - v.now_us;
         std::string comms = due >= 0 ? "comms in " + mmss(due) : "comms OVERDUE " + mmss(-due);
