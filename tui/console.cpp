@@ -319,15 +319,20 @@ void ConsoleApp::act(Action action) {
                 open_confirm(action, "Cancel the running action of " + running_->step(), "Kill it and its child processes?", running_->step());
             } else if (promotes_standby(*step)) {
                 // A promotion cannot be undone: y is not enough, the step's id is typed.
+                // The runbook's own question leads when it has one.
+                std::string question = step->confirm.empty() || step->confirm == "yes" ? std::string("This promotes a standby; it cannot be undone.")
+                                                                                      : step->confirm;
                 open_text(action, "Run the action of " + step->id,
-                          fmt::format("This promotes a standby; it cannot be undone. The preflight runs first. Type {} to run it:", step->id),
-                          step->id);
+                          fmt::format("{} The preflight runs first. Type {} to run it:", question, step->id), step->id);
             } else {
-                // An action cannot be undone: it asks first, and nothing is recorded before y.
+                // An action cannot be undone: it asks first, and nothing is recorded before y. The
+                // question shows what will run (its first line), not only its kind.
                 std::string question = step->confirm.empty() || step->confirm == "yes" ? std::string("Run it now?") : step->confirm;
+                std::string body = std::string(trim(std::string_view(step->action->body).substr(0, step->action->body.find('\n'))));
+                if (body.size() > 60) body = body.substr(0, 57) + "...";
                 open_confirm(action, "Run the action of " + step->id,
-                             fmt::format("{} ({}{}) (y/n)", question, to_string(step->action->kind),
-                                         step->action->target.empty() ? std::string() : " on " + step->action->target),
+                             fmt::format("{} ({}{}: {}) (y/n)", question, to_string(step->action->kind),
+                                         step->action->target.empty() ? std::string() : " on " + step->action->target, safe_text(body)),
                              step->id);
             }
             break;

@@ -65,6 +65,9 @@ TEST(ConsoleWalk, AnActionAsksBeforeAnythingIsRecorded) {
     ASSERT_EQ(test::run_drconsole({"start", "--clock", test::kFakeClock, "--db", (dir / "j.db").string(), "--runbook", rb.string(),
                                    "--mode", "drill", "--as", "ic:maria"}).exit_code, 0);
     ASSERT_EQ(test::console_keys(dir, "a<WaitFor Run it now?>n\n").exit_code, 0);
+    ASSERT_EQ(test::console_keys(dir, "a<WaitFor Run it now?>\n").exit_code, 0);
+    EXPECT_NE(test::slurp(dir / "screen.txt").find("Run it now? (run: true) (y/n)"), std::string::npos)
+        << "the question shows what will run: " << test::slurp(dir / "screen.txt");
     auto j = nlohmann::json::parse(test::run_drconsole({"status", "--db", (dir / "j.db").string(), "--json"}).out);
     EXPECT_EQ(j["phases"][0]["steps"][0]["state"], "pending") << "answering n leaves nothing started";
 }
