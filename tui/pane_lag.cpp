@@ -62,6 +62,12 @@ int draw_panel(Canvas& c, Rect r, const TargetPanel& p, bool selected, int y) {
     else if (p.rpo && p.metric != "up") value += fmt::format(" / RPO {}", format_duration(*p.rpo));
     // The level leads, so that a narrow pane never cuts it off.
     std::string level = p.level ? std::string(to_string(*p.level)) : "";
+    // "ok" beside a broken replication reads as the target's status: it says degraded instead
+    // (warn and breach still lead, they are worse news).
+    if (p.view.status == ProbeStatus::degraded && p.level == Level::ok) {
+        level = "degraded";
+        value_role = Role::level_warn;
+    }
     bool figures = p.view.status == ProbeStatus::ok || p.view.status == ProbeStatus::degraded;
     int x = r.x + 1;
     x += c.put(x, y, safe_text(p.id), selected ? Role::selected : Role::title, 16) + 1;

@@ -88,6 +88,25 @@ TEST(Panes, EachPartOfTheScreenGetsItsColourRole) {
     EXPECT_EQ(role_at(c, "timeline ("), Role::title);
 }
 
+TEST(Panes, ADegradedStandbyWithinItsObjectiveLeadsWithDegradedNotOk) {
+    Started fixture;
+    auto& [dir, clock, journal, started] = fixture;
+    auto store = std::make_shared<ReadingStore>();
+    store->declare("pg-standby", Millis(2000));
+    Reading r;
+    r.target = "pg-standby";
+    r.mono_us = steady_now_us();
+    r.status = ProbeStatus::degraded;
+    r.error = "not receiving: no WAL receiver running";
+    r.set("lag_s", 2.0);  // within the 30 s objective, but the standby receives nothing
+    store->publish(r);
+    ConsoleApp app(journal, Incident::attach(journal, started.id()), {"ic", "maria"}, store, clock);
+    Canvas c(120, 40);
+    app.render(c);
+    EXPECT_EQ(role_at(c, "degraded db RPO~2.0s/30s"), Role::level_warn) << c.text();
+    EXPECT_EQ(c.text().find("ok db RPO~"), std::string::npos) << "no 'ok' beside a broken replication: " << c.text();
+}
+
 TEST(Panes, TheLagPaneScrollsToTheSelectedTargetAndCountsWhatItHides) {
     Started fixture;
     auto& [dir, clock, journal, started] = fixture;
