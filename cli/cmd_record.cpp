@@ -62,6 +62,8 @@ Event record_step(Journal& journal, Incident& incident, const RecordOptions& o) 
     if (o.verb == "start") return incident.start_step(o.step, actor);
     if (o.verb == "unstart") return incident.unstart_step(o.step, o.reason, actor);
     if (o.verb == "done") {
+        // The rules first (a step not applicable here, already done): no gate is read for nothing.
+        if (auto why = incident.why_not(EventDraft{std::string(event_kind::step_completed), actor, o.step, {}})) throw RuleViolation(*why);
         if (const Step* step = incident.state().runbook->find_step(o.step); step && step->gate) {
             auto env = incident_environment(journal, incident.state(), o.env);
             require_gate(incident, *step, actor, env.get(), o.override_reason);

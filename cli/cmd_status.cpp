@@ -23,7 +23,7 @@ std::string mark(StepStatus status) {
         case StepStatus::started: return "[>]";
         case StepStatus::skipped: return "[-]";
         case StepStatus::failed: return "[!]";
-        case StepStatus::not_applicable: return "[/]";
+        case StepStatus::not_applicable: return "[~]";
         case StepStatus::pending: break;
     }
     return "[ ]";
@@ -53,7 +53,7 @@ void print_status(const IncidentState& s, std::int64_t now_us) {
         line(fmt::format("{} ({})", phase.name, to_string(phase.kind)));
         for (const auto& step : phase.steps) {
             const StepState& st = s.step(step.id);
-            ++total;
+            if (st.status != StepStatus::not_applicable) ++total;  // n/a here: not work left
             if (st.status == StepStatus::done) ++done;
             std::string detail;
             if (st.ended_us && st.ended_by)

@@ -38,7 +38,7 @@ void require_gate(Incident& incident, const Step& step, const Actor& actor, cons
 int run_step_action(Journal& journal, Incident& incident, const std::string& step_id, const std::string& as,
                     const std::string& env_path, const std::string& override_reason, bool dry_run) {
     const Step* step = incident.state().runbook->find_step(step_id);
-    if (!step) throw RuleViolation(fmt::format("no step '{}' in runbook {}", step_id, incident.state().runbook_path));
+    if (!step) throw RuleViolation(incident.state().runbook->no_such_step(step_id));
     if (!step->action) throw RuleViolation(fmt::format("step '{}' has no action to run", step_id));
     auto env = incident_environment(journal, incident.state(), env_path);
     Actor actor = resolve_actor(as, step->role);

@@ -43,7 +43,7 @@ int main(int argc, char** argv) {
                 return 2;
             }
         if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
-        std::cerr << "drconsole: error: " << safe_text(e.what()) << "; 'drconsole COMMAND --help' lists what it takes\n";
+        std::cerr << "drconsole: error: " << safe_text(e.what()) << "; '" << cli::help_command(app, args) << "' lists what it takes\n";
         return 2;
     } catch (const InputError& e) {
         if (e.diagnostics().empty()) std::cerr << "drconsole: error: " << safe_text(e.what(), true) << '\n';

@@ -80,12 +80,27 @@ std::string unknown_option(CLI::App& app, const std::vector<std::string>& args) 
                 if (!typed && has_option(*sub, name)) typed = sub;
             if (typed)
                 return fmt::format("'{}' goes after the command, e.g. drconsole {} {} …", safe_text(name), typed->get_name(), safe_text(name));
+            std::vector<std::string> every;
+            for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
+                for (auto& option : option_names(*sub)) every.push_back(option);
+            std::string later = "COMMAND";  // the command typed after the option, if any
+            for (auto it = args.rbegin(); it != args.rend(); ++it)
+                for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
+                    if (sub->get_name() == *it) later = *it;
+            if (auto match = closest_match(name, every))
+                return fmt::format("unknown option '{}' (did you mean {}? options go after the command, e.g. drconsole {} {} …)",
+                                   safe_text(name), *match, later, *match);
         }
         return fmt::format("unknown option '{}'{}{}; 'drconsole {}--help' lists the options", safe_text(name),
                            command ? " for " + command->get_name() : "", did_you_mean(name, known),
                            command ? command->get_name() + " " : "");
     }
     return {};
+}
+
+std::string help_command(CLI::App& app, const std::vector<std::string>& args) {
+    CLI::App* command = named_command(app, args);
+    return command ? "drconsole " + command->get_name() + " --help" : "drconsole --help";
 }
 
 CLI::Validator one_of(std::vector<std::string> choices) {

@@ -16,6 +16,9 @@ void refuse_unknown_command(CLI::App& app, const std::vector<std::string>& args)
 // --incident?)" for the first option no command has, else "".
 std::string unknown_option(CLI::App& app, const std::vector<std::string>& args);
 
+// "drconsole status --help" for the command named in `args`, else "drconsole --help".
+std::string help_command(CLI::App& app, const std::vector<std::string>& args);
+
 // A validator for a fixed set of words whose refusal says which was likely meant.
 CLI::Validator one_of(std::vector<std::string> choices);
 

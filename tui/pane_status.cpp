@@ -20,15 +20,16 @@ struct Budget {
 
 // RTO budget left for the service and the nearest unrestored component (drconsole/measure.h's
 // rto_budgets, so that header and report count alike).
-Budget rto_budget(const View& v) {
+// `narrow`: below 100 columns, without the word "left", so the comms clock after it still fits.
+Budget rto_budget(const View& v, bool narrow) {
     std::vector<RtoBudget> budgets = rto_budgets(*v.state, v.now_us);
     Budget b;
     if (budgets.empty()) return b;
     if (!budgets.front().left_us) return {"RTO starts at T0 (the fault)", Role::header};
     // Once resolved, what was never restored says so instead of a time left that no longer runs out.
     bool resolved = v.state->resolved();
-    auto fmt_left = [resolved](std::int64_t left) {
-        return resolved ? std::string("NOT restored") : left >= 0 ? mmss(left) + " left" : "OVER by " + mmss(-left);
+    auto fmt_left = [resolved, narrow](std::int64_t left) {
+        return resolved ? std::string("NOT restored") : left >= 0 ? mmss(left) + (narrow ? "" : " left") : "OVER by " + mmss(-left);
     };
     const RtoBudget* service = nullptr;
     const RtoBudget* nearest = nullptr;
@@ -104,9 +105,10 @@ void render_header(const View& v, Canvas& c, Rect r) {
     std::string_view source = s.t0_source();
     std::string t0 = source == "fault injected" ? "since fault" : source == "declared" ? "since declared" : "since start";
     std::int64_t end = s.resolved() ? *s.resolved_us : v.now_us;
-    x += c.put(x, y, fmt::format("T+{} {}", mmss(end - s.t0_us()), t0), Role::header) + 3;
-    Budget b = rto_budget(v);
-    if (!b.text.empty()) x += c.put(x, y, b.text, b.role) + 3;
+    int gap = r.w < 100 ? 2 : 3;
+    x += c.put(x, y, fmt::format("T+{} {}", mmss(end - s.t0_us()), t0), Role::header) + gap;
+    Budget b = rto_budget(v, r.w < 100);
+    if (!b.text.empty()) x += c.put(x, y, b.text, b.role) + gap;
     if (you_here) you.clear();
     if (auto next = next_comms_due_us(s); next && !s.resolved()) {
         std::int64_t due = *next - v.now_us;
@@ -114,7 +116,7 @@ void render_header(const View& v, Canvas& c, Rect r) {
         // Which cadence and where it came from, when the line has room: "(15m, environment)".
         std::string cadence = fmt::format(" ({}, {})", format_duration(*s.comms.every), s.comms.source);
         if (x + columns(comms + cadence) + columns(you) + 2 < r.w) comms += cadence;
-        x += c.put(x, y, comms, due >= 0 ? Role::header : Role::overdue) + 3;
+        x += c.put(x, y, comms, due >= 0 ? Role::header : Role::overdue) + gap;
     }
     int you_x = r.w - columns(you) - 1;
     if (!v.not_recorded.empty()) c.put(x, y, "NOT RECORDED — " + safe_text(v.not_recorded), Role::not_recorded, r.w - x);

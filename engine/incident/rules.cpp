@@ -19,6 +19,13 @@ std::string when(const IncidentState& s, std::optional<std::int64_t> us) {
     return us ? format_offset(*us - s.t0_us()) : std::string("?");
 }
 
+// A step not applicable here (start --allow-missing) takes nothing: no start, no action, no
+// override, no reopen.
+void refuse_not_applicable(const IncidentState& s, const std::string& step) {
+    if (const StepState& st = s.step(step); st.status == StepStatus::not_applicable)
+        refuse(fmt::format("step '{}' is not applicable here: {}", step, st.reason));
+}
+
 void check_step(const IncidentState& s, const EventDraft& d) {
     if (d.step.empty()) refuse("name the step");
     if (!s.runbook->find_step(d.step)) refuse(s.runbook->no_such_step(d.step));
@@ -38,7 +45,7 @@ void check_step(const IncidentState& s, const EventDraft& d) {
         }
         return {};
     };
-    if (st.status == StepStatus::not_applicable) refuse(fmt::format("step '{}' is not applicable here: {}", d.step, st.reason));
+    refuse_not_applicable(s, d.step);
     bool open = st.open();
     if (d.kind == k::step_started) {
         if (st.status != StepStatus::pending) refuse(already());
@@ -137,6 +144,7 @@ void check_command(const IncidentState& s, const EventDraft& d) {
             const Step* step = s.runbook->find_step(d.step);
             if (!step) refuse(s.runbook->no_such_step(d.step));
             if (!step->action) refuse(fmt::format("step '{}' has no action", d.step));
+            refuse_not_applicable(s, d.step);
             const StepState& st = s.step(d.step);
             if (*kind == EventKind::action_started) {
                 if (st.status == StepStatus::done) refuse(fmt::format("step '{}' is done: its action is not run again", d.step));
@@ -152,16 +160,19 @@ void check_command(const IncidentState& s, const EventDraft& d) {
         case EventKind::action_dry_run: {
             const Step* step = s.runbook->find_step(d.step);
             if (!step || !step->action) refuse(fmt::format("step '{}' has no action", d.step));
+            refuse_not_applicable(s, d.step);
             break;
         }
         case EventKind::preflight_checked:
             if (!s.runbook->find_step(d.step)) refuse(s.runbook->no_such_step(d.step));
+            refuse_not_applicable(s, d.step);
             if (!d.payload.value("overridden", "").empty()) require_ic(s, d.actor, "goes ahead past a failed preflight");
             break;
         case EventKind::gate_overridden: {
             const Step* step = s.runbook->find_step(d.step);
             if (!step) refuse(s.runbook->no_such_step(d.step));
             if (!step->gate) refuse(fmt::format("step '{}' has no gate to override", d.step));
+            refuse_not_applicable(s, d.step);
             require_ic(s, d.actor, "overrides a gate");
             if (d.payload.value("reason", "").empty()) refuse("a reason is required to override a gate");
             const StepState& st = s.step(d.step);

@@ -355,6 +355,18 @@ TEST_F(Cli, AllowMissingRunsAPartialEnvironmentWithTheStepsThatNeedItNotApplicab
     auto step = run({"step", "confirm-mirror-lag", "start", "--as", "messaging:carol"});
     EXPECT_EQ(step.exit_code, 2);
     EXPECT_NE(step.err.find("step 'confirm-mirror-lag' is not applicable here"), std::string::npos) << step.err;
+    auto count = [&] { return nlohmann::json::parse(run({"status", "--json"}).out)["chain"]["count"].get<int>(); };
+    int before = count();
+    for (std::vector<std::string> verb : {std::vector<std::string>{"done", "--override", "no mirror in this lab"}, {"run"}, {"reopen", "--reason", "x"}}) {
+        std::vector<std::string> args{"step", "confirm-mirror-lag"};
+        args.insert(args.end(), verb.begin(), verb.end());
+        args.insert(args.end(), {"--as", "ic:alice"});
+        auto r = run(args);
+        EXPECT_EQ(r.exit_code, 2) << verb[0];
+        EXPECT_NE(r.err.find("is not applicable here"), std::string::npos) << verb[0] << ": " << r.err;
+        EXPECT_EQ(r.err.find("recorded #"), std::string::npos) << verb[0] << ": an override of a step that does not apply is not recorded: " << r.err;
+    }
+    EXPECT_EQ(count(), before) << "nothing recorded";
     EXPECT_EQ(run({"step", "declare-sev1", "start", "--as", "ic:alice"}).exit_code, 0) << "everything else runs";
 
     auto status = nlohmann::json::parse(run({"status", "--json"}).out);
