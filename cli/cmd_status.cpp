@@ -36,7 +36,8 @@ void print_status(const IncidentState& s, std::int64_t now_us) {
     line(fmt::format("runbook  {} (sha256 {})", s.runbook_path, s.runbook_sha256.substr(0, 12)));
     line(fmt::format("T0       {} ({})", format_utc(s.t0_us()), s.t0_source()));
     if (s.resolved()) {
-        line(fmt::format("resolved {} ({} after T0): {}", format_utc(*s.resolved_us), format_offset(*s.resolved_us - s.t0_us()), s.resolution));
+        line(fmt::format("resolved {} ({} after T0){}", format_utc(*s.resolved_us), format_offset(*s.resolved_us - s.t0_us()),
+                         s.resolution.empty() ? "" : ": " + s.resolution));
         for (const auto& n : s.notes)
             if (n.corrects == s.resolved_seq) line(fmt::format("         corrected (#{}, {}:{}): {}", n.seq, n.actor.role, n.actor.person, n.text));
     } else line(fmt::format("elapsed  {}", format_offset(now_us - s.t0_us())));
