@@ -9,10 +9,23 @@
 namespace drconsole::cli {
 namespace {
 
+std::vector<CLI::App*> commands(CLI::App& app) {
+    return app.get_subcommands([](CLI::App*) { return true; });
+}
+
 std::vector<std::string> command_names(CLI::App& app) {
     std::vector<std::string> names;
-    for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) names.push_back(sub->get_name());
+    for (const CLI::App* sub : commands(app)) names.push_back(sub->get_name());
     return names;
+}
+
+// The commands the words of `args` name, in the order typed (wherever they stand).
+std::vector<const CLI::App*> commands_typed(CLI::App& app, const std::vector<std::string>& args) {
+    std::vector<const CLI::App*> typed;
+    for (const auto& word : args)
+        for (const CLI::App* sub : commands(app))
+            if (sub->get_name() == word) typed.push_back(sub);
+    return typed;
 }
 
 std::vector<std::string> option_names(const CLI::App& app);
@@ -36,7 +49,7 @@ CLI::App* named_command(CLI::App& app, const std::vector<std::string>& args, std
         }
         if (args[i].empty()) continue;
         if (word) *word = args[i];
-        for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
+        for (CLI::App* sub : commands(app))
             if (sub->get_name() == args[i]) return sub;
         return nullptr;
     }
@@ -71,25 +84,22 @@ std::string unknown_option(CLI::App& app, const std::vector<std::string>& args) 
         std::string name = arg.substr(0, arg.find('='));
         if (std::find(known.begin(), known.end(), name) != known.end()) continue;
         if (!command) {
-            // Before the command: name the command typed later on the line when it has the option.
-            const CLI::App* typed = nullptr;
-            for (const auto& word : args)
-                for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
-                    if (!typed && sub->get_name() == word && has_option(*sub, name)) typed = sub;
-            for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
-                if (!typed && has_option(*sub, name)) typed = sub;
-            if (typed)
-                return fmt::format("'{}' goes after the command, e.g. drconsole {} {} …", safe_text(name), typed->get_name(), safe_text(name));
+            // Before the command: name the command typed later on the line when it has the option,
+            // else any command that has it.
+            const CLI::App* owner = nullptr;
+            std::vector<const CLI::App*> typed = commands_typed(app, args);
+            for (const CLI::App* sub : typed)
+                if (!owner && has_option(*sub, name)) owner = sub;
+            for (const CLI::App* sub : commands(app))
+                if (!owner && has_option(*sub, name)) owner = sub;
+            if (owner)
+                return fmt::format("'{}' goes after the command, e.g. drconsole {} {} …", safe_text(name), owner->get_name(), safe_text(name));
             std::vector<std::string> every;
-            for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
+            for (const CLI::App* sub : commands(app))
                 for (auto& option : option_names(*sub)) every.push_back(option);
-            std::string later = "COMMAND";  // the command typed after the option, if any
-            for (auto it = args.rbegin(); it != args.rend(); ++it)
-                for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
-                    if (sub->get_name() == *it) later = *it;
             if (auto match = closest_match(name, every))
                 return fmt::format("unknown option '{}' (did you mean {}? options go after the command, e.g. drconsole {} {} …)",
-                                   safe_text(name), *match, later, *match);
+                                   safe_text(name), *match, typed.empty() ? std::string("COMMAND") : typed.front()->get_name(), *match);
         }
         return fmt::format("unknown option '{}'{}{}; 'drconsole {}--help' lists the options", safe_text(name),
                            command ? " for " + command->get_name() : "", did_you_mean(name, known),

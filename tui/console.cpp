@@ -12,6 +12,14 @@
 #include "tui/running_action.h"
 
 namespace drconsole::tui {
+namespace {
+
+// The runbook's own question for a step (confirm="…"), else `fallback` (also for confirm=yes).
+std::string question_of(const Step& step, std::string fallback) {
+    return step.confirm.empty() || step.confirm == "yes" ? fallback : step.confirm;
+}
+
+}  // namespace
 
 ConsoleApp::ConsoleApp(Journal& journal, Incident incident, Actor who, std::shared_ptr<ReadingStore> store,
                        std::shared_ptr<const Clock> clock, std::shared_ptr<const Environment> env)
@@ -308,8 +316,7 @@ void ConsoleApp::act(Action action) {
             if (s.step(step->id).status == StepStatus::pending) {
                 record([&] { return incident_.start_step(step->id, step_actor(*step)); }, step->id);
             } else if (!step->confirm.empty()) {
-                std::string question = step->confirm == "yes" ? std::string("Mark it done?") : step->confirm;
-                open_confirm(Action::act, "Complete " + step->id, question, step->id);
+                open_confirm(Action::act, "Complete " + step->id, question_of(*step, "Mark it done?"), step->id);
             } else if (record([&] { return incident_.complete_step(step->id, step_actor(*step)); }, step->id) == Outcome::recorded) {
                 select_next_open();
             }
@@ -320,14 +327,13 @@ void ConsoleApp::act(Action action) {
             } else if (promotes_standby(*step)) {
                 // A promotion cannot be undone: y is not enough, the step's id is typed.
                 // The runbook's own question leads when it has one.
-                std::string question = step->confirm.empty() || step->confirm == "yes" ? std::string("This promotes a standby; it cannot be undone.")
-                                                                                      : step->confirm;
+                std::string question = question_of(*step, "This promotes a standby; it cannot be undone.");
                 open_text(action, "Run the action of " + step->id,
                           fmt::format("{} The preflight runs first. Type {} to run it:", question, step->id), step->id);
             } else {
                 // An action cannot be undone: it asks first, and nothing is recorded before y. The
                 // question shows what will run (its first line), not only its kind.
-                std::string question = step->confirm.empty() || step->confirm == "yes" ? std::string("Run it now?") : step->confirm;
+                std::string question = question_of(*step, "Run it now?");
                 std::string body = std::string(trim(std::string_view(step->action->body).substr(0, step->action->body.find('\n'))));
                 if (body.size() > 60) body = body.substr(0, 57) + "...";
                 open_confirm(action, "Run the action of " + step->id,

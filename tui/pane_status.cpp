@@ -83,6 +83,7 @@ void render_header(const View& v, Canvas& c, Rect r) {
     std::string ic = "IC " + (s.roster.count("ic") ? safe_text(s.roster.at("ic")) : std::string("-"));
     std::string right = joined({resolved, severity, ic});
     auto [recording, recording_role] = recording_text(v, c.glyphs());
+    int recording_w = recording.empty() ? 0 : columns(recording, c.utf8()) + 2;
     // Who this console records as: on the second line from 100 columns, else here (the IC's
     // name gives way when it is you, then the severity), so that two consoles side by side are
     // told apart at any size.
@@ -91,10 +92,9 @@ void render_header(const View& v, Canvas& c, Rect r) {
     if (you_here) {
         if (v.who.role == "ic" && s.roster.count("ic") && s.roster.at("ic") == v.who.person) ic.clear();
         right = joined({resolved, severity, ic, you});
-        int recording_w = recording.empty() ? 0 : columns(recording, c.utf8()) + 2;
         if (x + 8 + 1 + recording_w + columns(right) >= r.w) right = joined({resolved, ic, you});
     }
-    int right_w = columns(right) + (recording.empty() ? 0 : columns(recording, c.utf8()) + 2);
+    int right_w = columns(right) + recording_w;
     x += c.put(x, r.y, safe_text(s.title), Role::title, std::max(8, r.w - x - std::max(34, right_w + 2)));
     int rx = std::max(x + 1, r.w - right_w - 1);
     if (!recording.empty()) rx += c.put(rx, r.y, recording, recording_role, r.w - rx) + 2;

@@ -19,13 +19,6 @@ std::string when(const IncidentState& s, std::optional<std::int64_t> us) {
     return us ? format_offset(*us - s.t0_us()) : std::string("?");
 }
 
-// A step not applicable here (start --allow-missing) takes nothing: no start, no action, no
-// override, no reopen.
-void refuse_not_applicable(const IncidentState& s, const std::string& step) {
-    if (const StepState& st = s.step(step); st.status == StepStatus::not_applicable)
-        refuse(fmt::format("step '{}' is not applicable here: {}", step, st.reason));
-}
-
 void check_step(const IncidentState& s, const EventDraft& d) {
     if (d.step.empty()) refuse("name the step");
     if (!s.runbook->find_step(d.step)) refuse(s.runbook->no_such_step(d.step));
@@ -45,7 +38,6 @@ void check_step(const IncidentState& s, const EventDraft& d) {
         }
         return {};
     };
-    refuse_not_applicable(s, d.step);
     bool open = st.open();
     if (d.kind == k::step_started) {
         if (st.status != StepStatus::pending) refuse(already());
@@ -106,6 +98,11 @@ void check_command(const IncidentState& s, const EventDraft& d) {
 
     auto kind = kind_of(d.kind);
     if (!kind) refuse(fmt::format("unknown command '{}'", d.kind));
+    // A step not applicable here (start --allow-missing) takes nothing but notes and corrections:
+    // no start, action, preflight, override or reopen.
+    if (!d.step.empty() && *kind != EventKind::note && *kind != EventKind::correction)
+        if (const StepState& st = s.step(d.step); st.status == StepStatus::not_applicable)
+            refuse(fmt::format("step '{}' is not applicable here: {}", d.step, st.reason));
     switch (*kind) {
         case EventKind::incident_started: refuse("the incident is already started");
         case EventKind::step_started:
@@ -144,7 +141,6 @@ void check_command(const IncidentState& s, const EventDraft& d) {
             const Step* step = s.runbook->find_step(d.step);
             if (!step) refuse(s.runbook->no_such_step(d.step));
             if (!step->action) refuse(fmt::format("step '{}' has no action", d.step));
-            refuse_not_applicable(s, d.step);
             const StepState& st = s.step(d.step);
             if (*kind == EventKind::action_started) {
                 if (st.status == StepStatus::done) refuse(fmt::format("step '{}' is done: its action is not run again", d.step));
@@ -160,19 +156,16 @@ void check_command(const IncidentState& s, const EventDraft& d) {
         case EventKind::action_dry_run: {
             const Step* step = s.runbook->find_step(d.step);
             if (!step || !step->action) refuse(fmt::format("step '{}' has no action", d.step));
-            refuse_not_applicable(s, d.step);
             break;
         }
         case EventKind::preflight_checked:
             if (!s.runbook->find_step(d.step)) refuse(s.runbook->no_such_step(d.step));
-            refuse_not_applicable(s, d.step);
             if (!d.payload.value("overridden", "").empty()) require_ic(s, d.actor, "goes ahead past a failed preflight");
             break;
         case EventKind::gate_overridden: {
             const Step* step = s.runbook->find_step(d.step);
             if (!step) refuse(s.runbook->no_such_step(d.step));
             if (!step->gate) refuse(fmt::format("step '{}' has no gate to override", d.step));
-            refuse_not_applicable(s, d.step);
             require_ic(s, d.actor, "overrides a gate");
             if (d.payload.value("reason", "").empty()) refuse("a reason is required to override a gate");
             const StepState& st = s.step(d.step);
