@@ -28,16 +28,18 @@ set(allowed_measure common runbook env journal incident)
 set(allowed_report common runbook env journal incident measure)
 set(allowed_workflow common runbook env journal incident probes actions)
 set(allowed_tui common runbook env journal incident probes actions measure report workflow)
-set(allowed_cli ${allowed_tui} tui)
+set(allowed_lab common env clients)  # the lab (lab/): servers for the demo and the end-to-end test
+set(allowed_cli ${allowed_tui} tui lab)
 
 # Third-party headers and the modules they may appear in (each of these links that library
 # privately).
 set(lib_cmark-gfm.h runbook)
 set(lib_cmark-gfm-core-extensions.h runbook)
 set(lib_openssl/evp.h common actions)
-set(lib_libpq-fe.h clients)
+set(lib_libpq-fe.h clients lab)
 set(lib_curl/curl.h clients)
-set(lib_librdkafka/rdkafka.h clients)
+set(lib_librdkafka/rdkafka.h clients lab)
+set(lib_librdkafka/rdkafka_mock.h lab)
 set(lib_sqlite3.h journal)
 set(lib_curses.h tui)
 set(lib_ncurses.h tui)

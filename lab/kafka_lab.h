@@ -1,0 +1,62 @@
+// The lab's Kafka: two librdkafka mock clusters (they speak the real Kafka protocol, so any
+// client reaches them at their bootstrap addresses), a producer of timestamped orders on the
+// primary that logs every acknowledged offset (the ground truth), and a mirror loop copying
+// `orders` to `primary.orders` on the DR cluster (MirrorMaker 2's default naming) that can be
+// held back by a number of messages or stopped.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <mutex>
+#include <string>
+#include <thread>
+
+struct rd_kafka_s;
+struct rd_kafka_mock_cluster_s;
+
+namespace drconsole::lab {
+
+class KafkaLab {
+public:
+    static constexpr const char* kTopic = "orders";
+    static constexpr const char* kMirroredTopic = "primary.orders";
+
+    // Starts both clusters, the producer (`per_second` messages) and the mirror.
+    KafkaLab(std::filesystem::path acked_log, int per_second);
+    ~KafkaLab();
+    KafkaLab(const KafkaLab&) = delete;
+    KafkaLab& operator=(const KafkaLab&) = delete;
+
+    std::string primary_bootstrap() const { return primary_bootstrap_; }
+    std::string dr_bootstrap() const { return dr_bootstrap_; }
+
+    // The mirror copies a message only once this many newer ones have been acknowledged.
+    void set_backlog(std::int64_t messages) { backlog_ = messages < 0 ? 0 : messages; }
+    std::int64_t backlog() const { return backlog_; }
+    void set_mirroring(bool on) { mirroring_ = on; }
+    bool mirroring() const { return mirroring_ && !failed_; }
+    // The primary region is gone: the producer stops (what was not acknowledged is lost), the
+    // mirror stops, and the primary cluster's brokers go down. Idempotent; false if already failed.
+    bool fail_primary();
+    bool failed() const { return failed_; }
+
+    std::int64_t acknowledged() const { return acked_; }  // the next offset the producer will get
+    std::int64_t mirrored() const { return mirrored_; }   // the DR copy's high watermark
+
+private:
+    void produce_loop(int per_second);
+    void mirror_loop();
+    std::filesystem::path acked_log_;
+    rd_kafka_s* primary_host_ = nullptr;
+    rd_kafka_s* dr_host_ = nullptr;
+    rd_kafka_mock_cluster_s* primary_ = nullptr;
+    rd_kafka_mock_cluster_s* dr_ = nullptr;
+    std::string primary_bootstrap_, dr_bootstrap_;
+    std::atomic<std::int64_t> backlog_{0}, acked_{0}, mirrored_{0};
+    std::atomic<bool> mirroring_{true}, failed_{false}, stop_{false};
+    std::mutex fail_mutex_;
+    std::thread producer_, mirror_;
+};
+
+}  // namespace drconsole::lab
