@@ -69,7 +69,9 @@ void print_status(const std::filesystem::path& dir, const LabState& st, const nl
     const auto& world = s["world"];
     std::cout << fmt::format("lab in {} (up since {}, daemon pid {})\n", dir.string(), st.started_at, st.daemon);
     std::cout << fmt::format("PostgreSQL   primary {}  {}\n", pg["primary"]["address"].get<std::string>(),
-                             yes_no(pg["primary"]["up"].get<bool>(), "up", "DOWN"));
+                             pg["primary"]["up"].get<bool>() ? pg["primary"]["role"].get<std::string>() == "primary" ? std::string("up")
+                                                                                                                   : pg["primary"]["role"].get<std::string>()
+                                                             : std::string("DOWN"));
     std::cout << fmt::format("             standby {}  {}\n", pg["standby"]["address"].get<std::string>(), pg["standby"]["state"].get<std::string>());
     const auto& link = pg["wal_link"];
     std::cout << fmt::format("             WAL link {}\n", link["cut"].get<bool>() ? std::string("cut (the primary region is gone)")

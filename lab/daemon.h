@@ -42,6 +42,7 @@ private:
     HttpAnswer admin(const std::string& method, const std::string& target);
     HttpAnswer change_world(const std::string& target);
     HttpAnswer fail(const std::string& what);
+    HttpAnswer rebuild_primary();
     void note(const std::string& change);
     nlohmann::json state_json();
 
@@ -57,7 +58,7 @@ private:
     std::unique_ptr<PgWriter> writer_;
     std::unique_ptr<KafkaLab> kafka_;
     std::atomic<int> standby_in_recovery_{-1};  // -1 unknown (not answering), 1 yes, 0 promoted
-    std::atomic<bool> pg_primary_failed_{false}, api_primary_failed_{false};
+    std::atomic<bool> pg_primary_failed_{false}, api_primary_failed_{false}, primary_rebuilt_{false};
 };
 
 }  // namespace drconsole::lab

@@ -98,6 +98,21 @@ bool PgPair::kill_primary() {
     return true;
 }
 
+void PgPair::rebuild_primary(int primary_port, int standby_port) {
+    auto primary = root_ / "primary";
+    std::filesystem::remove_all(primary);
+    pg({"pg_basebackup", "-h", "127.0.0.1", "-p", std::to_string(standby_port), "-U", "postgres", "-D", primary.string(), "-R", "-X",
+        "stream", "-c", "fast", "-C", "-S", "failback1"});
+    append(primary / "postgresql.conf", fmt::format("port = {}\ncluster_name = 'lab-primary'\n", primary_port));
+    pg({"pg_ctl", "-D", primary.string(), "-l", (root_ / "primary.log").string(), "-w", "-t", "60", "start"});
+    std::string super = fmt::format("host=127.0.0.1 port={} dbname=postgres user=postgres connect_timeout=5", standby_port);
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (pg_value(super, "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'") != "1") {
+        if (std::chrono::steady_clock::now() > until) throw std::runtime_error("the rebuilt primary never started streaming");
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+}
+
 void PgPair::stop() {
     for (const char* which : {"standby", "primary"}) {
         if (!postmaster(which)) continue;

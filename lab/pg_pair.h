@@ -23,6 +23,9 @@ public:
     void stop();
     // SIGKILL the primary's postmaster and its children; true if it was running.
     bool kill_primary();
+    // Failback's first step: the old primary's data is replaced by a base backup of the promoted
+    // standby, and it starts on its old port as a streaming standby of it.
+    void rebuild_primary(int primary_port, int standby_port);
 
     pid_t postmaster(const std::string& which) const;  // 0 when not running
     static std::string dsn(int port, const std::string& db = "ledger");

@@ -47,6 +47,7 @@ HttpAnswer Daemon::admin(const std::string& method, const std::string& target) {
     }
     if (path == "/world") return change_world(target);
     if (path == "/lab/fail") return fail(query_value(target, "what"));
+    if (path == "/lab/rebuild-primary") return rebuild_primary();
     if (path == "/lab/lag/pg") {
         auto ms = number(query_value(target, "ms"));
         if (!ms || *ms > 50'000) return error(400, "ms: 0 to 50000 (the standby gives up on a link silent for 120 s)");
@@ -152,12 +153,30 @@ HttpAnswer Daemon::fail(const std::string& what) {
     return json_answer(200, {{"failed", what}, {"done", done}});
 }
 
+HttpAnswer Daemon::rebuild_primary() {
+    if (primary_rebuilt_) return json_answer(200, {{"done", "the old primary is already a standby of the promoted one"}});
+    if (!pg_primary_failed_) return error(409, "the primary still runs: failback rebuilds it only after a failover");
+    if (standby_in_recovery_ != 0) return error(409, "the standby is not promoted yet: promote it before rebuilding the old primary from it");
+    try {
+        pg_->rebuild_primary(st_.pg_primary, st_.pg_standby);
+    } catch (const std::exception& e) {
+        return error(500, std::string("rebuild failed: ") + e.what());
+    }
+    primary_rebuilt_ = true;
+    note("failback: the old primary rebuilt as a standby of the promoted one");
+    return json_answer(200, {{"done", fmt::format("old primary 127.0.0.1:{}: rebuilt from a base backup of 127.0.0.1:{} and streaming from it",
+                                                  st_.pg_primary, st_.pg_standby)}});
+}
+
 nlohmann::json Daemon::state_json() {
     int recovery = standby_in_recovery_;
     return {
         {"started_at", st_.started_at},
         {"postgres",
-         {{"primary", {{"address", fmt::format("127.0.0.1:{}", st_.pg_primary)}, {"up", !pg_primary_failed_ && pg_->postmaster("primary") != 0}}},
+         {{"primary",
+           {{"address", fmt::format("127.0.0.1:{}", st_.pg_primary)},
+            {"up", (!pg_primary_failed_ || primary_rebuilt_) && pg_->postmaster("primary") != 0},
+            {"role", primary_rebuilt_ ? "standby of the promoted one (rebuilt for failback)" : "primary"}}},
           {"standby",
            {{"address", fmt::format("127.0.0.1:{}", st_.pg_standby)},
             {"state", recovery == 1 ? "streaming standby" : recovery == 0 ? "promoted: takes writes" : "not answering"}}},

@@ -33,8 +33,9 @@ const char* kKnown =
     "the lab stands in for: kubectl argo rollouts pause | set env … ACCEPT_NEW_ORDERS=true|false | scale deployment/mirrormaker2 "
     "--replicas=N | scale deployment/market-data-producer --replicas=N | apply -f …secondary…|…primary… | rollout restart; "
     "helm upgrade … --set region=…; aws route53 change-resource-record-sets … dns-secondary.json|dns-primary.json; "
-    "pg_ctlcluster … stop; systemctl stop kafka; kafka-consumer-groups.sh --describe; smoke_e2e.py; pg_basebackup (no -R: a backup of "
-    "the primary)";
+    "aws ec2 replace-network-acl-association (the primary region's network blocked: api-primary down); pg_ctlcluster … stop; "
+    "systemctl stop kafka; kafka-consumer-groups.sh --describe; smoke_e2e.py; pg_basebackup (a backup of the primary; with -R: the "
+    "failback rebuild of the old primary from the promoted standby)";
 
 int change(const LabState& st, const std::string& query, const std::string& what) {
     nlohmann::json r = admin_request(st, "POST", "/world?" + query);
@@ -103,6 +104,12 @@ int base_backup(const LabState& st) {
     return 0;
 }
 
+int rebuild(const LabState& st) {
+    nlohmann::json r = admin_request(st, "POST", "/lab/rebuild-primary");
+    std::cout << "lab: " << r["done"].get<std::string>() << "\n";
+    return 0;
+}
+
 }  // namespace
 
 int tool(const std::filesystem::path& dir, const std::vector<std::string>& argv) {
@@ -124,7 +131,9 @@ int tool(const std::filesystem::path& dir, const std::vector<std::string>& argv)
     else if (name == "systemctl" && has(a, "stop") && mentions(a, "kafka")) code = fault(*state, "kafka-primary");
     else if (name == "kafka-consumer-groups.sh" && has(a, "--describe")) code = consumer_groups(*state);
     else if (name == "smoke_e2e.py") code = smoke_test(*state);
+    else if (name == "aws" && has(a, "ec2") && has(a, "replace-network-acl-association")) code = fault(*state, "api-primary");
     else if (name == "pg_basebackup" && !has(a, "-R")) code = base_backup(*state);
+    else if (name == "pg_basebackup") code = rebuild(*state);
     if (code >= 0) return code;
     std::string shown = name;
     for (const auto& w : a) shown += " " + w;

@@ -99,6 +99,7 @@ void check_runbook(ParseContext& ctx, Runbook& rb) {
     std::map<std::string, SourcePos> ids;
     std::vector<std::string> used_roles;
     std::map<std::string, bool> restored;
+    const Step* fault_step = nullptr;
     for (const auto& phase : rb.phases) {
         if (phase.steps.empty()) ctx.diag.error(phase.pos, fmt::format("phase '{}' has no steps", phase.name));
         for (const auto& step : phase.steps) {
@@ -114,6 +115,12 @@ void check_runbook(ParseContext& ctx, Runbook& rb) {
                     ctx.diag.warning(step.pos, fmt::format("step '{}' has no owner role: add {{role=…}}", step.id));
             } else if (std::find(used_roles.begin(), used_roles.end(), step.role) == used_roles.end()) {
                 used_roles.push_back(step.role);
+            }
+            if (step.fault) {
+                if (!step.action) ctx.diag.error(step.fault_pos, "'fault' marks the step whose action injects the drill's fault: this step has no action");
+                if (fault_step)
+                    ctx.diag.error(step.fault_pos, fmt::format("a drill has one fault: step '{}' already has 'fault'", fault_step->id));
+                fault_step = &step;
             }
             for (const auto& component : step.restores) {
                 if (!rb.objective(component) && component != kServiceComponent) {

@@ -19,7 +19,7 @@ namespace drconsole {
 namespace runbook {
 namespace {
 
-constexpr std::string_view kStepAttributes = "role, gate, restores, rpo, timeout, confirm";
+constexpr std::string_view kStepAttributes = "role, gate, restores, rpo, timeout, confirm, fault";
 
 // A heading's text as written: "## Promote {kind=promote}" → "Promote {kind=promote}".
 std::pair<std::string_view, std::size_t> heading_source(std::string_view line) {
@@ -198,7 +198,7 @@ private:
                 continue;
             }
             seen.push_back(a.key);
-            if (a.flag && a.key != "confirm") {
+            if (a.flag && a.key != "confirm" && a.key != "fault") {
                 ctx_.diag.error(key_pos, a.key == "role" || a.key == "gate" || a.key == "restores" || a.key == "rpo" ||
                                                  a.key == "timeout"
                                              ? fmt::format("attribute '{}' needs a value: {}=…", a.key, a.key)
@@ -244,6 +244,10 @@ private:
                 }
             } else if (a.key == "confirm") {
                 s.confirm = a.flag ? "yes" : a.value;
+            } else if (a.key == "fault") {
+                if (!a.flag) ctx_.diag.error(key_pos, "'fault' takes no value: write {… fault}");
+                s.fault = true;
+                s.fault_pos = key_pos;
             } else {
                 ctx_.diag.error(key_pos, fmt::format("unknown attribute '{}' (known: #id, {})", a.key, kStepAttributes));
             }

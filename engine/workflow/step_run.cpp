@@ -61,6 +61,8 @@ std::string StepRun::preflight_warnings() const {
 
 Event StepRun::begin(Incident& incident, const OnRecorded& recorded) {
     if (!checked_) throw std::logic_error("StepRun::begin before check");
+    if (step_.fault && incident.state().mode != "drill")
+        throw RuleViolation(fmt::format("step '{}' injects a fault: it runs only in a drill, and this incident is real", step_.id));
     auto shown = [&](Event e) {
         if (recorded) recorded(e);
         return e;
@@ -97,6 +99,11 @@ Event StepRun::finish(Incident& incident, const ActionResult& result, const OnRe
     Event last = incident.action_finished(step_.id, evidence_of(result), actor_);
     if (recorded) recorded(last);
     if (!result.ok) return last;
+    // A fault step's action is the drill's fault: T0 is the moment it returned.
+    if (step_.fault && !incident.state().fault_us) {
+        last = incident.inject_fault(fmt::format("{} (step {})", step_.text, step_.id), actor_);
+        if (recorded) recorded(last);
+    }
     last = incident.complete_step(step_.id, actor_);
     if (recorded) recorded(last);
     return last;

@@ -52,10 +52,11 @@ struct Step {
     std::string rpo_target;             // environment target whose readings measure the RPO
     std::optional<Millis> timeout;
     std::string confirm;                // non-empty: ask before completing; the text is the prompt
+    bool fault = false;                 // its action injects a drill's fault: T0 is stamped when it succeeds
     std::vector<std::string> details;   // lines under the step, dedented
     std::optional<Action> action;
     SourcePos pos;                      // the step's text
-    SourcePos role_pos, gate_pos, rpo_pos, restores_pos;
+    SourcePos role_pos, gate_pos, rpo_pos, restores_pos, fault_pos;
 };
 
 struct Phase {
