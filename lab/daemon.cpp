@@ -98,10 +98,10 @@ void Daemon::start_all() {
     writer_ = std::make_unique<PgWriter>(PgPair::dsn(st_.pg_primary), dir_ / "truth" / "pg-acknowledged.log", std::chrono::milliseconds(100));
     say("  workload writer          10 orders/s into ledger.orders; acknowledged commits in truth/pg-acknowledged.log");
 
-    kafka_ = std::make_unique<KafkaLab>(dir_ / "truth" / "kafka-acknowledged.log", 20);
+    kafka_ = std::make_unique<KafkaLab>(dir_ / "truth" / "kafka-acknowledged.log", 50);
     st_.kafka_primary = kafka_->primary_bootstrap();
     st_.kafka_dr = kafka_->dr_bootstrap();
-    say(fmt::format("Kafka primary (mock, 3 brokers)  {}  topic orders; 20 events/s, acknowledged offsets in truth/kafka-acknowledged.log",
+    say(fmt::format("Kafka primary (mock, 3 brokers)  {}  topic orders; 50 events/s, acknowledged offsets in truth/kafka-acknowledged.log",
                     st_.kafka_primary));
     say(fmt::format("Kafka DR (mock, 3 brokers)       {}  topic primary.orders, mirrored from the primary", st_.kafka_dr));
     check();

@@ -84,8 +84,8 @@ KafkaLab::KafkaLab(std::filesystem::path acked_log, int per_second) : acked_log_
 
 KafkaLab::~KafkaLab() {
     stop_ = true;
-    if (producer_.joinable()) producer_.join();
-    if (mirror_.joinable()) mirror_.join();
+    for (std::thread* t : {&producer_, &mirror_, &brokers_down_})
+        if (t->joinable()) t->join();
     rd_kafka_mock_cluster_destroy(primary_);
     rd_kafka_mock_cluster_destroy(dr_);
     rd_kafka_destroy(primary_host_);
@@ -95,9 +95,13 @@ KafkaLab::~KafkaLab() {
 bool KafkaLab::fail_primary() {
     std::lock_guard lock(fail_mutex_);
     if (failed_) return false;
-    failed_ = true;  // the producer purges what is in flight and ends; the mirror stops
+    failed_ = true;  // the producer and the mirror end
     if (producer_.joinable()) producer_.join();
-    for (int broker = 1; broker <= 3; ++broker) rd_kafka_mock_broker_set_down(primary_, broker);
+    if (mirror_.joinable()) mirror_.join();
+    brokers_down_ = std::thread([this] {
+        for (int i = 0; i < 40 && !stop_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        for (int broker = 1; broker <= 3; ++broker) rd_kafka_mock_broker_set_down(primary_, broker);
+    });
     return true;
 }
 
@@ -118,10 +122,10 @@ void KafkaLab::produce_loop(int per_second) {
         next += pause;
         while (std::chrono::steady_clock::now() < next && !stop_ && !failed_) rd_kafka_poll(producer.get(), 10);
     }
-    // Gone with the region: whatever was not acknowledged is lost, and no later acknowledgement counts.
-    // (Acknowledgements already on their way are delivered, and logged, by the last poll.)
+    // Cut off: what is in flight is acknowledged (and logged) or not within 1 s; the rest is lost.
+    rd_kafka_flush(producer.get(), 1000);
     rd_kafka_purge(producer.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
-    rd_kafka_poll(producer.get(), 100);
+    rd_kafka_poll(producer.get(), 0);
 }
 
 void KafkaLab::mirror_loop() {

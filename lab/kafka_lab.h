@@ -36,8 +36,10 @@ public:
     std::int64_t backlog() const { return backlog_; }
     void set_mirroring(bool on) { mirroring_ = on; }
     bool mirroring() const { return mirroring_ && !failed_; }
-    // The primary region is gone: the producer stops (what was not acknowledged is lost), the
-    // mirror stops, and the primary cluster's brokers go down. Idempotent; false if already failed.
+    // The primary region is gone. The partition comes first: the producer stops (what it had in
+    // flight is acknowledged or not within 1 s) and the mirror stops; 2 s later the primary
+    // cluster's brokers go down (a mirror reading in between sees the final, unmirrored tail).
+    // Idempotent; false if already failed.
     bool fail_primary();
     bool failed() const { return failed_; }
 
@@ -56,7 +58,7 @@ private:
     std::atomic<std::int64_t> backlog_{0}, acked_{0}, mirrored_{0};
     std::atomic<bool> mirroring_{true}, failed_{false}, stop_{false};
     std::mutex fail_mutex_;
-    std::thread producer_, mirror_;
+    std::thread producer_, mirror_, brokers_down_;
 };
 
 }  // namespace drconsole::lab

@@ -136,7 +136,7 @@ HttpAnswer Daemon::fail(const std::string& what) {
     }
     if (region || what == "kafka-primary") {
         bool now = kafka_->fail_primary();
-        done.push_back(now ? fmt::format("Kafka primary {}: producer stopped, mirror stopped, brokers 1–3 down", st_.kafka_primary)
+        done.push_back(now ? fmt::format("Kafka primary {}: producer and mirror cut off; its brokers go down in 2 s", st_.kafka_primary)
                            : "Kafka primary: already down");
         if (now) note("fault: Kafka primary brokers down");
     }

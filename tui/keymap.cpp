@@ -60,6 +60,19 @@ std::string keys_markdown() {
     return out;
 }
 
+namespace {
+
+// A duration inside a <…> token; `column` is where it starts (0-based line `n`).
+Millis duration_at(std::string_view text, const std::string& file, std::size_t n, std::size_t column) {
+    try {
+        return parse_duration(text);
+    } catch (const TextError& e) {
+        throw InputError(fmt::format("{}:{}:{}: error: {}", file, n + 1, column + e.offset(), e.what()));
+    }
+}
+
+}  // namespace
+
 std::vector<ScriptItem> parse_key_script(std::string_view text, const std::string& file) {
     static const std::vector<std::pair<std::string_view, C>> kNamed{
         {"Enter", C::enter}, {"Tab", C::tab}, {"BackTab", C::backtab}, {"Esc", C::esc}, {"Up", C::up},
@@ -84,14 +97,32 @@ std::vector<ScriptItem> parse_key_script(std::string_view text, const std::strin
                 else if (name.substr(0, 8) == "WaitFor ") {
                     item.kind = ScriptItem::Kind::wait_for;
                     item.text = std::string(name.substr(8));
+                    item.advance = std::chrono::seconds(10);
+                } else if (name.substr(0, 9) == "WaitUpTo ") {
+                    item.kind = ScriptItem::Kind::wait_for;
+                    std::string_view rest = name.substr(9);
+                    std::size_t space = rest.find(' ');
+                    if (space == std::string_view::npos) throw InputError(fmt::format("{}:{}:{}: error: write <WaitUpTo 60s TEXT>", file, n + 1, i + 1));
+                    item.advance = duration_at(rest.substr(0, space), file, n, i + 11);
+                    item.text = std::string(rest.substr(space + 1));
+                } else if (name.substr(0, 8) == "IfShown ") {
+                    item.kind = ScriptItem::Kind::if_shown;
+                    item.text = std::string(name.substr(8));
+                } else if (name.substr(0, 6) == "Sleep ") {
+                    item.kind = ScriptItem::Kind::sleep;
+                    item.advance = duration_at(name.substr(6), file, n, i + 8);
+                } else if (name.substr(0, 5) == "Exec ") {
+                    item.kind = ScriptItem::Kind::exec;
+                    std::string_view rest = name.substr(5);
+                    for (std::size_t at = 0; at < rest.size();) {
+                        std::size_t end = std::min(rest.find(' ', at), rest.size());
+                        if (end > at) item.args.emplace_back(rest.substr(at, end - at));
+                        at = end + 1;
+                    }
                 }
                 else if (name.substr(0, 8) == "Advance ") {
                     item.kind = ScriptItem::Kind::advance;
-                    try {
-                        item.advance = parse_duration(name.substr(8));
-                    } catch (const TextError& e) {
-                        throw InputError(fmt::format("{}:{}:{}: error: {}", file, n + 1, i + 10 + e.offset(), e.what()));
-                    }
+                    item.advance = duration_at(name.substr(8), file, n, i + 10);
                 } else if (name.substr(0, 7) == "Resize ") {
                     item.kind = ScriptItem::Kind::resize;
                     if (std::sscanf(std::string(name.substr(7)).c_str(), "%dx%d", &item.width, &item.height) != 2)
@@ -105,6 +136,7 @@ std::vector<ScriptItem> parse_key_script(std::string_view text, const std::strin
                         }
                 }
                 if (!known) throw InputError(fmt::format("{}:{}:{}: error: unknown key <{}>", file, n + 1, i + 1, name));
+                item.line = n;
                 items.push_back(item);
                 i = close + 1;
                 continue;
@@ -112,6 +144,7 @@ std::vector<ScriptItem> parse_key_script(std::string_view text, const std::strin
             // One UTF-8 character typed as one key.
             ScriptItem item;
             item.key = Key::of(next_code_point(line, i));
+            item.line = n;
             items.push_back(item);
         }
     }

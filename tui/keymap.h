@@ -45,14 +45,21 @@ std::string keys_markdown();
 // A scripted key file (--keys): each line is typed as it stands, except <Name> tokens:
 // <Enter> <Tab> <Esc> <Up> <Down> <Left> <Right> <Space> <Backspace> <PageUp> <PageDown>,
 // <Advance 90s> (moves a fake clock on), <Resize 80x24>, <Poll> (reads the journal now),
-// <WaitFor TEXT> (until the screen shows TEXT, at most 10 s; the run fails otherwise).
+// <WaitFor TEXT> (until the screen shows TEXT, at most 10 s; the run fails otherwise),
+// <WaitUpTo 90s TEXT> (the same with another limit), <Sleep 3s> (real time passes, the console
+// working meanwhile), <Exec ARGS…> (runs this drconsole program with ARGS split at spaces, e.g.
+// <Exec lab fail primary-region>, and fails the run if it fails: a real fault mid-walk),
+// <IfShown TEXT> (the rest of its line applies only if the screen shows TEXT: live systems do
+// not always give the same answer, e.g. a gate that passes or cannot be read).
 // Lines starting with '#' are comments; the end of a line types nothing.
 struct ScriptItem {
-    enum class Kind { key, advance, resize, poll, wait_for } kind = Kind::key;
+    enum class Kind { key, advance, resize, poll, wait_for, sleep, exec, if_shown } kind = Kind::key;
+    std::size_t line = 0;  // 0-based line of the script
     Key key;
-    Millis advance{0};
+    Millis advance{0};  // advance and sleep: how long; wait_for: the limit
+    std::vector<std::string> args;  // exec
     int width = 0, height = 0;
-    std::string text;  // for wait_for
+    std::string text;  // for wait_for and if_shown
 };
 std::vector<ScriptItem> parse_key_script(std::string_view text, const std::string& file);
 

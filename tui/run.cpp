@@ -2,7 +2,10 @@
 // Scripted: apply each key of the file in order, then dump the screen. Both draw the same canvas.
 #include "tui/run.h"
 
+#include <fcntl.h>
 #include <poll.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -10,10 +13,13 @@
 
 #include <fmt/format.h>
 
+#include "drconsole/duration.h"
 #include "drconsole/files.h"
 #include "drconsole/probes.h"  // steady_now_us
 #include "tui/layout.h"
 #include "tui/terminal.h"
+
+extern char** environ;
 
 namespace drconsole::tui {
 namespace {
@@ -25,10 +31,45 @@ void dump(const Canvas& canvas, const std::string& file) {
     if (!out) throw JournalError(fmt::format("cannot write the screen dump to {}", file));
 }
 
+// <Exec ARGS…>: this program with ARGS, its output passed on to stderr; fails the script if it fails.
+void exec_self(const std::vector<std::string>& args, const std::string& script) {
+    std::vector<std::string> argv{"/proc/self/exe"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    std::vector<char*> c;
+    for (auto& a : argv) c.push_back(a.data());
+    c.push_back(nullptr);
+    pid_t pid = 0;
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, STDERR_FILENO, STDOUT_FILENO);
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    int rc = ::posix_spawn(&pid, c[0], &actions, nullptr, c.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    int status = 0;
+    if (rc != 0 || ::waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        std::string line;
+        for (const auto& a : args) line += " " + a;
+        throw std::runtime_error(fmt::format("{}: <Exec{}> failed", script, line));
+    }
+}
+
 int run_script(ConsoleApp& app, const RunOptions& o) {
     auto [w, h] = o.size.value_or(std::pair{120, 40});
+    auto shows = [&](const std::string& text) {
+        Canvas canvas(w, h, o.utf8);
+        app.render(canvas);
+        return canvas.text().find(text) != std::string::npos;
+    };
+    std::optional<std::size_t> skipping;  // the line an <IfShown> turned off
     for (const auto& item : parse_key_script(read_file(o.keys_file), o.keys_file)) {
+        if (skipping && *skipping == item.line) continue;
+        skipping.reset();
         switch (item.kind) {
+            case ScriptItem::Kind::if_shown:
+                app.poll_journal();
+                app.tick();
+                if (!shows(item.text)) skipping = item.line;
+                break;
             case ScriptItem::Kind::key:
                 app.handle(item.key);
                 app.tick();
@@ -42,8 +83,18 @@ int run_script(ConsoleApp& app, const RunOptions& o) {
                 h = item.height;
                 break;
             case ScriptItem::Kind::poll: app.poll_journal(); break;
+            case ScriptItem::Kind::sleep: {
+                auto until = std::chrono::steady_clock::now() + item.advance;
+                while (std::chrono::steady_clock::now() < until) {
+                    app.poll_journal();
+                    app.tick();
+                    ::poll(nullptr, 0, 20);
+                }
+                break;
+            }
+            case ScriptItem::Kind::exec: exec_self(item.args, o.keys_file); break;
             case ScriptItem::Kind::wait_for: {
-                auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+                auto until = std::chrono::steady_clock::now() + item.advance;
                 while (true) {
                     app.poll_journal();
                     app.tick();
@@ -52,7 +103,8 @@ int run_script(ConsoleApp& app, const RunOptions& o) {
                     if (canvas.text().find(item.text) != std::string::npos) break;
                     if (std::chrono::steady_clock::now() > until) {
                         dump(canvas, o.dump_file);
-                        throw JournalError(fmt::format("{}: <WaitFor {}>: not on the screen after 10 s", o.keys_file, item.text));
+                        throw std::runtime_error(fmt::format("{}: <WaitFor {}>: not on the screen after {}", o.keys_file, item.text,
+                                                       format_duration(item.advance)));
                     }
                     ::poll(nullptr, 0, 20);
                 }
