@@ -7,7 +7,7 @@ DEB_PACKAGES := g++ cmake make pkg-config git \
   libcmark-gfm-dev libcmark-gfm-extensions-dev libcli11-dev nlohmann-json3-dev \
   libfmt-dev libsqlite3-dev libssl-dev libgtest-dev libbenchmark-dev sqlite3 \
   libpq-dev libcurl4-openssl-dev librdkafka-dev postgresql-15 \
-  libncurses-dev tmux locales prometheus chromium
+  libncurses-dev tmux locales prometheus prometheus-postgres-exporter kcat chromium
 
 .PHONY: deps build build-test demo test bench clean
 
@@ -22,8 +22,9 @@ build-test: deps
 	cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DDRCONSOLE_SANITIZE=ON
 	cmake --build build-test -j $(JOBS)
 
+# The lab up, a quarterly drill in the console (headless without a terminal), measured vs true, the lab down.
 demo: build
-	scripts/demo.sh build/drconsole
+	build/drconsole demo
 
 test: build-test
 	cd build-test && ctest --output-on-failure -j $(JOBS)

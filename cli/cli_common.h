@@ -82,6 +82,7 @@ void add_keys(CLI::App& app, int& exit_code);
 void add_preflight(CLI::App& app, int& exit_code);
 void add_report_commands(CLI::App& app, int& exit_code);
 void add_lab(CLI::App& app, int& exit_code);
+void add_demo(CLI::App& app, int& exit_code);
 // `drconsole lab tool …`, dispatched before parsing: what follows the tool's name is its own.
 int run_lab_tool(const std::vector<std::string>& args);
 

@@ -25,6 +25,7 @@ namespace {
 
 struct OpenOptions {
     std::string db, env, as, size, keys, dump;
+    bool guide = false;
     std::optional<std::int64_t> incident;
 };
 
@@ -154,6 +155,7 @@ int run_open(const OpenOptions& opts) {
         recorder->start(store);
     }
     tui::ConsoleApp app(journal, std::move(incident), who, store, clock, env);
+    app.show_guide(opts.guide);
     app.on_wake(wake_ui);
     if (recorder) app.on_recorder_status([&recorder] { return recorder->status(); });
     int status = 0;
@@ -181,6 +183,7 @@ CLI::App* add_open(CLI::App& app, int& exit_code) {
     cmd->add_option("--size", opts->size, "Test hook: draw at WIDTHxHEIGHT instead of the terminal's size");
     cmd->add_option("--keys", opts->keys, "Test hook: apply the keys in FILE without a terminal, then exit");
     cmd->add_option("--dump-screen", opts->dump, "Test hook: write the final screen as plain text to FILE");
+    cmd->add_flag("--guide", opts->guide, "Show a line saying what to press next (for a first walk; drconsole demo turns it on)");
     cmd->footer(fmt::format("While the console runs, whatever would be written to standard error (library messages) goes to\n"
                             "{} beside the journal instead of onto the screen.\n\nKeys:\n", StderrToLog::kConsoleLog) +
                 tui::keys_markdown());

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
     cli::add_preflight(app, exit_code);
     cli::add_report_commands(app, exit_code);
     cli::add_lab(app, exit_code);
+    cli::add_demo(app, exit_code);
     const std::vector<std::string> args(argv + 1, argv + argc);
     try {
         if (args.size() >= 2 && args[0] == "lab" && args[1] == "tool" && !(args.size() == 3 && args[2] == "--help")) return cli::run_lab_tool(args);

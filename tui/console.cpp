@@ -9,6 +9,7 @@
 #include "drconsole/probes.h"
 #include "drconsole/step_run.h"
 #include "drconsole/text.h"
+#include "tui/guide.h"
 #include "tui/running_action.h"
 
 namespace drconsole::tui {
@@ -390,6 +391,7 @@ View ConsoleApp::view() const {
         v.running_step = running_->step();
         v.running_us = steady_now_us() - running_->started_mono;
     }
+    if (guide_) v.guide = guide_for(v);
     if (store_) {
         auto rpo = rpo_by_target(*state().runbook);
         for (const auto& [id, tv] : store_->snapshot(steady_now_us())) {

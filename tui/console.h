@@ -37,6 +37,8 @@ public:
     bool poll_journal();
     void render(Canvas& canvas) const;
     bool quit_requested() const { return quit_; }
+    // The first-time user's guide: a line saying what to press next (drconsole demo).
+    void show_guide(bool on) { guide_ = on; }
     bool dialog_open() const { return dialog_.kind != Dialog::Kind::none; }
     // A key that opens a dialog and the next key less than this apart are someone typing a
     // sentence into the main screen ("check the standby": c, then "heck…"), not a person who
@@ -86,6 +88,7 @@ private:
     // Why the rules would refuse `kind` on the selected step now; nothing when they would take it.
     std::optional<std::string> refusal(std::string_view kind, const Step* step, nlohmann::json payload = nlohmann::json::object()) const;
 
+    bool guide_ = false;
     Journal& journal_;
     std::shared_ptr<const Environment> env_;
     std::function<void()> wake_;

@@ -123,6 +123,13 @@ void render_screen(const View& v, Canvas& c) {
     render_checklist(v, c, l.checklist);
     render_details(v, c, l.details);
     render_lag(v, c, l.lag);
+    if (!v.guide.empty()) {
+        // The guide takes the timeline's first row.
+        Rect row{l.timeline.x, l.timeline.y, l.timeline.w, 1};
+        c.fill(row, Role::focus);
+        c.put(1, row.y, "NEXT  " + safe_text(v.guide), Role::focus, row.w - 2);
+        l.timeline = {l.timeline.x, l.timeline.y + 1, l.timeline.w, l.timeline.h - 1};
+    }
     render_timeline(v, c, l.timeline);
     render_footer(v, c, l.footer);
     if (v.details) render_step_popup(v, c);

@@ -380,3 +380,22 @@ TEST_F(Cli, AllowMissingRunsAPartialEnvironmentWithTheStepsThatNeedItNotApplicab
     EXPECT_NE(md.out.find("- `confirm-mirror-lag` (Stabilise data streams): its gate reads mm2"), std::string::npos) << md.out;
     EXPECT_EQ(md.out.find("skipped `confirm-mirror-lag`"), std::string::npos) << "not a deviation: it was never applicable";
 }
+
+TEST_F(Cli, AFaultStepsActionStampsT0InADrillAndIsRefusedInARealIncident) {
+    auto runbook = dir.write("fault.md", "# Drill\n\n| Component | RPO | RTO |\n|---|---|---|\n| postgres | 60s | 10m |\n\n## Detect\n"
+                                         "- [ ] Stop the primary {#stop role=ic fault}\n  ```run\n  /bin/true\n  ```\n"
+                                         "- [ ] Promote {#promote role=ic restores=postgres}\n");
+    auto real_db = (dir / "real.db").string();
+    ASSERT_EQ(run_drconsole({"start", "--db", real_db, "--runbook", runbook.string(), "--mode", "real", "--as", "ic:alice"}).exit_code, 0);
+    auto refused = run_drconsole({"step", "--db", real_db, "stop", "run", "--as", "ic:alice"});
+    EXPECT_EQ(refused.exit_code, 2);
+    EXPECT_NE(refused.err.find("step 'stop' injects a fault: it runs only in a drill, and this incident is real"), std::string::npos) << refused.err;
+
+    ASSERT_EQ(run({"start", "--runbook", runbook.string(), "--mode", "drill", "--as", "ic:alice"}).exit_code, 0);
+    auto ran = run({"step", "stop", "run", "--as", "ic:alice"});
+    ASSERT_EQ(ran.exit_code, 0) << ran.err;
+    auto status = run({"status", "--json"});
+    auto s = nlohmann::json::parse(status.out);
+    EXPECT_TRUE(s["incident"]["fault_at"].is_string()) << status.out;
+    EXPECT_EQ(s["incident"]["t0_source"], "fault injected") << status.out;
+}

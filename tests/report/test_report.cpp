@@ -25,7 +25,7 @@ class QuarterlyDrillReport : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
         dir = new test::TempDir();
-        auto r = test::run_process({"/bin/bash", test::source_path("scripts/demo.sh"), DRCONSOLE_BIN, (*dir / "demo").string()});
+        auto r = test::run_process({"/bin/bash", test::source_path("scripts/scripted-drill.sh"), DRCONSOLE_BIN, (*dir / "demo").string()});
         ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
     }
     static void TearDownTestSuite() { delete dir; }

@@ -173,3 +173,28 @@ TEST(ShippedRunbooks, RegionFailoverHasTheIssuedObjectives) {
     for (PhaseKind k : {PhaseKind::detect, PhaseKind::promote, PhaseKind::repoint, PhaseKind::verify, PhaseKind::failback})
         EXPECT_NE(std::find(kinds.begin(), kinds.end(), k), kinds.end()) << to_string(k);
 }
+
+TEST(Parser, AFaultStepNeedsAnActionAndARunbookHasOne) {
+    auto doc = [](const std::string& steps) {
+        return "# Drill\n\n| Component | RPO | RTO |\n|---|---|---|\n| postgres | 60s | 10m |\n\n## Detect\n" + steps +
+               "- [ ] Promote {#promote role=db restores=postgres}\n";
+    };
+    auto ok = parse_runbook(doc("- [ ] Stop the primary {#stop role=ic fault}\n  ```run\n  /bin/true\n  ```\n"), "ok.md");
+    ASSERT_TRUE(ok.runbook);
+    EXPECT_TRUE(ok.runbook->find_step("stop")->fault);
+    EXPECT_FALSE(ok.runbook->find_step("promote")->fault);
+
+    auto no_action = parse_runbook(doc("- [ ] Stop the primary {#stop role=ic fault}\n"), "no-action.md");
+    ASSERT_FALSE(no_action.runbook);
+    EXPECT_NE(no_action.diagnostics.front().message.find("this step has no action"), std::string::npos);
+
+    auto two = parse_runbook(doc("- [ ] Stop one {#one role=ic fault}\n  ```run\n  /bin/true\n  ```\n"
+                                 "- [ ] Stop two {#two role=ic fault}\n  ```run\n  /bin/true\n  ```\n"),
+                             "two.md");
+    ASSERT_FALSE(two.runbook);
+    EXPECT_NE(two.diagnostics.front().message.find("a drill has one fault: step 'one' already has 'fault'"), std::string::npos);
+
+    auto valued = parse_runbook(doc("- [ ] Stop {#stop role=ic fault=yes}\n  ```run\n  /bin/true\n  ```\n"), "valued.md");
+    ASSERT_FALSE(valued.runbook);
+    EXPECT_NE(valued.diagnostics.front().message.find("'fault' takes no value"), std::string::npos);
+}

@@ -35,6 +35,12 @@ inline constexpr const char* kSmallRunbook = R"(# Small failover
 
 std::shared_ptr<const Runbook> small_runbook();
 
+// The `vars` an environment needs for the shipped runbooks' tool templates ({{kubectl}} …), each
+// mapped to /bin/false: for tests that start a shipped runbook against an environment of their own.
+inline constexpr const char* kShippedRunbookVars =
+    R"("vars": {"kubectl": "/bin/false", "helm": "/bin/false", "aws": "/bin/false", "pg_ctlcluster": "/bin/false", )"
+    R"("systemctl": "/bin/false", "kafka_consumer_groups": "/bin/false", "smoke_test": "/bin/false", "pg_basebackup": "/bin/false"})";
+
 // Runs SQL on a journal file as someone with write access to it would, the append-only
 // triggers dropped first. Returns SQLite's error, empty when it ran.
 std::string outsider_sql(const std::filesystem::path& db, const std::string& sql);

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include "support/fixtures.h"
 #include "support/http_server.h"
 #include "support/pg_cluster.h"
 #include "support/tmux.h"
@@ -81,7 +82,8 @@ TEST_F(Terminal, KeysRepaintFastBesideABlackHoledDatabaseAndADownKafka) {
         "kafka-primary": {"type": "kafka", "bootstrap": ")" + dead_kafka + R"("},
         "kafka-dr": {"type": "kafka", "bootstrap": ")" + dead_kafka + R"("},
         "mm2": {"type": "kafka-mirror", "source": "kafka-primary", "target": "kafka-dr", "topics": ["orders"]},
-        "api-secondary": {"type": "http", "url": "http://127.0.0.1:)" + std::to_string(test::closed_port()) + R"(/healthz"}}})");
+        "api-secondary": {"type": "http", "url": "http://127.0.0.1:)" + std::to_string(test::closed_port()) + R"(/healthz"}}, )" +
+                                           test::kShippedRunbookVars + "}");
     auto start = test::run_drconsole({"start", "--db", db(), "--runbook", test::source_path("checklists/quarterly-drill.md"), "--mode",
                                       "drill", "--env", env.string(), "--roster", test::kFullRoster, "--as", "ic:maria"});
     ASSERT_EQ(start.exit_code, 0) << start.err;

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# The headless demo: validate the shipped runbooks, start a drill in a fresh journal, walk it
-# step by step as its roles would on a scripted clock (the first Saturday of the quarter,
-# 2 AM), resolve it, verify the chain, and write its report and evidence bundle.
-# Usage: scripts/demo.sh [BINARY] [OUTDIR]. The same timeline gives the same report bytes:
+# A drill on paper: validate the shipped runbooks, start a drill in a fresh journal, walk it
+# step by step from the command line as its roles would, on a scripted clock (the first
+# Saturday of the quarter, 2 AM), with no live systems, resolve it, verify the chain, and write
+# its report and evidence bundle. (`make demo` runs the drill on live systems: drconsole demo.)
+# Usage: scripts/scripted-drill.sh [BINARY] [OUTDIR]. The same timeline gives the same report bytes:
 # tests/report/golden/ holds them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${1:-build/drconsole}
-out=${2:-demo-out}
+out=${2:-scripted-drill-out}
 rm -rf "$out" && mkdir -p "$out"
 db="$out/journal.db"
 env=data/lab.env.jsonc
@@ -101,7 +102,7 @@ say "The evidence bundle, checked"
 "$bin" verify --bundle "$out/evidence"
 
 say "About the RPO"
-echo "This demo walks the drill headless on a scripted clock, with no live systems, so no readings"
+echo "This drill was walked on a scripted clock, with no live systems, so no readings"
 echo "were recorded and the report says why instead of inventing a figure. On live systems, the"
 echo "console (drconsole open) records what it reads, sealed in the chain, and the report measures"
-echo "the RPO from it: see docs/probes.md#recording and docs/reports.md#rpo."
+echo "the RPO from it: make demo shows it on the lab; see docs/probes.md#recording and docs/reports.md#rpo."
