@@ -33,7 +33,7 @@ std::string guide_for(const View& v) {
         return fmt::format("a promotes the standby for real: type {} to confirm. The measured RPO comes from what the console read before.", step->id);
     if (step->action) return "a runs this step's action on the lab (y confirms); the step is done when it succeeds. (Enter marks it done by hand.)";
     if (st.status == StepStatus::started) return "Enter marks this step done (s skips it with a reason).";
-    return "Enter starts this step, Enter again marks it done (s skips it with a reason; x records a fault by hand; ? shows every key).";
+    return "Enter starts this step, Enter again marks it done (s skips it with a reason; ? shows every key).";
 }
 
 }  // namespace drconsole::tui
