@@ -15,23 +15,11 @@
 
 #include <fmt/format.h>
 
+#include "lab/os.h"
+
 namespace drconsole::lab {
 namespace {
 
-int listen_on(int port) {
-    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    int one = 1;
-    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(static_cast<std::uint16_t>(port));
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd, 64) != 0) {
-        ::close(fd);
-        throw std::runtime_error(fmt::format("cannot listen on 127.0.0.1:{}", port));
-    }
-    return fd;
-}
 
 const char* reason(int status) {
     switch (status) {
@@ -92,7 +80,7 @@ std::string query_value(const std::string& target, const std::string& key) {
 }
 
 HttpEndpoints::HttpEndpoints(const std::map<std::string, int>& ports, Handler handler) : handler_(std::move(handler)) {
-    for (const auto& [name, port] : ports) listeners_[name] = listen_on(port);
+    for (const auto& [name, port] : ports) listeners_[name] = listen_loopback(port, 64);
     if (::pipe2(wake_, O_CLOEXEC | O_NONBLOCK) != 0) throw std::runtime_error("pipe failed");
     thread_ = std::thread([this] { serve(); });
 }

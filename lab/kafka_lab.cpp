@@ -10,39 +10,12 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
-#include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 
 namespace drconsole::lab {
 namespace {
 
 using Handle = std::unique_ptr<rd_kafka_t, decltype(&rd_kafka_destroy)>;
-
-rd_kafka_conf_t* config(const std::string& bootstrap, const std::string& group = {}) {
-    rd_kafka_conf_t* conf = rd_kafka_conf_new();
-    char err[256];
-    auto set = [&](const char* k, const std::string& v) {
-        if (rd_kafka_conf_set(conf, k, v.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK) throw std::runtime_error(err);
-    };
-    if (!bootstrap.empty()) set("bootstrap.servers", bootstrap);
-    set("log_level", "0");
-    if (!group.empty()) {
-        set("group.id", group);
-        set("enable.auto.commit", "false");
-        set("fetch.wait.max.ms", "10");
-    } else {
-        set("linger.ms", "0");
-        set("message.timeout.ms", "5000");
-    }
-    return conf;
-}
-
-Handle client(rd_kafka_type_t type, rd_kafka_conf_t* conf) {
-    char err[256];
-    rd_kafka_t* rk = rd_kafka_new(type, conf, err, sizeof err);
-    if (!rk) throw std::runtime_error(err);
-    return Handle(rk, &rd_kafka_destroy);
-}
 
 std::int64_t now_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -67,9 +40,35 @@ void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
 
 }  // namespace
 
+rd_kafka_t* kafka_client(rd_kafka_type_t type, const std::string& bootstrap, const std::string& group,
+                         void (*conf_hook)(rd_kafka_conf_t*, void*), void* hook_arg) {
+    rd_kafka_conf_t* conf = rd_kafka_conf_new();
+    char err[256];
+    auto set = [&](const char* k, const std::string& v) {
+        if (rd_kafka_conf_set(conf, k, v.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK) {
+            rd_kafka_conf_destroy(conf);
+            throw std::runtime_error(err);
+        }
+    };
+    if (!bootstrap.empty()) set("bootstrap.servers", bootstrap);
+    set("log_level", "0");
+    if (!group.empty()) {
+        set("group.id", group);
+        set("enable.auto.commit", "false");
+        set("fetch.wait.max.ms", "10");
+    } else if (type == RD_KAFKA_PRODUCER) {
+        set("linger.ms", "0");
+        set("message.timeout.ms", "5000");
+    }
+    if (conf_hook) conf_hook(conf, hook_arg);
+    rd_kafka_t* rk = rd_kafka_new(type, conf, err, sizeof err);
+    if (!rk) throw std::runtime_error(err);
+    return rk;
+}
+
 KafkaLab::KafkaLab(std::filesystem::path acked_log, int per_second) : acked_log_(std::move(acked_log)) {
-    primary_host_ = client(RD_KAFKA_PRODUCER, config("")).release();
-    dr_host_ = client(RD_KAFKA_PRODUCER, config("")).release();
+    primary_host_ = kafka_client(RD_KAFKA_PRODUCER, "");
+    dr_host_ = kafka_client(RD_KAFKA_PRODUCER, "");
     primary_ = rd_kafka_mock_cluster_new(primary_host_, 3);
     dr_ = rd_kafka_mock_cluster_new(dr_host_, 3);
     if (!primary_ || !dr_) throw std::runtime_error("the Kafka mock clusters did not start");
@@ -108,10 +107,13 @@ bool KafkaLab::fail_primary() {
 void KafkaLab::produce_loop(int per_second) {
     std::unique_ptr<FILE, decltype(&std::fclose)> log(std::fopen(acked_log_.c_str(), "a"), &std::fclose);
     Delivery delivery{log.get(), &acked_};
-    rd_kafka_conf_t* conf = config(primary_bootstrap_);
-    rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
-    rd_kafka_conf_set_opaque(conf, &delivery);
-    Handle producer = client(RD_KAFKA_PRODUCER, conf);
+    Handle producer(kafka_client(RD_KAFKA_PRODUCER, primary_bootstrap_, {},
+                                 [](rd_kafka_conf_t* conf, void* arg) {
+                                     rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
+                                     rd_kafka_conf_set_opaque(conf, arg);
+                                 },
+                                 &delivery),
+                    &rd_kafka_destroy);
     auto pause = std::chrono::milliseconds(1000 / (per_second > 0 ? per_second : 1));
     auto next = std::chrono::steady_clock::now();
     std::int64_t n = 0;
@@ -129,8 +131,8 @@ void KafkaLab::produce_loop(int per_second) {
 }
 
 void KafkaLab::mirror_loop() {
-    Handle consumer = client(RD_KAFKA_CONSUMER, config(primary_bootstrap_, "lab-mirror"));
-    Handle producer = client(RD_KAFKA_PRODUCER, config(dr_bootstrap_));
+    Handle consumer(kafka_client(RD_KAFKA_CONSUMER, primary_bootstrap_, "lab-mirror"), &rd_kafka_destroy);
+    Handle producer(kafka_client(RD_KAFKA_PRODUCER, dr_bootstrap_), &rd_kafka_destroy);
     std::deque<rd_kafka_message_t*> pending;
     std::int64_t next_offset = 0;
     auto assign = [&] {

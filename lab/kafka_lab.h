@@ -12,10 +12,17 @@
 #include <string>
 #include <thread>
 
-struct rd_kafka_s;
+#include <librdkafka/rdkafka.h>
+
 struct rd_kafka_mock_cluster_s;
 
 namespace drconsole::lab {
+
+// A client of the lab's clusters: quiet (log_level 0); a producer sends at once (linger 0,
+// 5 s message timeout); with a `group`, a consumer that commits by hand and fetches within 10 ms.
+// `conf_hook`, when given, adjusts the configuration before the handle is made. Throws librdkafka's error.
+rd_kafka_t* kafka_client(rd_kafka_type_t type, const std::string& bootstrap, const std::string& group = {},
+                         void (*conf_hook)(rd_kafka_conf_t*, void*) = nullptr, void* hook_arg = nullptr);
 
 class KafkaLab {
 public:

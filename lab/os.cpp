@@ -54,6 +54,21 @@ int free_port() {
     return ntohs(addr.sin_port);
 }
 
+int listen_loopback(int port, int backlog) {
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int one = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd, backlog) != 0) {
+        ::close(fd);
+        throw std::runtime_error(fmt::format("cannot listen on 127.0.0.1:{}", port));
+    }
+    return fd;
+}
+
 Finished run(const std::vector<std::string>& argv, int timeout_s) {
     int out[2];
     if (::pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");

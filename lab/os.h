@@ -11,6 +11,8 @@ namespace drconsole::lab {
 
 // A free TCP port on 127.0.0.1 (bound and released: a server started next takes it).
 int free_port();
+// A listening socket on 127.0.0.1:port (close-on-exec, SO_REUSEADDR); throws naming the port.
+int listen_loopback(int port, int backlog);
 
 struct Finished {
     int exit_code = -1;  // -1: killed by a signal or never started

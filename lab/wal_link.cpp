@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "lab/os.h"
+
 namespace drconsole::lab {
 namespace {
 
@@ -33,20 +35,6 @@ struct Connection {
     bool closed = false;
 };
 
-int listen_on(int port) {
-    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    int one = 1;
-    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(static_cast<std::uint16_t>(port));
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd, 16) != 0) {
-        ::close(fd);
-        throw std::runtime_error("the WAL link cannot listen on 127.0.0.1:" + std::to_string(port));
-    }
-    return fd;
-}
 
 int connect_to(int port) {
     int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -76,7 +64,7 @@ bool send_some(int fd, std::string& bytes) {
 }  // namespace
 
 WalLink::WalLink(int listen_port, int upstream_port) : upstream_port_(upstream_port) {
-    listen_fd_ = listen_on(listen_port);
+    listen_fd_ = listen_loopback(listen_port, 16);
     if (::pipe2(wake_, O_CLOEXEC | O_NONBLOCK) != 0) throw std::runtime_error("pipe failed");
     thread_ = std::thread([this] { serve(); });
 }

@@ -1,6 +1,8 @@
 // The mock pair: clusters hosted by two producer handles; a consumer and producers for the mirror loop.
 #include "support/kafka_mock.h"
 
+#include "lab/kafka_lab.h"
+
 #include <chrono>
 #include <stdexcept>
 
@@ -11,23 +13,7 @@ namespace {
 
 rd_kafka_t* client(rd_kafka_type_t type, const std::string& bootstrap, bool consumer_group = false,
                    const std::string& group = "test-mirror") {
-    rd_kafka_conf_t* conf = rd_kafka_conf_new();
-    char err[256];
-    auto set = [&](const char* k, const std::string& v) {
-        if (rd_kafka_conf_set(conf, k, v.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK) throw std::runtime_error(err);
-    };
-    if (!bootstrap.empty()) set("bootstrap.servers", bootstrap);
-    set("log_level", "0");
-    if (consumer_group) {
-        set("group.id", group);
-        set("enable.auto.commit", "false");
-        set("fetch.wait.max.ms", "10");
-    } else if (type == RD_KAFKA_PRODUCER) {
-        set("linger.ms", "0");
-    }
-    rd_kafka_t* rk = rd_kafka_new(type, conf, err, sizeof err);
-    if (!rk) throw std::runtime_error(err);
-    return rk;
+    return lab::kafka_client(type, bootstrap, consumer_group ? group : std::string());
 }
 
 void warm_up(rd_kafka_t* rk) {

@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 #include <libpq-fe.h>
 
+#include "lab/os.h"
 #include "support/http_server.h"
 #include "support/process.h"
 
@@ -115,21 +116,8 @@ int PgCluster::postmaster_pid(const std::string& which) const {
 }
 
 std::vector<int> PgCluster::children(int parent) const {
-    std::vector<int> out;
-    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
-        std::string name = entry.path().filename().string();
-        if (name.empty() || !std::isdigit(static_cast<unsigned char>(name[0]))) continue;
-        std::ifstream stat(entry.path() / "stat");
-        std::string line;
-        if (!std::getline(stat, line)) continue;
-        // pid (comm) state ppid …: comm may hold spaces, so read after the last ')'.
-        auto close = line.rfind(')');
-        if (close == std::string::npos) continue;
-        char state = 0;
-        int ppid = 0;
-        if (std::sscanf(line.c_str() + close + 1, " %c %d", &state, &ppid) == 2 && ppid == parent) out.push_back(std::stoi(name));
-    }
-    return out;
+    auto pids = lab::children_of(parent);
+    return std::vector<int>(pids.begin(), pids.end());
 }
 
 void PgCluster::freeze_walsender() {
