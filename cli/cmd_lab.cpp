@@ -65,7 +65,7 @@ void add_lab(CLI::App& app, int& exit_code) {
                "'lag kafka 500' has the mirror hold back the newest 500 messages; 0 ends it");
     dir(lag);
     lag->add_option("SYSTEM", opts->system, "pg | kafka")->required()->check(one_of({"pg", "kafka"}));
-    lag->add_option("AMOUNT", opts->amount, "pg: a duration (20s, 1m, 0); kafka: a number of messages")->required();
+    lag->add_option("AMOUNT", opts->amount, "pg: a duration up to 50s (20s, 45s; 0 ends it); kafka: a number of messages")->required();
     lag->callback([&exit_code, where, opts] { exit_code = lab::lag(where(), opts->system, opts->amount); });
 
     CLI::App* truth = lab->add_subcommand(

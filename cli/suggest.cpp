@@ -77,8 +77,12 @@ void refuse_unknown_command(CLI::App& app, const std::vector<std::string>& args)
 std::string unknown_option(CLI::App& app, const std::vector<std::string>& args) {
     CLI::App* command = named_command(app, args);
     std::vector<std::string> known = option_names(app);
-    if (command)
+    if (command) {
         for (auto& name : option_names(*command)) known.push_back(name);
+        // A command's own commands (lab up, lab fail …): their options are known too.
+        for (const CLI::App* sub : command->get_subcommands([](const CLI::App*) { return true; }))
+            for (auto& name : option_names(*sub)) known.push_back(name);
+    }
     for (const auto& arg : args) {
         if (arg.size() < 2 || arg[0] != '-' || arg == "--") continue;
         std::string name = arg.substr(0, arg.find('='));

@@ -12,7 +12,9 @@
 
 #include <fmt/format.h>
 
+#include "drconsole/diagnostic.h"
 #include "drconsole/duration.h"
+#include "drconsole/text.h"
 #include "lab/lab.h"
 #include "lab/lab_state.h"
 #include "lab/os.h"
@@ -22,9 +24,6 @@ namespace drconsole::lab {
 namespace {
 
 volatile sig_atomic_t interrupted = 0;
-
-// What a lab leaves in DIR; `down` removes these and then DIR if it is empty.
-const char* const kLabFiles[] = {"lab.json", "lab.json.tmp", "lab.log", "env.jsonc", "changes.log", "bin", "truth", "prometheus"};
 
 std::optional<LabState> running_lab(const std::filesystem::path& dir) {
     auto state = read_state(dir);
@@ -55,9 +54,7 @@ void clean_up(const std::filesystem::path& dir, const LabState& state) {
         std::error_code ec;
         std::filesystem::remove_all(state.pg_root, ec);
     }
-    std::error_code ec;
-    for (const char* name : kLabFiles) std::filesystem::remove_all(dir / name, ec);
-    std::filesystem::remove(dir, ec);  // only if empty: DIR may hold the user's own files
+    remove_lab_files(dir);
 }
 
 std::string yes_no(bool up, const char* yes, const char* no) { return up ? yes : no; }
@@ -78,7 +75,7 @@ void print_status(const std::filesystem::path& dir, const LabState& st, const nl
                                                             : fmt::format("delay {} ms, {} bytes in flight", link["delay_ms"].get<long>(),
                                                                           link["bytes_held"].get<long>()));
     std::cout << fmt::format("             writer  {} commits acknowledged, {}\n", pg["writer"]["acknowledged"].get<long>(),
-                             yes_no(pg["writer"]["writing"].get<bool>(), "writing", "stopped"));
+                             yes_no(pg["writer"]["writing"].get<bool>(), "writing", "not writing (its primary is gone)"));
     std::cout << fmt::format("Kafka        primary {}  {}\n", kafka["primary"]["bootstrap"].get<std::string>(),
                              yes_no(kafka["primary"]["up"].get<bool>(), "up", "DOWN (brokers down)"));
     std::cout << fmt::format("             DR      {}  up\n", kafka["dr"]["bootstrap"].get<std::string>());
@@ -115,7 +112,7 @@ std::filesystem::path default_dir() {
     return "drconsole-lab";
 }
 
-int up(const std::filesystem::path& dir, const std::string& self_exe) {
+int up(const std::filesystem::path& dir, const std::string& self_exe, bool hints) {
     if (auto state = read_state(dir)) {
         if (alive(state->daemon) && state->ready) {
             std::cout << fmt::format("the lab in {} is already up (daemon pid {}); 'drconsole lab status --dir {}' shows it\n", dir.string(),
@@ -136,9 +133,16 @@ int up(const std::filesystem::path& dir, const std::string& self_exe) {
     int ready[2];
     if (::pipe2(ready, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
     std::cout << fmt::format("starting the lab in {} …\n", dir.string()) << std::flush;
+    // Ctrl-C from here on stops what has started: the handler is in place before the daemon exists.
+    struct sigaction on_stop{};
+    on_stop.sa_handler = [](int) { interrupted = 1; };
+    ::sigaction(SIGINT, &on_stop, nullptr);
+    ::sigaction(SIGTERM, &on_stop, nullptr);
     pid_t daemon = ::fork();
     if (daemon < 0) throw std::runtime_error("fork failed");
     if (daemon == 0) {
+        ::signal(SIGINT, SIG_DFL);  // the daemon blocks and waits for these itself
+        ::signal(SIGTERM, SIG_DFL);
         ::setsid();
         ::close(ready[0]);
         int null = ::open("/dev/null", O_RDONLY);
@@ -149,16 +153,12 @@ int up(const std::filesystem::path& dir, const std::string& self_exe) {
         std::_Exit(serve(dir, ready[1], self_exe));
     }
     ::close(ready[1]);
-    struct sigaction on_stop{};
-    on_stop.sa_handler = [](int) { interrupted = 1; };
-    ::sigaction(SIGINT, &on_stop, nullptr);
-    ::sigaction(SIGTERM, &on_stop, nullptr);
     std::string pending, line;
     bool is_ready = false, failed = false;
     char buf[1024];
-    for (;;) {
+    while (!interrupted) {
         ssize_t n = ::read(ready[0], buf, sizeof buf);
-        if (n < 0 && errno == EINTR && interrupted) break;
+        if (n < 0 && errno == EINTR) continue;
         if (n <= 0) break;
         pending.append(buf, static_cast<std::size_t>(n));
         for (std::size_t nl; (nl = pending.find('\n')) != std::string::npos; pending.erase(0, nl + 1)) {
@@ -170,6 +170,10 @@ int up(const std::filesystem::path& dir, const std::string& self_exe) {
     }
     ::close(ready[0]);
     if (is_ready && !interrupted) {
+        if (!hints) {
+            std::cout << "the lab is up\n";
+            return 0;
+        }
         std::cout << fmt::format("the lab is up. Next:\n"
                                  "  drconsole lab status --dir {0}\n"
                                  "  drconsole start --runbook checklists/region-failover.md --env {0}/env.jsonc --mode drill …\n"
@@ -203,18 +207,27 @@ int fail(const std::filesystem::path& dir, const std::string& what) {
 }
 
 int lag(const std::filesystem::path& dir, const std::string& system, const std::string& amount) {
+    // The input first: a mistyped amount is refused whether or not a lab runs.
+    Millis delay{0};
+    if (system == "pg") {
+        try {
+            delay = amount == "0" ? Millis{0} : parse_duration(amount);
+        } catch (const std::exception& e) {
+            throw InputError(fmt::format("lab lag pg '{}': {} (e.g. 'lab lag pg 20s'; 0 ends it)", safe_text(amount), e.what()));
+        }
+        if (delay > Millis{50'000}) throw InputError("lab lag pg: at most 50s (the standby gives up on a primary silent for 120 s)");
+    } else if (amount.empty() || amount.find_first_not_of("0123456789") != std::string::npos || amount.size() > 9) {
+        throw InputError(fmt::format("lab lag kafka '{}': a number of messages, e.g. 'lab lag kafka 500'", safe_text(amount)));
+    }
     auto state = running_lab(dir);
     if (!state) return 1;
     if (system == "pg") {
-        Millis delay = amount == "0" ? Millis{0} : parse_duration(amount);
         admin_request(*state, "POST", fmt::format("/lab/lag/pg?ms={}", delay.count()));
         if (delay.count() == 0) std::cout << "PostgreSQL: the standby receives WAL at once again (what was held is delivered now)\n";
         else std::cout << fmt::format("PostgreSQL: the standby now receives WAL {} late; the lag builds up to that over the next {}\n",
                                       format_duration(delay), format_duration(delay));
         return 0;
     }
-    if (amount.empty() || amount.find_first_not_of("0123456789") != std::string::npos || amount.size() > 9)
-        throw std::invalid_argument("lag kafka takes a number of messages, e.g. 'lab lag kafka 500'");
     admin_request(*state, "POST", "/lab/lag/kafka?messages=" + amount);
     std::cout << fmt::format("Kafka: the mirror now holds back the newest {} messages of orders (0: it copies at once)\n", amount);
     return 0;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <ctime>
 #include <fstream>
 #include <stdexcept>
@@ -52,7 +53,9 @@ std::string utc_now(const char* format) {
 }  // namespace
 
 Daemon::Daemon(std::filesystem::path dir, int ready_fd, std::string self_exe)
-    : dir_(std::move(dir)), ready_fd_(ready_fd), self_(std::move(self_exe)) {}
+    : dir_(std::move(dir)), ready_fd_(ready_fd), self_(std::move(self_exe)) {
+    if (const char* tied = std::getenv(kTiedToVariable); tied && *tied) tied_to_ = static_cast<pid_t>(std::atoi(tied));
+}
 
 void Daemon::say(const std::string& line) {
     std::string text = line + "\n";
@@ -125,6 +128,7 @@ void Daemon::start_all() {
 }
 
 void Daemon::stop_all() {
+    if (rebuild_.joinable()) rebuild_.join();
     for (pid_t pid : st_.processes) stop_process(pid);
     kafka_.reset();
     writer_.reset();
@@ -163,11 +167,20 @@ int Daemon::run() {
     }
     if (ready_fd_ >= 0) ::close(ready_fd_);
     ready_fd_ = -1;
+    bool orphaned = false;
     if (code == 0) {
         timespec half{0, 500'000'000};
-        while (::sigtimedwait(&set, nullptr, &half) < 0) watch_standby();
+        while (::sigtimedwait(&set, nullptr, &half) < 0) {
+            if (tied_to_ && !alive(tied_to_)) {
+                std::fprintf(stderr, "%s process %d, which the lab is tied to, is gone: stopping\n", utc_now("%H:%M:%S").c_str(), tied_to_);
+                orphaned = true;
+                break;
+            }
+            watch_standby();
+        }
     }
     stop_all();
+    if (orphaned) remove_lab_files(dir_);
     std::fprintf(stderr, "%s stopped\n", utc_now("%H:%M:%S").c_str());
     return code;
 }

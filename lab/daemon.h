@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -58,6 +59,9 @@ private:
     std::unique_ptr<PgWriter> writer_;
     std::unique_ptr<KafkaLab> kafka_;
     std::atomic<int> standby_in_recovery_{-1};  // -1 unknown (not answering), 1 yes, 0 promoted
+    std::thread rebuild_;        // the failback rebuild runs here: it takes longer than a request may
+    std::string rebuild_state_;  // "", "running", "done" or "failed: …" (under mutex_)
+    pid_t tied_to_ = 0;  // $DRCONSOLE_LAB_TIED_TO: the lab ends when that process does
     std::atomic<bool> pg_primary_failed_{false}, api_primary_failed_{false}, primary_rebuilt_{false};
 };
 

@@ -18,7 +18,8 @@ std::filesystem::path default_dir();
 
 // Each prints what it did (stdout) or why not (stderr) and returns the exit status: 0 done (or
 // nothing to do), 1 failed, 2 bad input.
-int up(const std::filesystem::path& dir, const std::string& self_exe);
+// `hints`: end with what to run next (the demo, which runs it, says no).
+int up(const std::filesystem::path& dir, const std::string& self_exe, bool hints = true);
 int status(const std::filesystem::path& dir, bool json);
 int fail(const std::filesystem::path& dir, const std::string& what);
 int lag(const std::filesystem::path& dir, const std::string& system, const std::string& amount);

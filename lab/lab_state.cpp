@@ -61,6 +61,13 @@ std::optional<LabState> read_state(const std::filesystem::path& dir) {
     }
 }
 
+void remove_lab_files(const std::filesystem::path& dir) {
+    std::error_code ec;
+    for (const char* name : {"lab.json", "lab.json.tmp", "lab.log", "env.jsonc", "changes.log", "bin", "truth", "prometheus"})
+        std::filesystem::remove_all(dir / name, ec);
+    std::filesystem::remove(dir, ec);  // only if empty
+}
+
 nlohmann::json admin_request(const LabState& state, const std::string& method, const std::string& target) {
     clients::HttpRequest request;
     request.method = method;

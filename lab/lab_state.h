@@ -32,6 +32,14 @@ void write_state(const std::filesystem::path& dir, const LabState& state);
 // Nothing when there is no lab in `dir`; throws when lab.json is unreadable.
 std::optional<LabState> read_state(const std::filesystem::path& dir);
 
+// Removes what a lab leaves in DIR (lab.json, logs, env.jsonc, bin/, truth/, prometheus/), then
+// DIR itself if it is empty: DIR may hold the user's own files.
+void remove_lab_files(const std::filesystem::path& dir);
+
+// $DRCONSOLE_LAB_TIED_TO=PID: the lab daemon ends itself (and removes the lab) once that process
+// is gone — for a test or a demo that may be killed before it can say `lab down`.
+inline constexpr const char* kTiedToVariable = "DRCONSOLE_LAB_TIED_TO";
+
 // One request to the daemon's admin endpoint (5 s at most). Throws with a sentence a person can
 // act on when the daemon does not answer.
 nlohmann::json admin_request(const LabState& state, const std::string& method, const std::string& target);

@@ -51,6 +51,7 @@ void PgWriter::run() {
         }
         std::this_thread::sleep_for(pause_);
     }
+    connected_ = false;
 }
 
 }  // namespace drconsole::lab

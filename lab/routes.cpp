@@ -51,15 +51,15 @@ HttpAnswer Daemon::admin(const std::string& method, const std::string& target) {
     if (path == "/lab/lag/pg") {
         auto ms = number(query_value(target, "ms"));
         if (!ms || *ms > 50'000) return error(400, "ms: 0 to 50000 (the standby gives up on a link silent for 120 s)");
+        if (link_->delay().count() != *ms) note(fmt::format("PostgreSQL WAL link delay: {} ms", *ms));
         link_->set_delay(std::chrono::milliseconds(*ms));
-        note(fmt::format("PostgreSQL WAL link delay: {} ms", *ms));
         return json_answer(200, {{"pg_wal_delay_ms", *ms}});
     }
     if (path == "/lab/lag/kafka") {
         auto n = number(query_value(target, "messages"));
         if (!n) return error(400, "messages: a whole number");
+        if (kafka_->backlog() != *n) note(fmt::format("Kafka mirror holds back {} messages", *n));
         kafka_->set_backlog(*n);
-        note(fmt::format("Kafka mirror holds back {} messages", *n));
         return json_answer(200, {{"mirror_backlog", *n}});
     }
     return error(404, fmt::format("no POST {} here; GET /state shows what the lab has", path));
@@ -153,19 +153,27 @@ HttpAnswer Daemon::fail(const std::string& what) {
     return json_answer(200, {{"failed", what}, {"done", done}});
 }
 
+// Starts the rebuild on its own thread (a base backup and a start take seconds; the endpoints keep
+// answering meanwhile); GET /state says how it went.
 HttpAnswer Daemon::rebuild_primary() {
-    if (primary_rebuilt_) return json_answer(200, {{"done", "the old primary is already a standby of the promoted one"}});
+    if (rebuild_state_ == "running" || rebuild_state_ == "done") return json_answer(200, {{"rebuild", rebuild_state_}});
     if (!pg_primary_failed_) return error(409, "the primary still runs: failback rebuilds it only after a failover");
     if (standby_in_recovery_ != 0) return error(409, "the standby is not promoted yet: promote it before rebuilding the old primary from it");
-    try {
-        pg_->rebuild_primary(st_.pg_primary, st_.pg_standby);
-    } catch (const std::exception& e) {
-        return error(500, std::string("rebuild failed: ") + e.what());
-    }
-    primary_rebuilt_ = true;
-    note("failback: the old primary rebuilt as a standby of the promoted one");
-    return json_answer(200, {{"done", fmt::format("old primary 127.0.0.1:{}: rebuilt from a base backup of 127.0.0.1:{} and streaming from it",
-                                                  st_.pg_primary, st_.pg_standby)}});
+    if (rebuild_.joinable()) rebuild_.join();  // an earlier attempt that failed
+    rebuild_state_ = "running";
+    rebuild_ = std::thread([this] {
+        std::string outcome = "done";
+        try {
+            pg_->rebuild_primary(st_.pg_primary, st_.pg_standby);
+        } catch (const std::exception& e) {
+            outcome = std::string("failed: ") + e.what();
+        }
+        std::lock_guard lock(mutex_);
+        rebuild_state_ = outcome;
+        primary_rebuilt_ = outcome == "done";
+        note(outcome == "done" ? "failback: the old primary rebuilt as a standby of the promoted one" : "failback rebuild " + outcome);
+    });
+    return json_answer(200, {{"rebuild", rebuild_state_}});
 }
 
 nlohmann::json Daemon::state_json() {
@@ -176,7 +184,8 @@ nlohmann::json Daemon::state_json() {
          {{"primary",
            {{"address", fmt::format("127.0.0.1:{}", st_.pg_primary)},
             {"up", (!pg_primary_failed_ || primary_rebuilt_) && pg_->postmaster("primary") != 0},
-            {"role", primary_rebuilt_ ? "standby of the promoted one (rebuilt for failback)" : "primary"}}},
+            {"role", primary_rebuilt_ ? "standby of the promoted one (rebuilt for failback)" : "primary"},
+            {"rebuild", rebuild_state_}}},
           {"standby",
            {{"address", fmt::format("127.0.0.1:{}", st_.pg_standby)},
             {"state", recovery == 1 ? "streaming standby" : recovery == 0 ? "promoted: takes writes" : "not answering"}}},

@@ -2,10 +2,14 @@
 // makes maps to one change in the lab (through the daemon's admin endpoint) or one real
 // operation on its servers; anything else is refused, saying what the lab knows.
 #include <algorithm>
+#include <chrono>
+#include <thread>
 #include <iostream>
 
 #include <fmt/format.h>
 
+#include "drconsole/diagnostic.h"
+#include "drconsole/text.h"
 #include "lab/lab.h"
 #include "lab/lab_state.h"
 #include "lab/os.h"
@@ -104,16 +108,29 @@ int base_backup(const LabState& st) {
     return 0;
 }
 
+// The failback rebuild runs in the daemon; this waits for it (2 minutes at most) and says how it went.
 int rebuild(const LabState& st) {
-    nlohmann::json r = admin_request(st, "POST", "/lab/rebuild-primary");
-    std::cout << "lab: " << r["done"].get<std::string>() << "\n";
-    return 0;
+    admin_request(st, "POST", "/lab/rebuild-primary");
+    auto until = std::chrono::steady_clock::now() + std::chrono::minutes(2);
+    std::string outcome;
+    while (std::chrono::steady_clock::now() < until) {
+        outcome = admin_request(st, "GET", "/state")["postgres"]["primary"]["rebuild"].get<std::string>();
+        if (outcome != "running") break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
+    if (outcome == "done") {
+        std::cout << fmt::format("lab: old primary 127.0.0.1:{}: rebuilt from a base backup of 127.0.0.1:{} and streaming from it\n", st.pg_primary,
+                                 st.pg_standby);
+        return 0;
+    }
+    std::cerr << "lab: the rebuild of the old primary " << (outcome == "running" ? "did not end within 2 minutes" : outcome) << "\n";
+    return 1;
 }
 
 }  // namespace
 
 int tool(const std::filesystem::path& dir, const std::vector<std::string>& argv) {
-    if (argv.empty()) throw std::invalid_argument(kKnown);
+    if (argv.empty()) throw InputError(std::string("lab tool NAME ARGS…: ") + kKnown);
     auto state = read_state(dir);
     if (!state || !alive(state->daemon)) {
         std::cerr << fmt::format("lab {}: the lab in {} is not running\n", argv[0], dir.string());
@@ -137,7 +154,7 @@ int tool(const std::filesystem::path& dir, const std::vector<std::string>& argv)
     if (code >= 0) return code;
     std::string shown = name;
     for (const auto& w : a) shown += " " + w;
-    std::cerr << fmt::format("lab: '{}' has no stand-in in the lab; {}\n", shown, kKnown);
+    std::cerr << fmt::format("lab: '{}' has no stand-in in the lab; {}\n", safe_text(shown), kKnown);
     return 2;
 }
 

@@ -391,6 +391,7 @@ View ConsoleApp::view() const {
         v.running_step = running_->step();
         v.running_us = steady_now_us() - running_->started_mono;
     }
+    v.overridable = overridable_step_;
     if (guide_) v.guide = guide_for(v);
     if (store_) {
         auto rpo = rpo_by_target(*state().runbook);

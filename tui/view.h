@@ -65,6 +65,7 @@ struct View {
     std::map<Action, std::string> disabled;   // actions not available now, and why
     std::string running_step;                 // the step whose action is running, if any
     std::int64_t running_us = 0;              // for how long
+    std::string overridable;                  // the step whose last run a failed preflight refused (g goes past it)
     std::string guide;                        // the first-time user's next step (drconsole demo); empty: no guide
 };
 

@@ -36,7 +36,7 @@ double reading(const std::string& json_lines, const std::string& target, const s
 TEST(LabCommands, EachIsIdempotentSaysWhatItDidAndMakesRealLag) {
     TempDir dir;
     auto lab = dir / "lab";
-    std::vector<std::string> env{"DRCONSOLE_LAB=" + lab.string()};
+    std::vector<std::string> env{"DRCONSOLE_LAB=" + lab.string(), fmt::format("DRCONSOLE_LAB_TIED_TO={}", ::getpid())};
 
     auto none = run_drconsole({"lab", "status"}, env);
     EXPECT_EQ(none.exit_code, 3);
@@ -115,10 +115,12 @@ TEST(LabCommands, CtrlCWhileStartingLeavesNothingBehind) {
     std::filesystem::create_directory(tmp);
     ::chmod(tmp.c_str(), 01777);
     auto lab = dir / "lab";
-    std::string bin = DRCONSOLE_BIN, dir_arg = lab.string(), tmpdir = "TMPDIR=" + tmp.string();
+    std::string bin = DRCONSOLE_BIN, dir_arg = lab.string(), tmpdir = "TMPDIR=" + tmp.string(),
+                tied = fmt::format("DRCONSOLE_LAB_TIED_TO={}", ::getpid());
     pid_t pid = ::fork();
     if (pid == 0) {
         ::putenv(tmpdir.data());
+        ::putenv(tied.data());
         int null = ::open("/dev/null", O_WRONLY);
         ::dup2(null, 1);
         ::dup2(null, 2);
@@ -136,6 +138,33 @@ TEST(LabCommands, CtrlCWhileStartingLeavesNothingBehind) {
     EXPECT_EQ(WEXITSTATUS(status), 130);
     EXPECT_TRUE(std::filesystem::is_empty(tmp)) << "PostgreSQL data left in " << tmp;
     EXPECT_FALSE(std::filesystem::exists(lab)) << "the lab directory is left";
+}
+
+}  // namespace
+}  // namespace drconsole::test
+
+namespace drconsole::test {
+namespace {
+
+TEST(LabCommands, ALabTiedToAProcessEndsWhenThatProcessDiesWithoutLabDown) {
+    // As a test or a demo killed with SIGKILL: nobody says `lab down`.
+    TempDir dir;
+    auto lab = dir / "lab";
+    pid_t owner = ::fork();
+    if (owner == 0) {
+        ::execl("/bin/sleep", "sleep", "600", static_cast<char*>(nullptr));
+        ::_exit(127);
+    }
+    auto up = run_drconsole({"lab", "up", "--dir", lab.string()}, {fmt::format("DRCONSOLE_LAB_TIED_TO={}", owner)});
+    ASSERT_EQ(up.exit_code, 0) << up.err;
+    std::ifstream in(lab / "lab.json");
+    auto state = nlohmann::json::parse(in);
+    ::kill(owner, SIGKILL);
+    ::waitpid(owner, nullptr, 0);
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::filesystem::exists(lab) && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    EXPECT_FALSE(std::filesystem::exists(lab)) << "the lab outlived the process it was tied to";
+    EXPECT_FALSE(std::filesystem::exists(state["pg_root"].get<std::string>()));
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // The main path end to end: the lab's live systems, a real fault, the console driven by keys,
 // and the report checked against the lab's ground truth (the writers' logs of acknowledged writes).
 #include <signal.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -69,7 +70,7 @@ const nlohmann::json& achieved(const nlohmann::json& report, const std::string& 
 void drill_once(int pg_lag_s, int kafka_lag) {
     TempDir dir;
     auto lab = dir / "lab";
-    std::vector<std::string> env{"DRCONSOLE_LAB=" + lab.string()};
+    std::vector<std::string> env{"DRCONSOLE_LAB=" + lab.string(), fmt::format("DRCONSOLE_LAB_TIED_TO={}", ::getpid())};
     auto up = run_drconsole({"lab", "up"}, env);
     ASSERT_EQ(up.exit_code, 0) << up.out << up.err;
     auto state = read_json(lab / "lab.json");

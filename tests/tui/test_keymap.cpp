@@ -66,3 +66,27 @@ TEST(KeyScript, ReadsNamedKeysTextAndDirectives) {
     EXPECT_EQ(items[5].text, "ready");
     EXPECT_THROW(parse_key_script("<Nope>", "k"), drconsole::InputError);
 }
+
+TEST(KeyScript, ReadsTheLiveSystemDirectivesWithTheirLines) {
+    auto items = parse_key_script("<Sleep 3s><Exec lab  fail primary-region>\n<IfShown gate  fail>gwhy<Enter>\n<WaitUpTo 90s completed pg-promote>", "k");
+    ASSERT_EQ(items.size(), 9u);
+    EXPECT_EQ(items[0].kind, ScriptItem::Kind::sleep);
+    EXPECT_EQ(items[0].advance, drconsole::Millis(3'000));
+    EXPECT_EQ(items[1].kind, ScriptItem::Kind::exec);
+    EXPECT_EQ(items[1].args, (std::vector<std::string>{"lab", "fail", "primary-region"}));
+    EXPECT_EQ(items[2].kind, ScriptItem::Kind::if_shown);
+    EXPECT_EQ(items[2].text, "gate  fail") << "spaces inside the text are kept";
+    EXPECT_EQ(items[2].line, 1u);
+    EXPECT_EQ(items[6].line, 1u) << "what <IfShown> would skip is on its line";
+    EXPECT_EQ(items[8].kind, ScriptItem::Kind::wait_for);
+    EXPECT_EQ(items[8].advance, drconsole::Millis(90'000));
+    EXPECT_EQ(items[8].text, "completed pg-promote");
+    EXPECT_EQ(items[8].line, 2u);
+    try {
+        parse_key_script("\n<WaitUpTo 90s>", "k.keys");
+        ADD_FAILURE() << "a WaitUpTo without text was accepted";
+    } catch (const drconsole::InputError& e) {
+        EXPECT_STREQ(e.what(), "k.keys:2:1: error: write <WaitUpTo 60s TEXT>");
+    }
+    EXPECT_THROW(parse_key_script("<Sleep soon>", "k"), drconsole::InputError);
+}
