@@ -169,8 +169,10 @@ int run_demo(const DemoOptions& o) {
     if (state && resolved && std::filesystem::exists(report)) {
         say("Measured vs true");
         compare(report, lab::ground_truth(lab_dir, *state));
-        std::cout << fmt::format("\nThe report: {} ('drconsole report --db {} --format html' for the others); the journal: {}\n", report.string(),
-                                 db.string(), db.string());
+        bool html = std::filesystem::exists(dir / "incident-1-report.html");
+        std::cout << fmt::format("\nThe report: {}{}; the journal: {}\n", report.string(),
+                                 html ? " (and .md, .html beside it)" : fmt::format(" ('drconsole report --db {} --format html' writes the others)", db.string()),
+                                 db.string());
     } else {
         std::cout << fmt::format("\nThe drill was not resolved, so there is no report to compare yet. {}\n",
                                  o.keep_lab ? fmt::format("The lab keeps running: drconsole open --db {} goes on; drconsole lab down --dir {} stops it.",

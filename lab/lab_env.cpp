@@ -54,7 +54,7 @@ void write_environment(const std::filesystem::path& dir, const LabState& s) {
                                          : fmt::format(R"~(    "prom": {{
       "type": "prometheus",
       "url": "http://127.0.0.1:{}",
-      "queries": {{ "pg_up": "min(pg_up)", "standby_replay_lag_s": "max(pg_replication_lag)" }}
+      "queries": {{ "pg_up": "min(pg_up)", "standby_behind_bytes": "max(pg_stat_replication_pg_wal_lsn_diff)" }}
     }},
 )~",
                                                        s.prometheus);
