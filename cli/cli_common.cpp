@@ -2,6 +2,7 @@
 #include "cli/cli_common.h"
 #include "drconsole/step_run.h"
 
+#include <climits>
 #include <pwd.h>
 #include <unistd.h>
 
@@ -154,6 +155,13 @@ void reap_abandoned(Incident& incident, const Actor& actor) {
         print_recorded(e);
         std::cerr << safe_text("drconsole: " + describe(e)) << '\n';
     }
+}
+
+std::string self_exe() {
+    char buf[PATH_MAX];
+    ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+    if (n <= 0) throw std::runtime_error("cannot find this program's path (/proc/self/exe)");
+    return std::string(buf, static_cast<std::size_t>(n));
 }
 
 }  // namespace drconsole::cli

@@ -83,6 +83,8 @@ void add_preflight(CLI::App& app, int& exit_code);
 void add_report_commands(CLI::App& app, int& exit_code);
 void add_lab(CLI::App& app, int& exit_code);
 void add_demo(CLI::App& app, int& exit_code);
+// This program's own path (/proc/self/exe), to run it again: the lab daemon, the demo's steps.
+std::string self_exe();
 // `drconsole lab tool …`, dispatched before parsing: what follows the tool's name is its own.
 int run_lab_tool(const std::vector<std::string>& args);
 

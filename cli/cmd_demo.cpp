@@ -35,12 +35,6 @@ struct DemoOptions {
 volatile sig_atomic_t stop_signal = 0;
 volatile pid_t child_pid = 0;
 
-std::string self_exe() {
-    char buf[PATH_MAX];
-    ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
-    if (n <= 0) throw std::runtime_error("cannot find this program's path (/proc/self/exe)");
-    return std::string(buf, static_cast<std::size_t>(n));
-}
 
 // Runs this program with `args` on the same terminal and waits; a stop signal is passed on.
 // `quiet_stdout`: what it prints on stdout is dropped (stderr still shows).

@@ -19,12 +19,6 @@ struct LabOptions {
     std::vector<std::string> tool_args;
 };
 
-std::string self_exe() {
-    char buf[PATH_MAX];
-    ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
-    if (n <= 0) throw std::runtime_error("cannot find this program's path (/proc/self/exe)");
-    return std::string(buf, static_cast<std::size_t>(n));
-}
 
 }  // namespace
 
