@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 
@@ -120,22 +121,39 @@ int run_script(ConsoleApp& app, const RunOptions& o) {
     return 0;
 }
 
+// Another console's or the CLI's events show within this (plus a repaint): a scribe sees the
+// IC's step within a second even on a loaded machine.
+constexpr std::chrono::milliseconds kJournalEvery{100};
+constexpr std::chrono::milliseconds kPaintEvery{250};
+
 int run_terminal(ConsoleApp& app, const RunOptions& o) {
+    using Clock = std::chrono::steady_clock;
     install_terminal_signal_handlers();
     Terminal term(o.monochrome);
-    auto last_poll = std::chrono::steady_clock::now();
+    auto last_poll = Clock::now(), last_paint = Clock::time_point{};
+    bool changed = true;
     std::optional<Canvas> last;
+    int w = 0, h = 0;
     while (!stop_requested() && !app.quit_requested()) {
-        int w = 0, h = 0;
-        term.size(w, h);
-        if (o.size) std::tie(w, h) = *o.size;
-        Canvas canvas(w, h, o.utf8);
-        app.render(canvas);
-        term.paint(canvas);
-        last = std::move(canvas);
+        // Painted at once after a key, a reading or another's event, and at least every
+        // kPaintEvery for the clocks; a look at an unchanged journal paints nothing.
+        if (changed || app.confirm_held() || Clock::now() - last_paint >= kPaintEvery) {
+            term.size(w, h);
+            if (o.size) std::tie(w, h) = *o.size;
+            Canvas canvas(w, h, o.utf8);
+            app.render(canvas);
+            term.paint(canvas);
+            last = std::move(canvas);
+            last_paint = Clock::now();
+            changed = false;
+        }
 
+        // Wake for a key, a reading, the next look at the journal or the next paint.
+        auto due = std::min(last_poll + kJournalEvery, last_paint + kPaintEvery);
+        auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(due - Clock::now()).count();
+        int timeout = static_cast<int>(std::clamp<std::int64_t>(wait, 0, kPaintEvery.count()));
         pollfd fds[2] = {{STDIN_FILENO, POLLIN, 0}, {o.wake_fd, POLLIN, 0}};
-        int n = ::poll(fds, o.wake_fd >= 0 ? 2 : 1, app.confirm_held() ? 20 : 250);
+        int n = ::poll(fds, o.wake_fd >= 0 ? 2 : 1, app.confirm_held() ? std::min(timeout, 20) : timeout);
         if (n > 0 && (fds[0].revents & POLLIN)) {
             // While the terminal is too small nobody sees what a key would do: only Esc, q and ?
             // act then. Ctrl-L redraws the whole screen.
@@ -143,6 +161,7 @@ int run_terminal(ConsoleApp& app, const RunOptions& o) {
             // q and ? only where no dialog would take them as text.
             while (auto key = term.read_key()) {
                 key->read_us = steady_now_us();
+                changed = true;
                 if (*key == Key::of(U'\x0c')) {
                     term.repaint_all();
                     continue;
@@ -156,10 +175,11 @@ int run_terminal(ConsoleApp& app, const RunOptions& o) {
             char buf[256];
             while (::read(o.wake_fd, buf, sizeof buf) > 0) {
             }
+            changed = true;
         }
-        app.tick();
-        if (auto now = std::chrono::steady_clock::now(); now - last_poll >= std::chrono::milliseconds(250)) {
-            app.poll_journal();
+        changed = app.tick() || changed;
+        if (auto now = Clock::now(); now - last_poll >= kJournalEvery) {
+            changed = app.poll_journal() || changed;
             last_poll = now;
         }
     }

@@ -62,14 +62,16 @@ TEST(Recording, TwoConsolesAndAProbeRecordEachReadingOnceAndAnotherTakesOver) {
     int recording_here = (ic.find("REC by another console") == std::string::npos) + (other.find("REC by another console") == std::string::npos);
     EXPECT_LE(recording_here, 1) << ic << other;
 
-    // Recorded once: no two samples of a target at the same time, and none closer than the
-    // probe interval would allow from a single recorder.
+    // Recorded once: no two samples of a target at the same time, and no more readings than one
+    // recorder takes at the probe's interval (its schedule skips missed slots, it never catches
+    // up). Three recorders interleaved would store two to three times as many; a loaded machine
+    // stores fewer, never more.
     EXPECT_TRUE(rows(db, "SELECT target, metric, labels, wall_us FROM samples GROUP BY 1, 2, 3, 4 HAVING count(*) > 1").empty());
     auto times = rows(db, "SELECT wall_us FROM samples WHERE target = 'api' AND metric = 'up' ORDER BY wall_us");
     ASSERT_GE(times.size(), 100u) << "about 5 readings a second for 30 s";
-    std::int64_t closest = INT64_MAX;
-    for (std::size_t i = 1; i < times.size(); ++i) closest = std::min<std::int64_t>(closest, std::stoll(times[i]) - std::stoll(times[i - 1]));
-    EXPECT_GE(closest, 120'000) << "two recorders' readings interleaved";
+    double span_s = static_cast<double>(std::stoll(times.back()) - std::stoll(times.front())) / 1e6;
+    EXPECT_LE(static_cast<double>(times.size()), span_s / 0.2 * 1.15 + 2)
+        << times.size() << " readings in " << span_s << " s at one per 200 ms: two recorders' readings interleaved";
 
     // Kill the recorder where it stands; another takes over.
     auto holder = rows(db, "SELECT holder FROM recorder_leases WHERE incident_id = 1");
