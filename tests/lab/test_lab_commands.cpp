@@ -71,7 +71,9 @@ TEST(LabCommands, EachIsIdempotentSaysWhatItDidAndMakesRealLag) {
     double kafka_lag = reading(probe.out, "mm2", "lag_messages");
     EXPECT_GT(pg_lag, 2.0) << probe.out;
     EXPECT_LT(pg_lag, 5.0) << probe.out;
-    EXPECT_GE(kafka_lag, 120) << probe.out;
+    // The two clusters are read a moment apart: a message produced and mirrored in between
+    // shows the held-back 120 as 119.
+    EXPECT_GE(kafka_lag, 119) << probe.out;
     EXPECT_LE(kafka_lag, 123) << probe.out;
 
     auto status = run_drconsole({"lab", "status"}, env);
