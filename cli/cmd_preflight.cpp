@@ -8,6 +8,7 @@
 #include "drconsole/gate_eval.h"
 #include "drconsole/preflight.h"
 #include "drconsole/text.h"
+#include "drconsole/safe_json.h"
 
 namespace drconsole::cli {
 namespace {
@@ -35,7 +36,7 @@ int run_preflight(const PreflightOptions& opts) {
     }
     auto checks = preflight(*env, *target, rpo);
     if (opts.json) {
-        std::cout << nlohmann::json{{"target", target->id}, {"checks", to_json(checks)}, {"failed", any_failed(checks)}}.dump(2) << '\n';
+        std::cout << safe_json(nlohmann::json{{"target", target->id}, {"checks", to_json(checks)}, {"failed", any_failed(checks)}}, 2) << '\n';
     } else {
         for (const auto& c : checks) std::cout << safe_text(fmt::format("{:<38} {:<4}  {}", c.name, to_string(c.outcome), c.value)) << '\n';
     }

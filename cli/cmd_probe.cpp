@@ -14,6 +14,7 @@
 #include "drconsole/probes.h"
 #include "drconsole/recorder.h"
 #include "drconsole/text.h"
+#include "drconsole/safe_json.h"
 
 namespace drconsole::cli {
 namespace {
@@ -98,7 +99,7 @@ int run_probe(const ProbeOptions& opts) {
     }
     bool recording = !opts.incident.db.empty() || opts.incident.incident.has_value();
     if (recording) {
-        Journal journal = open_journal(opts.incident.db);
+        Journal journal = open_journal(opts.incident.db, JournalAccess::existing);
         Incident incident = attach_incident(journal, opts.incident.incident);
         if (incident.state().resolved()) throw InputError(fmt::format("incident {} is resolved: nothing more is recorded", incident.id()));
         if (!runbook) runbook = incident.state().runbook;
@@ -133,7 +134,7 @@ int run_probe(const ProbeOptions& opts) {
     std::map<std::string, ProbeStatus> printed;  // the last status printed per target
     auto print = [&](const Reading& r) {
         printed[r.target] = r.status;
-        if (opts.json) std::cout << reading_json(r, rpo).dump() << '\n';
+        if (opts.json) std::cout << safe_json(reading_json(r, rpo), -1) << '\n';
         else std::cout << reading_line(r, rpo) << '\n';
     };
     while (!g_stop) {

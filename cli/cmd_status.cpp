@@ -8,6 +8,7 @@
 #include "drconsole/measure.h"
 #include "drconsole/clock.h"
 #include "drconsole/text.h"
+#include "drconsole/safe_json.h"
 
 namespace drconsole::cli {
 namespace {
@@ -84,7 +85,7 @@ struct ListOptions {
 };
 
 void run_list(const ListOptions& opts) {
-    Journal journal = open_journal(opts.db);
+    Journal journal = open_journal(opts.db, JournalAccess::read_only);
     nlohmann::json all = nlohmann::json::array();
     for (const auto& record : journal.incidents()) {
         IncidentState s = Incident::attach(journal, record.id).state();
@@ -98,7 +99,7 @@ void run_list(const ListOptions& opts) {
                       << '\n';
         }
     }
-    if (opts.json) std::cout << all.dump(2) << '\n';
+    if (opts.json) std::cout << safe_json(all) << '\n';
 }
 
 }  // namespace
@@ -109,9 +110,9 @@ void add_status(CLI::App& app, int& exit_code) {
     add_incident_options(*cmd, opts->incident, false);
     cmd->add_flag("--json", opts->json, "Machine output: the whole state as JSON");
     cmd->callback([opts, &exit_code] {
-        Journal journal = open_journal(opts->incident.db);
+        Journal journal = open_journal(opts->incident.db, JournalAccess::read_only);
         Incident incident = attach_incident(journal, opts->incident.incident);
-        if (opts->json) std::cout << to_json(incident.state()).dump(2) << '\n';
+        if (opts->json) std::cout << safe_json(to_json(incident.state())) << '\n';
         else print_status(incident.state(), SystemClock().wall_us());
         exit_code = 0;
     });

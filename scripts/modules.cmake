@@ -5,6 +5,7 @@
 set(header_module
   action_text.h=runbook actions.h=actions preflight.h=actions step_run.h=workflow
   clock.h=common diagnostic.h=common duration.h=common files.h=common sha256.h=common text.h=common runner.h=common
+  scan.h=common limits.h=common safe_json.h=common signing.h=common
   environment.h=env
   event.h=journal event_kinds.h=journal journal.h=journal
   gate.h=runbook runbook.h=runbook
@@ -36,6 +37,7 @@ set(allowed_cli ${allowed_tui} tui lab)
 set(lib_cmark-gfm.h runbook)
 set(lib_cmark-gfm-core-extensions.h runbook)
 set(lib_openssl/evp.h common actions)
+set(lib_openssl/pem.h common)
 set(lib_libpq-fe.h clients lab)
 set(lib_curl/curl.h clients)
 set(lib_librdkafka/rdkafka.h clients lab)

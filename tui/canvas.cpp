@@ -62,6 +62,9 @@ int Canvas::put(int x, int y, std::string_view text, Role role, int max) {
     for (std::size_t i = 0; i < text.size();) {
         char32_t cp = next_code_point(text, i);
         if (!utf8_ && cp >= 0x80) cp = U'?';
+        // The last guard before the terminal: what safe_text() would have escaped, had a caller
+        // forgotten it, never reaches the screen raw.
+        if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || is_hidden_code_point(cp)) cp = utf8_ ? U'\uFFFD' : U'?';
         int w = width_of(cp, utf8_);
         if (w == 0) {
             // A combining mark joins the cell before it.

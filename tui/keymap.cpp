@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "drconsole/diagnostic.h"
+#include "drconsole/limits.h"
 #include "drconsole/text.h"
 
 namespace drconsole::tui {
@@ -79,9 +80,14 @@ std::vector<ScriptItem> parse_key_script(std::string_view text, const std::strin
         {"Down", C::down}, {"Left", C::left}, {"Right", C::right}, {"Backspace", C::backspace},
         {"PageUp", C::page_up}, {"PageDown", C::page_down}};
     std::vector<ScriptItem> items;
+    if (text.size() > kMaxFileBytes)
+        throw InputError(fmt::format("{}:1:1: error: the key script is {} bytes; the limit is {} (1 MiB)", file, text.size(), kMaxFileBytes));
     auto lines = split_lines(text);
     for (std::size_t n = 0; n < lines.size(); ++n) {
         std::string_view line = lines[n];
+        if (line.size() > kMaxLineBytes)
+            throw InputError(fmt::format("{}:{}:{}: error: this line is {} bytes long; the limit is {}", file, n + 1, kMaxLineBytes + 1,
+                                         line.size(), kMaxLineBytes));
         if (!line.empty() && line[0] == '#') continue;
         for (std::size_t i = 0; i < line.size();) {
             if (line[i] == '<') {

@@ -1,6 +1,7 @@
 // A step's action, from its block and the environment: which executor, which target, what to record.
 #include <fmt/format.h>
 
+#include "actions/output.h"
 #include "drconsole/actions.h"
 #include "drconsole/diagnostic.h"
 
@@ -15,10 +16,7 @@ const Target& target_of(const Step& step, const Environment* env, TargetType wan
     return *t;
 }
 
-}  // namespace
-
-ActionResult execute_action(const Step& step, const Environment* env, const TemplateValues& values, const std::atomic<bool>* cancel) {
-    if (!step.action) throw InputError(fmt::format("step {} has no action to run", step.id));
+ActionResult execute_unredacted(const Step& step, const Environment* env, const TemplateValues& values, const std::atomic<bool>* cancel) {
     Millis timeout = step.timeout.value_or(kDefaultActionTimeout);
     const Action& a = *step.action;
     switch (a.kind) {
@@ -29,7 +27,11 @@ ActionResult execute_action(const Step& step, const Environment* env, const Temp
             } catch (const TextError& e) {
                 throw InputError(fmt::format("step {}: {}", step.id, e.what()));
             }
-            return run_commands(commands, timeout, values.secret_env, cancel);
+            // Only the secrets this block names reach its environment.
+            std::map<std::string, std::string> secrets;
+            for (const auto& name : template_names(a.body))
+                if (auto it = values.secret_env.find(name); it != values.secret_env.end()) secrets.insert(it->second);
+            return run_commands(commands, timeout, secrets, cancel);
         }
         case ActionKind::sql: {
             const Target& t = target_of(step, env, TargetType::postgres);
@@ -47,6 +49,15 @@ ActionResult execute_action(const Step& step, const Environment* env, const Temp
         }
     }
     throw InputError("unknown action kind");
+}
+
+}  // namespace
+
+ActionResult execute_action(const Step& step, const Environment* env, const TemplateValues& values, const std::atomic<bool>* cancel) {
+    if (!step.action) throw InputError(fmt::format("step {} has no action to run", step.id));
+    ActionResult r = execute_unredacted(step, env, values, cancel);
+    redact_secrets(r, values.redactions);
+    return r;
 }
 
 nlohmann::json plan_action(const Step& step, const Environment* env, const TemplateValues& values) {

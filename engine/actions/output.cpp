@@ -33,4 +33,49 @@ void CapturedOutput::finish(ActionResult& r) {
     r.truncated = truncated_;
 }
 
+namespace {
+
+using Redactions = std::vector<std::pair<std::string, std::string>>;
+
+std::string redacted(std::string_view text, const Redactions& redactions) {
+    std::string out(text);
+    for (const auto& [secret, shown] : redactions) {
+        if (secret.empty()) continue;
+        std::string next;
+        std::size_t from = 0;
+        for (std::size_t at = out.find(secret); at != std::string::npos; at = out.find(secret, from)) {
+            next.append(out, from, at - from);
+            next += shown;
+            from = at + secret.size();
+        }
+        if (from == 0) continue;
+        next.append(out, from, std::string::npos);
+        out = std::move(next);
+    }
+    return out;
+}
+
+void redact_json(nlohmann::json& j, const Redactions& redactions) {
+    if (j.is_string()) j = redacted(j.get<std::string>(), redactions);
+    else if (j.is_structured())
+        for (auto& child : j) redact_json(child, redactions);
+}
+
+}  // namespace
+
+void redact_secrets(ActionResult& r, const Redactions& redactions) {
+    r.output = redacted(r.output, redactions);
+    if (r.truncated) {
+        // The cap may have cut a secret: its first characters at the very end are dropped.
+        for (const auto& [secret, shown] : redactions)
+            for (std::size_t n = std::min(secret.size() - (secret.empty() ? 0 : 1), r.output.size()); n > 0; --n)
+                if (r.output.compare(r.output.size() - n, n, secret, 0, n) == 0) {
+                    r.output.resize(r.output.size() - n);
+                    break;
+                }
+    }
+    r.error = redacted(r.error, redactions);
+    redact_json(r.detail, redactions);
+}
+
 }  // namespace drconsole

@@ -3,6 +3,8 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <openssl/evp.h>
 
@@ -26,5 +28,10 @@ private:
     bool truncated_ = false;
     EVP_MD_CTX* sha_;
 };
+
+// Replaces every known secret value (TemplateValues::redactions) in the result's output, error
+// and detail with how the journal shows it ("<from $NAME>"); output cut at the cap loses a
+// secret's first characters at its end too. The output's SHA-256 stays that of what was printed.
+void redact_secrets(ActionResult& r, const std::vector<std::pair<std::string, std::string>>& redactions);
 
 }  // namespace drconsole

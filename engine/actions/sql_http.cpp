@@ -94,8 +94,12 @@ ActionResult run_http(const std::string& base_url, std::string_view block, const
     std::string_view request_line = lines.empty() ? std::string_view{} : trim(lines[0]);
     std::size_t sp = request_line.find(' ');
     req.method = std::string(request_line.substr(0, sp));
-    std::string path = substitute(sp == std::string_view::npos ? "" : trim(request_line.substr(sp + 1)), values,
-                                  [](const std::string& v) { return clients::url_encode(v); });
+    std::string_view path_text = sp == std::string_view::npos ? "" : trim(request_line.substr(sp + 1));
+    std::string path = substitute(path_text, values, [](const std::string& v) { return clients::url_encode(v); });
+    // The journal gets the path with the values it may show: a secret as "<from $NAME>".
+    TemplateValues shown;
+    shown.values = values.recorded;
+    std::string recorded_path = substitute(path_text, shown, [](const std::string& v) { return v; });
     std::string base = expand_references(base_url);
     while (!base.empty() && base.back() == '/') base.pop_back();
     req.url = base + path;
@@ -115,7 +119,7 @@ ActionResult run_http(const std::string& base_url, std::string_view block, const
     });
     clients::HttpResponse resp = clients::http_fetch(req, deadline_after(timeout), cancel);
     r.detail["method"] = req.method;
-    r.detail["path"] = path;
+    r.detail["path"] = recorded_path;
     if (resp.completed) {
         r.detail["status"] = resp.status;
         r.ok = resp.status >= 200 && resp.status < 300;

@@ -1,11 +1,13 @@
 // The values {{name}} takes for a step: the environment's vars (secrets expanded only here, at
 // use, and recorded as "<from $NAME>") and the incident's built-in names.
-#include <regex>
+#include <algorithm>
+#include <cstdlib>
 
 #include <fmt/format.h>
 
 #include "drconsole/actions.h"
 #include "drconsole/incident.h"
+#include "drconsole/scan.h"
 
 namespace drconsole {
 
@@ -17,16 +19,21 @@ TemplateValues template_values(const Environment* env, const IncidentState& s, c
     };
     if (env) {
         for (const auto& [name, raw] : env->vars) {
-            std::smatch m;
-            static const std::regex ref(R"(\$\{([A-Za-z_][A-Za-z0-9_]*)\})");
-            bool secret = std::regex_search(raw, m, ref);
+            auto ref = find_reference(raw);
             std::string value = expand_references(raw);
-            add(name, value, secret ? fmt::format("<from ${}>", m[1].str()) : raw);
-            if (secret) {
+            add(name, value, ref ? fmt::format("<from ${}>", ref->name) : raw);
+            if (ref) {
                 t.secret_names.insert(name);
-                t.secret_env[m[1].str()] = value;
+                t.secret_env[name] = {std::string(ref->name), value};
+                t.redactions.emplace_back(value, fmt::format("<from ${}>", ref->name));
             }
         }
+        // Every ${NAME} of the environment (DSNs, URLs, headers, Kafka settings, vars).
+        for (auto ref = find_reference(env->source); ref; ref = find_reference(env->source, ref->offset + ref->length)) {
+            const char* value = std::getenv(std::string(ref->name).c_str());
+            if (value && *value) t.redactions.emplace_back(value, fmt::format("<from ${}>", ref->name));
+        }
+        std::stable_sort(t.redactions.begin(), t.redactions.end(), [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
     }
     // In the order of builtin_template_names().
     const std::string builtin[] = {std::to_string(s.id), s.mode, step.id, actor.role, actor.person};

@@ -3,9 +3,10 @@
 
 #include <algorithm>
 #include <ctime>
-#include <regex>
 
 #include <fmt/format.h>
+
+#include "drconsole/scan.h"
 
 namespace drconsole {
 
@@ -36,23 +37,31 @@ std::string format_utc(std::int64_t wall_us) {
 }
 
 std::optional<std::int64_t> parse_utc(const std::string& text) {
-    static const std::regex re(R"((\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?Z)");
-    std::smatch m;
-    if (!std::regex_match(text, m, re)) return std::nullopt;
+    // YYYY-MM-DDTHH:MM:SS[.ffffff]Z, exactly.
+    auto field = [&](std::size_t at, std::size_t n) { return at + n <= text.size() ? small_number(std::string_view(text).substr(at, n), n) : std::nullopt; };
+    auto is = [&](std::size_t at, char c) { return at < text.size() && text[at] == c; };
+    auto year = field(0, 4), mon = field(5, 2), day = field(8, 2), hour = field(11, 2), min = field(14, 2), sec = field(17, 2);
+    if (!year || !mon || !day || !hour || !min || !sec || !is(4, '-') || !is(7, '-') || !is(10, 'T') || !is(13, ':') || !is(16, ':'))
+        return std::nullopt;
     std::tm tm{};
-    tm.tm_year = std::stoi(m[1]) - 1900;
-    tm.tm_mon = std::stoi(m[2]) - 1;
-    tm.tm_mday = std::stoi(m[3]);
-    tm.tm_hour = std::stoi(m[4]);
-    tm.tm_min = std::stoi(m[5]);
-    tm.tm_sec = std::stoi(m[6]);
-    if (tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60) return std::nullopt;
+    tm.tm_year = static_cast<int>(*year) - 1900;
+    tm.tm_mon = static_cast<int>(*mon) - 1;
+    tm.tm_mday = static_cast<int>(*day);
+    tm.tm_hour = static_cast<int>(*hour);
+    tm.tm_min = static_cast<int>(*min);
+    tm.tm_sec = static_cast<int>(*sec);
+    if (tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60) return std::nullopt;
     std::int64_t micros = 0;
-    if (m[7].matched) {
-        std::string digits = m[7].str();
+    std::size_t end = 19;
+    if (is(19, '.')) {
+        std::size_t n = span(text, 20, is_digit);
+        if (n < 1 || n > 6) return std::nullopt;
+        std::string digits = text.substr(20, n);
         digits.resize(6, '0');
-        micros = std::stoll(digits);
+        micros = *small_number(digits, 6);
+        end = 20 + n;
     }
+    if (end + 1 != text.size() || text[end] != 'Z') return std::nullopt;
     return static_cast<std::int64_t>(timegm(&tm)) * 1'000'000 + micros;
 }
 

@@ -5,11 +5,14 @@
 
 #include <fmt/format.h>
 
+#include "drconsole/text.h"
+
 namespace drconsole {
 
 std::string Diagnostic::str() const {
-    return fmt::format("{}:{}:{}: {}: {}", file, pos.line, pos.column,
-                       severity == Severity::error ? "error" : "warning", message);
+    // The file name and the message may quote what was read: shown escaped, like all untrusted text.
+    return fmt::format("{}:{}:{}: {}: {}", safe_text(file), pos.line, pos.column, severity == Severity::error ? "error" : "warning",
+                       safe_text(message));
 }
 
 void Diagnostics::error(SourcePos pos, std::string message) {

@@ -45,12 +45,16 @@ std::uint32_t decode(std::string_view text, std::size_t i, std::size_t len) {
     return cp;
 }
 
-bool is_bidi_control(std::uint32_t cp) {
-    return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E ||
-           cp == 0x200F || cp == 0x061C;
-}
-
 }  // namespace
+
+bool is_hidden_code_point(char32_t cp) {
+    return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x061C  // bidi overrides, isolates
+           || (cp >= 0x200B && cp <= 0x200F)                                                // zero-width space, joiners, marks
+           || (cp >= 0x2060 && cp <= 0x2064) || cp == 0xFEFF || cp == 0x00AD || cp == 0x180E  // word joiner, BOM, soft hyphen
+           || cp == 0x2028 || cp == 0x2029                                                  // line and paragraph separators
+           || (cp >= 0xFFF9 && cp <= 0xFFFB)                                                // interlinear annotation
+           || (cp >= 0xE0000 && cp <= 0xE007F);                                             // tag characters
+}
 
 std::optional<std::size_t> first_invalid_utf8(std::string_view text) {
     for (std::size_t i = 0; i < text.size();) {
@@ -145,7 +149,7 @@ std::string safe_text(std::string_view untrusted, bool keep_newlines) {
             out += '\n';
         } else if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F)) {
             out += fmt::format("\\x{:02x}", cp);
-        } else if (is_bidi_control(cp)) {
+        } else if (is_hidden_code_point(cp)) {
             out += fmt::format("\\u{{{:04x}}}", cp);
         } else {
             out.append(untrusted.substr(i, len));
@@ -153,6 +157,13 @@ std::string safe_text(std::string_view untrusted, bool keep_newlines) {
         i += len;
     }
     return out;
+}
+
+std::string safe_excerpt(std::string_view untrusted, std::size_t max_bytes) {
+    if (untrusted.size() <= max_bytes) return safe_text(untrusted);
+    std::size_t cut = max_bytes;
+    while (cut > 0 && (static_cast<unsigned char>(untrusted[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
+    return safe_text(untrusted.substr(0, cut)) + fmt::format("… ({} bytes)", untrusted.size());
 }
 
 namespace {

@@ -1,5 +1,5 @@
 // Reading and checking an environment file (JSON with comments).
-#include <regex>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -7,6 +7,8 @@
 
 #include "drconsole/environment.h"
 #include "drconsole/files.h"
+#include "drconsole/limits.h"
+#include "drconsole/scan.h"
 #include "drconsole/sha256.h"
 #include "drconsole/text.h"
 #include "env/json_positions.h"
@@ -33,9 +35,36 @@ const std::vector<TypeInfo>& target_types() {
     return types;
 }
 
+// A libpq keyword DSN's "password = value" (at the start or after a space): where the keyword
+// starts and the value as written (quoted or not).
+std::optional<std::pair<std::size_t, std::string>> dsn_password(std::string_view dsn) {
+    for (std::size_t at = dsn.find("password"); at != std::string_view::npos; at = dsn.find("password", at + 1)) {
+        if (at > 0 && !is_space(dsn[at - 1])) continue;
+        std::size_t i = at + 8;
+        i += span(dsn, i, is_space);
+        if (i >= dsn.size() || dsn[i] != '=') continue;
+        ++i;
+        i += span(dsn, i, is_space);
+        std::size_t close = i < dsn.size() && dsn[i] == '\'' ? dsn.find('\'', i + 1) : std::string_view::npos;
+        std::size_t n = close != std::string_view::npos ? close + 1 - i : span(dsn, i, [](char c) { return !is_space(c); });
+        return std::pair{at, std::string(dsn.substr(i, n))};
+    }
+    return std::nullopt;
+}
+
+// postgres://user:password@… or postgresql://user:password@…
+bool uri_has_password(std::string_view dsn) {
+    std::size_t rest = dsn.rfind("postgresql://", 0) == 0 ? 13 : dsn.rfind("postgres://", 0) == 0 ? 11 : 0;
+    if (rest == 0) return false;
+    std::size_t authority = span(dsn, rest, [](char c) { return c != '/' && c != '@' && !is_space(c); });
+    return rest + authority < dsn.size() && dsn[rest + authority] == '@' && dsn.substr(rest, authority).find(':') != std::string_view::npos;
+}
+
 bool is_target_id(std::string_view id) {
-    static const std::regex re("[a-z0-9][a-z0-9_-]*");
-    return std::regex_match(id.begin(), id.end(), re);
+    if (id.size() > kMaxIdBytes) return false;
+    auto lower_or_digit = [](char c) { return (c >= 'a' && c <= 'z') || is_digit(c); };
+    return !id.empty() && lower_or_digit(id[0]) &&
+           span(id, 0, [&](char c) { return lower_or_digit(c) || c == '_' || c == '-'; }) == id.size();
 }
 
 bool is_secret_key(std::string_view key) {
@@ -43,10 +72,6 @@ bool is_secret_key(std::string_view key) {
            key == "sasl.jaas.config" || key.find("token") != std::string_view::npos;
 }
 
-bool is_whole_reference(std::string_view v) {
-    static const std::regex re(R"(\$\{[A-Za-z_][A-Za-z0-9_]*\})");
-    return std::regex_match(v.begin(), v.end(), re);
-}
 
 class EnvReader {
 public:
@@ -61,7 +86,7 @@ public:
             else if (key == "roster") string_map(p, value, env.roster, true);
             else if (key == "vars") vars(p, value, env.vars);
             else if (key == "comms") comms(p, value, env.comms);
-            else key_error(p, fmt::format("unknown setting '{}' (known: name, targets, roster, comms, vars)", key));
+            else key_error(p, fmt::format("unknown setting '{}' (known: name, targets, roster, comms, vars)", safe_excerpt(key)));
         }
         for (const auto& [id, target] : env.targets) {
             std::string p = env::pointer_child("/targets", id);
@@ -70,7 +95,7 @@ public:
             for (const auto& [field, ref] : {std::pair{"source", target.source}, std::pair{"target", target.target}}) {
                 const Target* other = env.find(ref);
                 if (!other || other->type != TargetType::kafka)
-                    error(env::pointer_child(p, field), fmt::format("'{}' is not a kafka target of this environment", ref));
+                    error(env::pointer_child(p, field), fmt::format("'{}' is not a kafka target of this environment", safe_excerpt(ref)));
             }
         }
     }
@@ -81,7 +106,7 @@ private:
             const Target* primary = env.find(t.primary);
             if (t.pg_role != "standby") error(p + "/primary", "only a \"role\": \"standby\" target names its primary");
             else if (!primary || primary->type != TargetType::postgres)
-                error(p + "/primary", fmt::format("'{}' is not a postgres target of this environment", t.primary));
+                error(p + "/primary", fmt::format("'{}' is not a postgres target of this environment", safe_excerpt(t.primary)));
         }
         if (t.heartbeat && t.pg_role != "primary") error(p + "/heartbeat", "the heartbeat is written on a \"role\": \"primary\" target");
     }
@@ -95,6 +120,10 @@ private:
             return {};
         }
         std::string s = v.get<std::string>();
+        if (s.size() > kMaxStringBytes) {
+            error(p, fmt::format("this string is {} bytes long; the limit is {}", s.size(), kMaxStringBytes));
+            return {};
+        }
         if (auto bad = check_references(s)) {
             SourcePos at = positions_.value(p);
             diag_.error({at.line, at.column + 1 + static_cast<int>(bad->first)}, bad->second);
@@ -116,7 +145,7 @@ private:
         if (!v.is_object()) return error(p, "expected an object of names to strings");
         for (const auto& [key, value] : v.items()) {
             std::string cp = env::pointer_child(p, key);
-            if (keys_are_roles && !is_target_id(key)) key_error(cp, fmt::format("role '{}' must be an id such as 'ic' or 'db'", key));
+            if (keys_are_roles && !is_target_id(key)) key_error(cp, fmt::format("role '{}' must be an id such as 'ic' or 'db' (at most {} characters)", safe_excerpt(key), kMaxIdBytes));
             out[key] = string_at(cp, value);
         }
     }
@@ -137,17 +166,20 @@ private:
             std::string cp = env::pointer_child(p, key);
             if (key == "cadence") out.cadence = duration_at(cp, value);
             else if (key == "webhook") out.webhook = url_at(cp, value);
-            else key_error(cp, fmt::format("unknown comms setting '{}' (known: cadence, webhook)", key));
+            else key_error(cp, fmt::format("unknown comms setting '{}' (known: cadence, webhook)", safe_excerpt(key)));
         }
     }
 
     std::string url_at(const std::string& p, const json& v) {
         std::string url = string_at(p, v);
-        static const std::regex scheme("https?://[^\\s]+");
-        static const std::regex userinfo("https?://[^/@\\s]*:[^/@\\s]*@.*");
-        if (!url.empty() && !std::regex_match(url, scheme) && url.rfind("${", 0) != 0)
+        std::size_t rest = url.rfind("http://", 0) == 0 ? 7 : url.rfind("https://", 0) == 0 ? 8 : 0;
+        bool no_space = span(url, rest, [](char c) { return !is_space(c); }) == url.size() - rest;
+        if (!url.empty() && !(rest > 0 && url.size() > rest && no_space) && url.rfind("${", 0) != 0)
             error(p, fmt::format("'{}' is not an http:// or https:// URL", safe_text(url)));
-        if (std::regex_match(url, userinfo))
+        // user:password@ before the host.
+        std::size_t authority = span(url, rest, [](char c) { return c != '/' && c != '@' && !is_space(c); });
+        if (rest > 0 && rest + authority < url.size() && url[rest + authority] == '@' &&
+            url.substr(rest, authority).find(':') != std::string::npos)
             error(p, "a URL with a password in it: put credentials in an environment variable and write ${NAME}");
         return url;
     }
@@ -157,7 +189,7 @@ private:
         for (const auto& [id, spec] : v.items()) {
             std::string tp = env::pointer_child(p, id);
             if (!is_target_id(id)) {
-                key_error(tp, fmt::format("target id '{}' must use lowercase letters, digits, '-' or '_' (no dots)", id));
+                key_error(tp, fmt::format("target id '{}' must use lowercase letters, digits, '-' or '_' (no dots), at most {} characters", safe_excerpt(id), kMaxIdBytes));
                 continue;
             }
             if (!spec.is_object()) {
@@ -193,7 +225,7 @@ private:
             if (key == "interval") t.interval = duration_at(fp, value);
             else if (key == "deadline") t.deadline = duration_at(fp, value);
             else if (!info->required.count(key) && !info->optional.count(key))
-                key_error(fp, fmt::format("unknown setting '{}' for a {} target", key, type));
+                key_error(fp, fmt::format("unknown setting '{}' for a {} target", safe_excerpt(key), type));
             else field(fp, key, value, t);
         }
         return true;
@@ -236,19 +268,15 @@ private:
 
     std::string dsn_at(const std::string& p, const json& v) {
         std::string dsn = string_at(p, v);
-        static const std::regex keyword(R"((^|\s)password\s*=\s*('[^']*'|\S*))");
-        static const std::regex uri(R"(postgres(ql)?://[^/@\s]*:[^/@\s]*@.*)");
-        std::smatch m;
-        if (std::regex_search(dsn, m, keyword)) {
-            std::string value = m[2];
-            if (!is_whole_reference(value)) {
+        if (auto pw = dsn_password(dsn)) {
+            if (!is_whole_reference(pw->second)) {
                 SourcePos at = positions_.value(p);
-                int offset = static_cast<int>(m.position(0) + m[1].length());
+                int offset = static_cast<int>(pw->first);
                 diag_.error({at.line, at.column + 1 + offset},
                             "a DSN with a password in clear: put it in ~/.pgpass or a file named by PGPASSFILE "
                             "(or write password=${NAME})");
             }
-        } else if (std::regex_match(dsn, uri)) {
+        } else if (uri_has_password(dsn)) {
             error(p, "a connection URI with a password in clear: put it in ~/.pgpass or a file named by PGPASSFILE");
         }
         return dsn;
@@ -258,7 +286,7 @@ private:
         string_map(p, v, out, false);
         for (const auto& [key, value] : out) {
             if (is_secret_key(key) && !is_whole_reference(value))
-                error(env::pointer_child(p, key), fmt::format("'{}' holds a secret in clear: set it in an environment variable and write \"${{NAME}}\"", key));
+                error(env::pointer_child(p, key), fmt::format("'{}' holds a secret in clear: set it in an environment variable and write \"${{NAME}}\"", safe_excerpt(key)));
         }
     }
 
@@ -266,10 +294,35 @@ private:
     Diagnostics& diag_;
 };
 
+// Where objects and arrays first nest deeper than kMaxJsonDepth (strings and comments skipped),
+// so that nothing that walks the document can exhaust the stack.
+std::optional<std::size_t> nested_too_deep(std::string_view text) {
+    int depth = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
+        if (c == '"') {
+            for (++i; i < text.size() && text[i] != '"'; ++i)
+                if (text[i] == '\\') ++i;
+        } else if (c == '/' && i + 1 < text.size() && text[i + 1] == '/') {
+            i = std::min(text.find('\n', i), text.size());
+        } else if (c == '/' && i + 1 < text.size() && text[i + 1] == '*') {
+            i = std::min(text.find("*/", i + 2), text.size()) + 1;
+        } else if (c == '{' || c == '[') {
+            if (++depth > kMaxJsonDepth) return i;
+        } else if (c == '}' || c == ']') {
+            --depth;
+        }
+    }
+    return std::nullopt;
+}
+
 std::string parse_error_message(const std::string& what) {
     // "[json.exception.parse_error.101] parse error at line 3, column 5: syntax error …" → "syntax error …"
+    // "[json.exception.out_of_range.406] number overflow parsing '1e99999'" → "number overflow …"
     std::size_t colon = what.find(": ", what.find("parse error"));
-    return colon == std::string::npos ? what : what.substr(colon + 2);
+    if (colon != std::string::npos) return what.substr(colon + 2);
+    std::size_t tag = what.rfind("] ", what.find(' '));
+    return tag == std::string::npos ? what : what.substr(tag + 2);
 }
 
 }  // namespace
@@ -303,12 +356,28 @@ EnvironmentResult parse_environment(std::string_view text, const std::string& fi
         diag.error(position_of(text, *bad), "not valid UTF-8");
         return {nullptr, diag.sorted()};
     }
+    if (text.size() > kMaxFileBytes) {
+        diag.error({1, 1}, fmt::format("the environment file is {} bytes; the limit is {} (1 MiB)", text.size(), kMaxFileBytes));
+        return {nullptr, diag.sorted()};
+    }
+    if (auto deep = nested_too_deep(text)) {
+        diag.error(position_of(text, *deep), fmt::format("objects and arrays nest more than {} deep here", kMaxJsonDepth));
+        return {nullptr, diag.sorted()};
+    }
     json root;
     try {
         root = json::parse(text.begin(), text.end(), nullptr, true, true);
     } catch (const json::parse_error& e) {
         std::size_t at = e.byte > 0 ? e.byte - 1 : 0;
         diag.error(position_of(text, std::min(at, text.size())), parse_error_message(e.what()));
+        return {nullptr, diag.sorted()};
+    } catch (const json::exception& e) {
+        // A number too large for a double ("1e99999"): the library names it but not where it is.
+        std::string message = parse_error_message(e.what());
+        std::size_t quote = message.find('\'');
+        std::string literal = quote == std::string::npos ? "" : message.substr(quote + 1, message.rfind('\'') - quote - 1);
+        std::size_t at = literal.empty() ? 0 : text.find(literal);
+        diag.error(position_of(text, at == std::string_view::npos ? 0 : at), message);
         return {nullptr, diag.sorted()};
     }
     auto env = std::make_shared<Environment>();

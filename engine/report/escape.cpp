@@ -45,7 +45,12 @@ std::string html(std::string_view untrusted) {
 
 std::string csv(std::string_view untrusted) {
     std::string cell = safe_text(untrusted);
-    if (!cell.empty() && std::strchr("=+-@\t\r", cell.front())) cell = "'" + cell;
+    // A spreadsheet reads a formula after leading spaces too, and in fullwidth forms (＝ ＋ － ＠).
+    std::size_t i = cell.find_first_not_of(' ');
+    char32_t first = i == std::string::npos ? 0 : next_code_point(cell, i);
+    if (first == '=' || first == '+' || first == '-' || first == '@' || first == 0xFF1D || first == 0xFF0B || first == 0xFF0D ||
+        first == 0xFF20 || (!cell.empty() && (cell.front() == '\t' || cell.front() == '\r')))
+        cell = "'" + cell;
     if (cell.find_first_of(",\"") == std::string::npos) return cell;
     std::string quoted = "\"";
     for (char c : cell) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);

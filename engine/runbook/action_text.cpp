@@ -1,17 +1,31 @@
 // Run-line word splitting, templates and SQL parameter binding: values are data, never code.
-#include <regex>
+#include <algorithm>
+#include <optional>
+#include <set>
 
 #include <fmt/format.h>
 
 #include "drconsole/action_text.h"
 #include "drconsole/diagnostic.h"
+#include "drconsole/scan.h"
 
 namespace drconsole {
 namespace {
 
-const std::regex& template_re() {
-    static const std::regex re(R"(\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)(:flag)?\s*\}\})");
-    return re;
+// The {{name}} or {{name:flag}} (spaces allowed inside the braces) that starts at text[i], if any:
+// the name and where the template ends.
+std::optional<std::pair<std::string_view, std::size_t>> template_at(std::string_view text, std::size_t i) {
+    if (text.substr(i, 2) != "{{") return std::nullopt;
+    std::size_t k = i + 2;
+    k += span(text, k, is_space);
+    std::size_t n = span(text, k, [](char c) { return is_word_char(c) || c == '.'; });
+    std::string_view name = text.substr(k, n);
+    if (!is_name(name, ".")) return std::nullopt;
+    k += n;
+    if (text.substr(k, 5) == ":flag") k += 5;
+    k += span(text, k, is_space);
+    if (text.substr(k, 2) != "}}") return std::nullopt;
+    return std::pair{name, k + 2};
 }
 
 }  // namespace
@@ -24,9 +38,12 @@ const std::vector<std::string>& builtin_template_names() {
 
 std::vector<std::string> template_names(std::string_view body) {
     std::vector<std::string> names;
-    std::string text(body);
-    for (std::sregex_iterator it(text.begin(), text.end(), template_re()), end; it != end; ++it)
-        if (std::find(names.begin(), names.end(), (*it)[1].str()) == names.end()) names.push_back((*it)[1]);
+    std::set<std::string_view> seen;
+    for (std::size_t i = body.find("{{"); i != std::string_view::npos;) {
+        auto t = template_at(body, i);
+        if (t && seen.insert(t->first).second) names.emplace_back(t->first);
+        i = body.find("{{", t ? t->second : i + 1);
+    }
     return names;
 }
 
@@ -63,8 +80,7 @@ std::vector<std::vector<Word>> parse_run_block(std::string_view body) {
                     }
                     while (!inner.empty() && inner.front() == ' ') inner.erase(0, 1);
                     while (!inner.empty() && inner.back() == ' ') inner.pop_back();
-                    static const std::regex name_re("[A-Za-z_][A-Za-z0-9_.]*");
-                    if (!std::regex_match(inner, name_re)) throw TextError(at(i), fmt::format("'{{{{{}}}}}' is not a template name", inner));
+                    if (!is_name(inner, ".")) throw TextError(at(i), fmt::format("'{{{{{}}}}}' is not a template name", inner));
                     w.text = inner;
                     words.push_back(w);
                     i = next;

@@ -1,7 +1,6 @@
 // Markdown → Runbook: walks the cmark-gfm tree, reading headings, tables, task items and actions.
 #include <algorithm>
 #include <cctype>
-#include <regex>
 
 #include <cmark-gfm-core-extensions.h>
 
@@ -9,7 +8,9 @@
 
 #include "drconsole/action_text.h"
 #include "drconsole/files.h"
+#include "drconsole/limits.h"
 #include "drconsole/runbook.h"
+#include "drconsole/scan.h"
 #include "drconsole/sha256.h"
 #include "runbook/attributes.h"
 #include "runbook/markdown.h"
@@ -20,6 +21,48 @@ namespace runbook {
 namespace {
 
 constexpr std::string_view kStepAttributes = "role, gate, restores, rpo, timeout, confirm, fault";
+
+// "Severity: SEV-1" anywhere in the summary (any case): the first such word.
+std::string severity_in(std::string_view text) {
+    for (std::size_t at = find_nocase(text, "severity:"); at != std::string_view::npos; at = find_nocase(text, "severity:", at + 1)) {
+        std::size_t i = at + 9;
+        i += span(text, i, is_space);
+        std::size_t n = span(text, i, [](char c) { return is_alpha(c) || is_digit(c) || c == '-'; });
+        if (n > 0) return std::string(text.substr(i, n));
+    }
+    return {};
+}
+
+// "Comms every 30 minutes" (or min, m, hours, hour, h; any case) anywhere in the summary.
+std::optional<Millis> comms_every_in(std::string_view text) {
+    for (std::size_t at = find_nocase(text, "comms every"); at != std::string_view::npos; at = find_nocase(text, "comms every", at + 1)) {
+        std::size_t i = at + 11, spaces = span(text, i, is_space);
+        if (spaces == 0) continue;
+        i += spaces;
+        std::size_t digits = span(text, i, is_digit);
+        auto n = small_number(text.substr(i, digits), 6);
+        if (!n) continue;
+        i += digits;
+        i += span(text, i, is_space);
+        std::string unit(text.substr(i, span(text, i, is_word_char)));
+        for (auto& c : unit) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (unit == "minutes" || unit == "minute" || unit == "min" || unit == "m") return Millis(*n * 60'000);
+        if (unit == "hours" || unit == "hour" || unit == "h") return Millis(*n * 3'600'000);
+    }
+    return std::nullopt;
+}
+
+// "METHOD /path": GET, POST, PUT, PATCH, DELETE or HEAD, spaces, then a path without spaces.
+bool is_request_line(std::string_view line) {
+    std::size_t sp = line.find(' ');
+    std::string_view method = line.substr(0, sp);
+    if (sp == std::string_view::npos ||
+        !(method == "GET" || method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE" || method == "HEAD"))
+        return false;
+    std::size_t i = sp + span(line, sp, [](char c) { return c == ' '; });
+    if (i >= line.size() || line[i] != '/') return false;
+    return span(line, i, [](char c) { return !is_space(c); }) == line.size() - i;
+}
 
 // A heading's text as written: "## Promote {kind=promote}" → "Promote {kind=promote}".
 std::pair<std::string_view, std::size_t> heading_source(std::string_view line) {
@@ -117,15 +160,8 @@ private:
         }
         if (!rb_.summary.empty()) rb_.summary += "\n\n";
         rb_.summary += text;
-        static const std::regex severity(R"(Severity:\s*([A-Za-z0-9-]+))", std::regex::icase);
-        static const std::regex comms(R"(Comms every\s+(\d+)\s*(minutes|minute|min|m|hours|hour|h)\b)", std::regex::icase);
-        std::smatch m;
-        if (rb_.severity.empty() && std::regex_search(text, m, severity)) rb_.severity = m[1];
-        if (!rb_.comms_every && std::regex_search(text, m, comms)) {
-            long n = std::stol(m[1]);
-            bool hours = std::tolower(static_cast<unsigned char>(m[2].str()[0])) == 'h';
-            rb_.comms_every = Millis(n * (hours ? 3'600'000 : 60'000));
-        }
+        if (rb_.severity.empty()) rb_.severity = severity_in(text);
+        if (!rb_.comms_every) rb_.comms_every = comms_every_in(text);
     }
 
     void list(cmark_node* node) {
@@ -343,8 +379,7 @@ private:
 
     void http_request_line(const Action& a, int first_line) {
         std::string request = a.body.substr(0, a.body.find('\n'));
-        static const std::regex line(R"((GET|POST|PUT|PATCH|DELETE|HEAD) +/\S*)");
-        if (!std::regex_match(request.begin(), request.end(), line)) {
+        if (!is_request_line(request)) {
             std::string_view src = ctx_.line(first_line);
             ctx_.diag.error(ctx_.at(first_line, src.find_first_not_of(' ') == std::string_view::npos ? 0 : src.find_first_not_of(' ')),
                             "http action must start with 'METHOD /path' (GET, POST, PUT, PATCH, DELETE or HEAD)");
@@ -375,6 +410,35 @@ private:
 }  // namespace
 }  // namespace runbook
 
+namespace {
+
+// The file's size, each line's length, and line endings that every reader counts alike: a bare
+// CR ends a line for cmark but not for the diagnostics, which would point at the wrong line.
+bool within_limits(std::string_view source, Diagnostics& diag) {
+    if (source.size() > kMaxFileBytes) {
+        diag.error({1, 1}, fmt::format("the runbook is {} bytes; the limit is {} (1 MiB)", source.size(), kMaxFileBytes));
+        return false;
+    }
+    std::size_t line_start = 0;
+    for (std::size_t i = 0; i <= source.size(); ++i) {
+        if (i < source.size() && source[i] == '\r' && (i + 1 >= source.size() || source[i + 1] != '\n')) {
+            diag.error(position_of(source, i), "a carriage return without a line feed: save the file with LF (or CRLF) line endings");
+            return false;
+        }
+        if (i == source.size() || source[i] == '\n') {
+            if (i - line_start > kMaxLineBytes) {
+                diag.error(position_of(source, line_start + kMaxLineBytes),
+                           fmt::format("this line is {} bytes long; the limit is {}", i - line_start, kMaxLineBytes));
+                return false;
+            }
+            line_start = i + 1;
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
 RunbookResult parse_runbook(std::string_view source, const std::string& file) {
     Diagnostics diag(file);
     auto rb = std::make_shared<Runbook>();
@@ -389,6 +453,7 @@ RunbookResult parse_runbook(std::string_view source, const std::string& file) {
         diag.error({1, 1}, "runbook is empty");
         return {nullptr, diag.sorted()};
     }
+    if (!within_limits(source, diag)) return {nullptr, diag.sorted()};
     runbook::ParseContext ctx(source, diag);
     runbook::Document doc = runbook::parse_gfm(source);
     runbook::Parser(ctx, *rb).walk(doc.get());

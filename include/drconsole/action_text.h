@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace drconsole {
@@ -16,10 +17,15 @@ namespace drconsole {
 struct TemplateValues {
     std::map<std::string, std::string> values;
     std::map<std::string, std::string> recorded;  // what the journal may show: vars holding ${…} appear as "<from $NAME>"
-    // Secrets (vars written as ${NAME}): never an argument of a run command, where /proc/*/cmdline
-    // would show them; run commands get them as environment variables NAME=value instead.
-    std::map<std::string, std::string> secret_env;  // NAME -> value
-    std::set<std::string> secret_names;             // template names whose value is a secret
+    // Secrets (vars written with ${NAME}): never an argument of a run command, where /proc/*/cmdline
+    // would show them; a run command gets one as the environment variable NAME=value instead, and
+    // only one its block names (e.g. in a comment: "# uses {{api_token}}").
+    std::map<std::string, std::pair<std::string, std::string>> secret_env;  // template name -> (NAME, value)
+    std::set<std::string> secret_names;                                     // template names whose value is a secret
+    // Every secret value known to the environment (each ${NAME} it references, and each var built
+    // from them), longest first, with how the journal shows it: redacted from what an action
+    // prints or answers before that is recorded.
+    std::vector<std::pair<std::string, std::string>> redactions;
 };
 // The values every action may use besides the environment's vars.
 const std::vector<std::string>& builtin_template_names();  // incident.id, incident.mode, step.id, actor.role, actor.person

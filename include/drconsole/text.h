@@ -35,9 +35,17 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
 char32_t next_code_point(std::string_view text, std::size_t& i);
 void append_utf8(std::string& out, char32_t code_point);
 
+// Characters that change how text around them reads without showing themselves: bidi
+// overrides and isolates, zero-width spaces and joiners, direction marks, word joiner, BOM,
+// soft hyphen, line/paragraph separators, interlinear annotations, tag characters.
+bool is_hidden_code_point(char32_t cp);
+
 // Makes an untrusted string safe to print on a terminal or into a report line:
 // control characters (C0, DEL, C1) become \xNN (a newline too, unless keep_newlines),
-// bidirectional overrides and isolates become \u{...}, invalid UTF-8 becomes \xNN.
+// hidden characters (above) become \u{...}, invalid UTF-8 becomes \xNN.
 std::string safe_text(std::string_view untrusted, bool keep_newlines = false);
+// safe_text of at most the first `max_bytes` bytes, "… (N bytes)" after a cut: for quoting
+// an untrusted value in a message.
+std::string safe_excerpt(std::string_view untrusted, std::size_t max_bytes = 80);
 
 }  // namespace drconsole

@@ -57,6 +57,7 @@ TEST(Secrets, ACanaryNeverShowsInTheJournalOutputMetadataOrCommandLines) {
 ## Repoint
 - [ ] Use the token in a command {#use-token role=app}
   ```run
+  # uses {{token}}
   sh -c 'sleep 0.5; test -n "$DRC_CANARY_TOKEN" && echo token-present'
   sh -c 'echo "$DRC_CANARY_TOKEN" | sha256sum'
   ```
@@ -70,6 +71,19 @@ TEST(Secrets, ACanaryNeverShowsInTheJournalOutputMetadataOrCommandLines) {
 - [ ] Try the token as an argument {#leak role=app}
   ```run
   echo {{token}}
+  ```
+- [ ] Use the token in a query string {#query role=app}
+  ```http target=api
+  GET /status?key={{token}}&by={{actor.person}}
+  ```
+- [ ] Print the token {#print role=app}
+  ```run
+  # uses {{token}}
+  printenv DRC_CANARY_TOKEN
+  ```
+- [ ] A command that names no secret gets none {#no-secret role=app}
+  ```run
+  sh -c 'test -z "$DRC_CANARY_TOKEN" && echo no-secret-here'
   ```
 )");
     std::vector<std::string> with_canary{std::string("DRC_CANARY_TOKEN=") + kCanary};
@@ -86,7 +100,12 @@ TEST(Secrets, ACanaryNeverShowsInTheJournalOutputMetadataOrCommandLines) {
     });
     auto run = test::run_drconsole({"step", "--db", db, "use-token", "run", "--as", "app:kim"}, with_canary);
     auto api = test::run_drconsole({"step", "--db", db, "call-api", "run", "--as", "app:kim"}, with_canary);
+    std::string api_request = server.last_request();
     auto leak = test::run_drconsole({"step", "--db", db, "leak", "run", "--as", "app:kim"}, with_canary);
+    auto query = test::run_drconsole({"step", "--db", db, "query", "run", "--as", "app:kim"}, with_canary);
+    std::string query_request = server.last_request();
+    auto print = test::run_drconsole({"step", "--db", db, "print", "run", "--as", "app:kim"}, with_canary);
+    auto no_secret = test::run_drconsole({"step", "--db", db, "no-secret", "run", "--as", "app:kim"}, with_canary);
     done = true;
     watcher.join();
 
@@ -95,10 +114,18 @@ TEST(Secrets, ACanaryNeverShowsInTheJournalOutputMetadataOrCommandLines) {
     auto sha = test::run_process({"/bin/sh", "-c", std::string("echo ") + kCanary + " | sha256sum"});
     EXPECT_NE(run.out.find(sha.out.substr(0, 64)), std::string::npos) << "the value itself, checked by its hash";
     EXPECT_EQ(api.exit_code, 0) << api.err;
-    EXPECT_NE(server.last_request().find(std::string("Authorization: Bearer ") + kCanary), std::string::npos)
+    EXPECT_NE(api_request.find(std::string("Authorization: Bearer ") + kCanary), std::string::npos)
         << "the server received the secret in the header";
     EXPECT_EQ(leak.exit_code, 1);
     EXPECT_NE(leak.err.find("{{token}} is a secret"), std::string::npos) << leak.err;
+
+    EXPECT_EQ(query.exit_code, 0) << query.err;
+    EXPECT_NE(query_request.find(std::string("GET /status?key=") + kCanary), std::string::npos) << "the server got the secret:\n" << query_request;
+    EXPECT_EQ(print.exit_code, 0) << print.err;
+    EXPECT_EQ(print.out.find(kCanary), std::string::npos) << "printed output is redacted too:\n" << print.out;
+    EXPECT_NE(print.out.find("<from $DRC_CANARY_TOKEN>"), std::string::npos) << print.out;
+    EXPECT_EQ(no_secret.exit_code, 0) << no_secret.out << no_secret.err;
+    EXPECT_NE(no_secret.out.find("no-secret-here"), std::string::npos) << "a block that names no secret gets none:\n" << no_secret.out;
 
     EXPECT_FALSE(seen) << "the canary appeared in a /proc/*/cmdline";
     for (const char* suffix : {"", "-wal"}) {
@@ -109,4 +136,6 @@ TEST(Secrets, ACanaryNeverShowsInTheJournalOutputMetadataOrCommandLines) {
     EXPECT_EQ(status.out.find(kCanary), std::string::npos);
     auto payloads = test::run_process({"/usr/bin/sqlite3", db, "SELECT payload FROM events WHERE kind = 'action.started'"});
     EXPECT_NE(payloads.out.find("<from $DRC_CANARY_TOKEN>"), std::string::npos) << payloads.out;
+    auto finished = test::run_process({"/usr/bin/sqlite3", db, "SELECT payload FROM events WHERE kind = 'action.finished' AND step_id = 'query'"});
+    EXPECT_NE(finished.out.find("/status?key=<from $DRC_CANARY_TOKEN>&by=kim"), std::string::npos) << finished.out;
 }

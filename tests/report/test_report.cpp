@@ -98,6 +98,15 @@ TEST(Csv, FormulaLookingCellsAreNeutralisedAndQuoted) {
                    "1,2026-01-03T02:00:00.000000Z,T+00:00,note,'-2+3,'@SUM(A1),'+cmd,\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\",ab\r\n");
 }
 
+TEST(Csv, FormulasAfterSpacesAndInFullwidthFormsAreNeutralisedToo) {
+    nlohmann::json r = {{"events", {{{"seq", 1}, {"at", " =1+1"}, {"t_plus", "\xef\xbc\x9d" "1+1"}, {"kind", "\xef\xbc\xa0" "x"},
+                                     {"role", "  +1"}, {"person", "\xef\xbc\x8b" "1"}, {"step", "\xef\xbc\x8d" "1"},
+                                     {"what", "plain"}, {"hash", "ab"}}}}};
+    std::string csv = render_csv(r);
+    EXPECT_EQ(csv, "seq,at_utc,t_plus,kind,role,person,step,what,hash\r\n"
+                   "1,' =1+1,'\xef\xbc\x9d" "1+1,'\xef\xbc\xa0" "x,'  +1,'\xef\xbc\x8b" "1,'\xef\xbc\x8d" "1,plain,ab\r\n");
+}
+
 TEST(Trend, EachResolvedDrillOfTheRunbookIsARowAndMetricsShowTheNewest) {
     test::TempDir dir;
     auto clock = std::make_shared<ManualClock>();
