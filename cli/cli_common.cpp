@@ -34,14 +34,16 @@ std::shared_ptr<const Clock> command_clock() {
     return std::make_shared<SystemClock>();
 }
 
-Journal open_journal(const std::string& db) {
+Journal open_journal(const std::string& db, JournalAccess access) {
     std::filesystem::path path = db.empty() ? default_journal_path() : std::filesystem::path(db);
-    if (path.has_parent_path()) {
+    if (access != JournalAccess::create && !std::filesystem::exists(path))
+        throw InputError(fmt::format("{}: no such journal (start an incident with 'drconsole start', or give --db)", path.string()));
+    if (access == JournalAccess::create && path.has_parent_path()) {
         std::error_code ec;
         std::filesystem::create_directories(path.parent_path(), ec);
         if (ec) throw JournalError(fmt::format("cannot create {}: {}", path.parent_path().string(), ec.message()));
     }
-    return Journal(path, command_clock());
+    return Journal(path, command_clock(), access);
 }
 
 Incident attach_incident(Journal& journal, const std::optional<std::int64_t>& id) {
@@ -124,10 +126,6 @@ std::shared_ptr<const Environment> load_environment_or_refuse(const std::string&
     return loaded.env;
 }
 
-Journal open_existing_journal(const std::string& db) {
-    if (!db.empty() && !std::filesystem::exists(db)) throw InputError(fmt::format("{}: no such journal", db));
-    return open_journal(db);
-}
 
 std::shared_ptr<const Environment> incident_environment(const Journal& journal, const IncidentState& s, const std::string& path) {
     if (!path.empty()) return load_environment_or_refuse(path);

@@ -16,6 +16,7 @@
 #include "drconsole/event.h"
 #include "drconsole/incident.h"
 #include "drconsole/journal.h"
+#include "drconsole/signing.h"
 
 namespace drconsole::cli {
 
@@ -33,10 +34,10 @@ void set_clock(const std::string& spec);
 std::shared_ptr<const Clock> command_clock();
 std::shared_ptr<FakeClock> fake_clock();  // null unless --clock was given
 
-// Opens the journal named by --db, or the default one (creating its folder).
-Journal open_journal(const std::string& db);
-// For commands that only read: a --db that does not exist is refused (InputError), not created.
-Journal open_existing_journal(const std::string& db);
+// Opens the journal named by --db, or the default one. Only `start` creates one (and its
+// folder); every other command refuses a journal that does not exist (InputError), and commands
+// that only read open it read-only: no write lock, nothing changed or created.
+Journal open_journal(const std::string& db, JournalAccess access);
 // The incident named by --incident, or the only open one.
 Incident attach_incident(Journal& journal, const std::optional<std::int64_t>& id);
 
@@ -83,6 +84,10 @@ void add_preflight(CLI::App& app, int& exit_code);
 void add_report_commands(CLI::App& app, int& exit_code);
 void add_lab(CLI::App& app, int& exit_code);
 void add_demo(CLI::App& app, int& exit_code);
+void add_signing(CLI::App& app, int& exit_code);
+
+// The signing key named by --key, else by $DRCONSOLE_SIGNING_KEY; nothing when neither is set.
+std::optional<SigningKey> signing_key(const std::string& flag);
 // This program's own path (/proc/self/exe), to run it again: the lab daemon, the demo's steps.
 std::string self_exe();
 // `drconsole lab tool …`, dispatched before parsing: what follows the tool's name is its own.

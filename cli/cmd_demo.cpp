@@ -155,7 +155,7 @@ int run_demo(const DemoOptions& o) {
     }
     auto state = lab::read_state(lab_dir);
     auto report = dir / "incident-1-report.json";
-    Journal journal = open_existing_journal(db.string());
+    Journal journal = open_journal(db.string(), JournalAccess::read_only);
     bool resolved = attach_incident(journal, 1).state().resolved();
     // Resolved, but the console's offer to write the report was declined: the comparison needs it.
     if (resolved && !std::filesystem::exists(report))

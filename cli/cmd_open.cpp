@@ -104,7 +104,7 @@ int run_open(const OpenOptions& opts) {
         throw InputError(fmt::format("no journal at {}: start an incident first:\n  drconsole start --runbook checklists/region-failover.md "
                                      "--env data/lab.env.jsonc --mode drill", path.string()));
     std::shared_ptr<const Clock> clock = command_clock();
-    Journal journal(path, clock);
+    Journal journal(path, clock, JournalAccess::existing);
     Incident incident = attach_incident(journal, opts.incident);
     const Runbook& rb = *incident.state().runbook;
     Actor who = resolve_actor(ask_who(opts, incident.state()), rb.has_role("ic") || rb.roles.empty() ? "ic" : rb.roles.front());
@@ -156,6 +156,7 @@ int run_open(const OpenOptions& opts) {
     }
     tui::ConsoleApp app(journal, std::move(incident), who, store, clock, env);
     app.show_guide(opts.guide);
+    if (auto key = signing_key("")) app.sign_with(std::make_shared<const SigningKey>(std::move(*key)));
     app.on_wake(wake_ui);
     if (recorder) app.on_recorder_status([&recorder] { return recorder->status(); });
     int status = 0;

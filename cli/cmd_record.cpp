@@ -14,7 +14,7 @@ namespace {
 
 struct RecordOptions {
     IncidentOptions incident;
-    std::string step, verb, reason, text, role, person, env, override_reason, detected_at, t0_rule = "earliest", owner, at;
+    std::string step, verb, reason, text, role, person, env, override_reason, detected_at, t0_rule = "earliest", owner, at, key;
     bool action_item = false;
     std::int64_t seq = 0;
     bool dry_run = false;
@@ -41,7 +41,7 @@ CLI::App* add_recorder(CLI::App& app, int& exit_code, const std::string& name, c
     cmd->callback([opts, record, &exit_code] {
         require_text(opts->text, "the text");
         require_text(opts->reason, "--reason");
-        Journal journal = open_journal(opts->incident.db);
+        Journal journal = open_journal(opts->incident.db, JournalAccess::existing);
         Incident incident = attach_incident(journal, opts->incident.incident);
         // An action whose process died (a crash, kill -9) is found now and recorded as abandoned.
         reap_abandoned(incident, resolve_actor(opts->incident.as, default_role(incident, opts->step)));
@@ -164,8 +164,16 @@ void add_record_commands(CLI::App& app, int& exit_code) {
 
     auto resolve = std::make_shared<RecordOptions>();
     cmd = add_recorder(app, exit_code, "resolve", "Resolve the incident: afterwards only notes and corrections", resolve,
-                       [](Journal&, Incident& i, const RecordOptions& o) { return i.resolve(o.text, incident_actor(i, o)); });
+                       [](Journal&, Incident& i, const RecordOptions& o) {
+                           // The key is read first: a key that cannot be read records nothing.
+                           auto key = signing_key(o.key);
+                           Event resolved = i.resolve(o.text, incident_actor(i, o));
+                           if (!key) return resolved;
+                           print_recorded(resolved);
+                           return i.sign_checkpoint(*key, incident_actor(i, o));
+                       });
     cmd->add_option("summary", resolve->text, "How it ended");
+    cmd->add_option("--key", resolve->key, "Sign a checkpoint right after the resolution (default: $DRCONSOLE_SIGNING_KEY, if set)");
 
     auto reopen = std::make_shared<RecordOptions>();
     cmd = add_recorder(app, exit_code, "reopen", "Reopen an incident resolved by mistake (IC, with a reason)", reopen,

@@ -11,12 +11,13 @@
 #include "cli/suggest.h"
 #include "drconsole/report.h"
 #include "drconsole/runbook.h"
+#include "drconsole/safe_json.h"
 
 namespace drconsole::cli {
 namespace {
 
 struct ReportOptions {
-    std::string db, format = "md", out, runbook, dir;
+    std::string db, format = "md", out, runbook, dir, key;
     std::optional<std::int64_t> incident;
     bool trend = false;
 };
@@ -52,7 +53,7 @@ void emit(const std::string& text, const std::string& out) {
 }
 
 int run_report(const ReportOptions& o) {
-    Journal journal = open_existing_journal(o.db);
+    Journal journal = open_journal(o.db, JournalAccess::read_only);
     if (o.trend) {
         std::string title;
         if (!o.runbook.empty()) {
@@ -61,14 +62,14 @@ int run_report(const ReportOptions& o) {
             title = rb.runbook->title;
         }
         nlohmann::json trend = build_trend(journal, title);
-        if (o.format == "json") emit(trend.dump(2) + '\n', o.out);
+        if (o.format == "json") emit(safe_json(trend) + '\n', o.out);
         else if (o.format == "html") emit(render_trend_html(trend), o.out);
         else if (o.format == "md") emit(render_trend_markdown(trend), o.out);
         else throw InputError("--trend writes md, html or json");
         return 0;
     }
     nlohmann::json report = build_report(journal, pick_incident(journal, o.incident));
-    if (o.format == "json") emit(report.dump(2) + '\n', o.out);
+    if (o.format == "json") emit(safe_json(report) + '\n', o.out);
     else if (o.format == "html") emit(render_html(report), o.out);
     else if (o.format == "csv") emit(render_csv(report), o.out);
     else emit(render_markdown(report), o.out);
@@ -97,11 +98,13 @@ void add_report_commands(CLI::App& app, int& exit_code) {
     cmd->add_option("--db", x->db, "Journal file (default: $XDG_DATA_HOME/drconsole/journal.db)");
     cmd->add_option("--incident", x->incident, "Incident id (default: the newest)");
     cmd->add_option("--out", x->dir, "A new (or empty) folder for the bundle")->required();
-    cmd->footer("Check it later with 'drconsole verify --bundle DIR' (and 'sha256sum -c SHA256SUMS' inside it).");
+    cmd->add_option("--key", x->key, "Sign SHA256SUMS into SHA256SUMS.sig (default: $DRCONSOLE_SIGNING_KEY, if set)");
+    cmd->footer("Check it later with 'drconsole verify --bundle DIR [--pubkey KEY.pub]' (and 'sha256sum -c SHA256SUMS' inside it).");
     cmd->callback([x, &exit_code] {
-        Journal journal = open_existing_journal(x->db);
+        Journal journal = open_journal(x->db, JournalAccess::read_only);
         std::int64_t id = pick_incident(journal, x->incident);
-        export_bundle(journal, id, x->dir);
+        auto key = signing_key(x->key);
+        export_bundle(journal, id, x->dir, key ? &*key : nullptr);
         std::cout << fmt::format("incident {}: evidence bundle written to {}", id, x->dir) << '\n';
         exit_code = 0;
     });
@@ -111,7 +114,7 @@ void add_report_commands(CLI::App& app, int& exit_code) {
     cmd->add_option("--db", m->db, "Journal file (default: $XDG_DATA_HOME/drconsole/journal.db)");
     cmd->add_option("-o,--output", m->out, "Write to FILE atomically (for node_exporter's textfile collector: a *.prom file)");
     cmd->callback([m, &exit_code] {
-        Journal journal = open_existing_journal(m->db);
+        Journal journal = open_journal(m->db, JournalAccess::read_only);
         emit(render_metrics(journal), m->out);
         exit_code = 0;
     });

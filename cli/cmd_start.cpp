@@ -42,7 +42,7 @@ int run_start(const StartOptions& opts) {
         for (const auto& w : allow_missing_warnings(*rb.runbook, *req.env, req.allow_missing))
             std::cerr << safe_text("drconsole: warning: " + w) << '\n';
     req.actor = resolve_actor(opts.as, rb.runbook->has_role("ic") ? "ic" : "");
-    Journal journal = open_journal(opts.db);
+    Journal journal = open_journal(opts.db, JournalAccess::create);
     Incident incident = Incident::start(journal, req);
     std::cerr << safe_text(fmt::format("started {} incident {} as {}:{}: {} ({} phases, {} steps) in {}", opts.mode, incident.id(), req.actor.role, req.actor.person,
                                        rb.runbook->title, rb.runbook->phases.size(), rb.runbook->step_count(),

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "cli/cli_common.h"
+#include "drconsole/clock.h"
 #include "drconsole/files.h"
 #include "drconsole/report.h"
 #include "drconsole/text.h"
@@ -17,10 +18,13 @@ struct VerifyOptions {
     std::optional<std::int64_t> incident;
     std::string head;  // COUNT:HASH printed by an earlier verify
     std::string bundle;
+    std::string pubkey;
 };
 
 int verify_bundle_dir(const VerifyOptions& opts) {
-    auto problems = verify_bundle(opts.bundle);
+    std::optional<VerifyKey> key;
+    if (!opts.pubkey.empty()) key = VerifyKey::load(opts.pubkey);
+    auto problems = verify_bundle(opts.bundle, key ? &*key : nullptr);
     std::string head;
     if (problems.empty() && !opts.head.empty()) {
         head = read_file(std::filesystem::path(opts.bundle) / "chain-head.txt");
@@ -28,19 +32,28 @@ int verify_bundle_dir(const VerifyOptions& opts) {
         if (head != opts.head) problems.push_back(fmt::format("chain-head.txt is {}, --head says {}", head, opts.head));
     }
     for (const auto& p : problems) std::cout << safe_text(fmt::format("{}: {}", opts.bundle, p)) << '\n';
-    if (problems.empty()) std::cout << safe_text(fmt::format("{}: intact: every file matches SHA256SUMS; events, snapshot and report agree on the chain head", opts.bundle)) << '\n';
+    if (problems.empty())
+        std::cout << safe_text(fmt::format("{}: intact: every file matches SHA256SUMS and is what the snapshot's chain makes{}", opts.bundle,
+                                           key ? "; SHA256SUMS is signed with " + key->fingerprint() : std::string()))
+                  << '\n';
     return problems.empty() ? 0 : 1;
 }
 
 int run_verify(const VerifyOptions& opts) {
     if (!opts.bundle.empty()) return verify_bundle_dir(opts);
-    Journal journal = open_existing_journal(opts.db);
+    Journal journal = open_journal(opts.db, JournalAccess::read_only);
     if (opts.incident && !journal.incident(*opts.incident)) throw InputError(fmt::format("no incident {} in {}", *opts.incident, journal.path().string()));
+    std::optional<VerifyKey> key;
+    if (!opts.pubkey.empty()) key = VerifyKey::load(opts.pubkey);
     int status = 0;
-    auto reports = journal.verify(opts.incident);
+    auto reports = journal.verify(opts.incident, key ? &*key : nullptr);
     for (const auto& r : reports) {
         if (r.intact) {
             std::cout << fmt::format("incident {}: intact: {} events, head {}:{}", r.incident, r.count, r.count, r.head) << '\n';
+            if (key)
+                std::cout << fmt::format("incident {}: signed: {} checkpoint{} with {}, the last at {} covering events 1–{}", r.incident,
+                                         r.checkpoints, r.checkpoints == 1 ? "" : "s", key->fingerprint(), format_utc(r.signed_us), r.signed_through)
+                          << '\n';
         } else {
             std::cout << safe_text(fmt::format("incident {}: {}", r.incident, r.problem)) << '\n';
             for (std::size_t i = 1; i < r.sample_problems.size(); ++i)
@@ -79,6 +92,9 @@ void add_verify(CLI::App& app, int& exit_code) {
     cmd->add_option("--incident", opts->incident, "Check one incident only");
     cmd->add_option("--head", opts->head, "A COUNT:HASH printed earlier: check that the chain still contains it");
     cmd->add_option("--bundle", opts->bundle, "Check an evidence bundle written by 'drconsole export' instead of a journal");
+    cmd->add_option("--pubkey", opts->pubkey,
+                    "A public key (KEY.pub from 'drconsole keygen'): every event must be covered by a checkpoint it signed;\n"
+                    "with --bundle, SHA256SUMS.sig must be its signature");
     cmd->footer("Exit status 0 only when every chain checked is intact (and --head matches).\n"
                 "Keep the printed head outside the tool (ticket, chat): a chain recomputed after an edit no longer matches it.");
     cmd->callback([opts, &exit_code] { exit_code = run_verify(*opts); });

@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
     cli::add_record_commands(app, exit_code);
     cli::add_status(app, exit_code);
     cli::add_verify(app, exit_code);
+    cli::add_signing(app, exit_code);
     cli::add_probe(app, exit_code);
     CLI::App* open = cli::add_open(app, exit_code);
     cli::add_keys(app, exit_code);

@@ -39,6 +39,8 @@ public:
     bool quit_requested() const { return quit_; }
     // The first-time user's guide: a line saying what to press next (drconsole demo).
     void show_guide(bool on) { guide_ = on; }
+    // With a key ($DRCONSOLE_SIGNING_KEY), resolving also signs a checkpoint.
+    void sign_with(std::shared_ptr<const SigningKey> key) { signing_key_ = std::move(key); }
     bool dialog_open() const { return dialog_.kind != Dialog::Kind::none; }
     // A key that opens a dialog and the next key less than this apart are someone typing a
     // sentence into the main screen ("check the standby": c, then "heck…"), not a person who
@@ -89,6 +91,7 @@ private:
     std::optional<std::string> refusal(std::string_view kind, const Step* step, nlohmann::json payload = nlohmann::json::object()) const;
 
     bool guide_ = false;
+    std::shared_ptr<const SigningKey> signing_key_;
     Journal& journal_;
     std::shared_ptr<const Environment> env_;
     std::function<void()> wake_;

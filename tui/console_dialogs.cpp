@@ -9,6 +9,7 @@
 #include "drconsole/text.h"
 #include "tui/console.h"
 #include "tui/running_action.h"
+#include "drconsole/safe_json.h"
 
 namespace drconsole::tui {
 
@@ -238,6 +239,7 @@ void ConsoleApp::submit_dialog() {
                 return;
             }
             keep_open_if_refused(record([&] { return incident_.resolve(d.pending, who_, at); }));
+            if (state().resolved() && signing_key_) record([&] { return incident_.sign_checkpoint(*signing_key_, who_); });
             if (state().resolved())
                 open_confirm(Action::resolve, "Write the report",
                              fmt::format("Resolved. Write incident-{}-report.md, .html and .json beside the journal? (y/n)", incident_.id()));
@@ -286,9 +288,9 @@ void ConsoleApp::write_report() {
     report_job_ = std::async(std::launch::async, [db = journal_.path(), id = incident_.id(), base, wake = wake_]() {
         std::pair<bool, std::string> out;
         try {
-            Journal journal(db);  // its own connection: the console keeps reading through its own
+            Journal journal(db, nullptr, JournalAccess::read_only);  // its own connection: the console keeps reading through its own
             nlohmann::json report = build_report(journal, id);
-            for (const auto& [ext, text] : {std::pair{".md", render_markdown(report)}, {".html", render_html(report)}, {".json", report.dump(2) + "\n"}}) {
+            for (const auto& [ext, text] : {std::pair{".md", render_markdown(report)}, {".html", render_html(report)}, {".json", safe_json(report) + "\n"}}) {
                 std::ofstream file(db.parent_path() / (base + ext), std::ios::binary);
                 file << text;
                 file.close();

@@ -55,6 +55,8 @@ std::string describe(const Event& e) {
         case EventKind::comms_sent: return with("comms update sent", "summary");
         case EventKind::incident_resolved: return with("RESOLVED", "summary");
         case EventKind::incident_reopened: return with(fmt::format("REOPENED (resolution #{} undone)", p.value("resolved_seq", 0)), "reason");
+        case EventKind::checkpoint_signed:
+            return fmt::format("signed checkpoint over events 1–{} ({})", p.value("covers_seq", std::int64_t{0}), text("key"));
     }
     return e.kind;
 }

@@ -191,7 +191,8 @@ void apply(IncidentState& s, const Event& e) {
             break;
         case EventKind::preflight_checked:
         case EventKind::action_dry_run:
-        case EventKind::samples_recorded: break;  // evidence only: no state of their own
+        case EventKind::samples_recorded:
+        case EventKind::checkpoint_signed: break;  // evidence only: no state of their own
     }
     s.last_seq = e.seq;
     s.head_hash = e.hash;

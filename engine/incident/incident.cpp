@@ -66,11 +66,9 @@ Incident Incident::start(Journal& journal, const StartRequest& req) {
     std::vector<StoredDocument> documents{{rb.sha256, "runbook", rb.path, rb.source}};
     if (req.env) documents.push_back({req.env->sha256, "environment", req.env->path, req.env->source});
     IncidentRecord record{0, 0, rb.title, req.mode, rb.path, rb.sha256};
-    Event first = journal.create_incident(record, draft(k::incident_started, req.actor, {}, payload), documents);
-
-    Incident incident(journal, fold(req.runbook, {first}));
-    for (const auto& [role, person] : roster) incident.assign_role(role, person, req.actor);
-    return incident;
+    std::vector<EventDraft> first{draft(k::incident_started, req.actor, {}, payload)};
+    for (const auto& [role, person] : roster) first.push_back(draft(k::role_assigned, req.actor, {}, {{"role", role}, {"person", person}}));
+    return Incident(journal, fold(req.runbook, journal.create_incident(record, first, documents)));
 }
 
 Incident Incident::attach(Journal& journal, std::int64_t id) {
@@ -190,6 +188,22 @@ std::optional<Event> Incident::record_samples(const std::vector<Sample>& samples
         return d;
     }, samples, holder, now_us);
     if (e) apply(state_, *e);
+    return e;
+}
+
+Event Incident::sign_checkpoint(const SigningKey& key, const Actor& a) {
+    EventDraft d = draft(k::checkpoint_signed, a);
+    Event e = journal_->append(state_.id, state_.last_seq, [&](const std::vector<Event>& newer) {
+        for (const auto& other : newer) apply(state_, other);
+        // Decided inside the write transaction: it covers the event just before it.
+        d.payload = {{"covers_seq", state_.last_seq},
+                     {"covers_hash", state_.head_hash},
+                     {"key", key.fingerprint()},
+                     {"signature", key.sign(checkpoint_message(state_.id, state_.last_seq, state_.head_hash))}};
+        check_command(state_, d);
+        return d;
+    });
+    apply(state_, e);
     return e;
 }
 

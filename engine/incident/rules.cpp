@@ -93,7 +93,7 @@ void check_command(const IncidentState& s, const EventDraft& d) {
             if (spell.role == d.actor.role && spell.person == d.actor.person && spell.to_us)
                 refuse(fmt::format("{} is the {} now, not {}: act in the role you hold now (--as ROLE:{})", now->second,
                                    d.actor.role, d.actor.person, d.actor.person));
-    if (s.resolved() && d.kind != k::note && d.kind != k::correction && d.kind != k::incident_reopened)
+    if (s.resolved() && d.kind != k::note && d.kind != k::correction && d.kind != k::incident_reopened && d.kind != k::checkpoint_signed)
         refuse(fmt::format("the incident was resolved at {}: only notes and corrections can be added", format_utc(*s.resolved_us)));
 
     auto kind = kind_of(d.kind);
@@ -176,6 +176,10 @@ void check_command(const IncidentState& s, const EventDraft& d) {
             if (!d.payload.contains("sha256") || !d.payload.contains("series")) refuse("a batch of samples is recorded with its seal");
             break;
         case EventKind::comms_sent: break;  // always allowed while open
+        case EventKind::checkpoint_signed:
+            if (d.payload.value("covers_seq", std::int64_t{-1}) != s.last_seq || d.payload.value("covers_hash", "") != s.head_hash)
+                refuse("a checkpoint signs the event just before it");
+            break;
         case EventKind::incident_resolved:
             if (s.runbook->has_role("ic")) require_ic(s, d.actor, "resolves the incident");
             break;

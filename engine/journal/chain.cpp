@@ -1,4 +1,6 @@
 // The hash chain: canonical JSON of an event and SHA-256 over prev_hash ‖ canonical JSON.
+#include <fmt/format.h>
+
 #include "drconsole/event.h"
 #include "drconsole/sha256.h"
 
@@ -22,6 +24,10 @@ std::string canonical_json(const Event& e) {
 
 std::string chain_hash(const std::string& prev_hash, const std::string& canonical) {
     return sha256_hex(prev_hash + canonical);
+}
+
+std::string checkpoint_message(std::int64_t incident, std::int64_t seq, const std::string& hash) {
+    return fmt::format("drconsole checkpoint v1\nincident {}\nseq {}\nhash {}\n", incident, seq, hash);
 }
 
 }  // namespace drconsole

@@ -17,10 +17,30 @@ using journal::Database;
 using journal::Statement;
 using journal::Transaction;
 
+namespace {
+
+Database::Access database_access(const std::filesystem::path& p, JournalAccess access) {
+    if (access == JournalAccess::create) return Database::Access::create;
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(p, ec)) throw JournalError(fmt::format("{}: no such journal", p.string()));
+    if (access == JournalAccess::existing) return Database::Access::read_write;
+    // A journal of an older schema is brought up to date once; then it is read without a lock.
+    Database probe(p.string(), Database::Access::read_only);
+    sqlite3_busy_timeout(probe.raw(), 15000);
+    return journal::schema_version(probe) < journal::kSchemaVersion ? Database::Access::read_write : Database::Access::read_only;
+}
+
+}  // namespace
+
 struct Journal::Impl {
-    Impl(const std::filesystem::path& p, std::shared_ptr<const Clock> c) : path(p), clock(std::move(c)), db(p.string()) {
+    Impl(const std::filesystem::path& p, std::shared_ptr<const Clock> c, JournalAccess access)
+        : path(p), clock(std::move(c)), db(p.string(), database_access(p, access)) {
         // Writers wait for each other (several consoles, scripts) rather than fail at once.
         sqlite3_busy_timeout(db.raw(), 15000);
+        if (sqlite3_db_readonly(db.raw(), "main") == 1) {
+            if (journal::schema_version(db) > journal::kSchemaVersion) journal::migrate(db);  // refuses, naming both versions
+            return;
+        }
         db.exec("PRAGMA journal_mode = WAL");
         db.exec("PRAGMA synchronous = FULL");
         db.exec("PRAGMA foreign_keys = ON");
@@ -95,18 +115,37 @@ Event seal(const EventDraft& draft, std::int64_t incident, std::int64_t seq, con
 
 }  // namespace
 
-Journal::Journal(const std::filesystem::path& path, std::shared_ptr<const Clock> clock)
-    : impl_(std::make_unique<Impl>(path, clock ? std::move(clock) : std::make_shared<SystemClock>())) {}
+Journal::Journal(const std::filesystem::path& path, std::shared_ptr<const Clock> clock, JournalAccess access)
+    : impl_(std::make_unique<Impl>(path, clock ? std::move(clock) : std::make_shared<SystemClock>(), access)) {}
 Journal::~Journal() = default;
 Journal::Journal(Journal&&) noexcept = default;
 Journal& Journal::operator=(Journal&&) noexcept = default;
 
 const std::filesystem::path& Journal::path() const { return impl_->path; }
 
-void Journal::snapshot(const std::filesystem::path& to) const {
-    Statement s = impl_->db.prepare("VACUUM INTO ?1");
-    s.bind(1, to.string());
-    s.run();
+void Journal::snapshot(const std::filesystem::path& to, std::int64_t incident) const {
+    if (std::filesystem::exists(to)) throw JournalError(fmt::format("{}: exists; a snapshot is written to a new file", to.string()));
+    Database out(to.string(), Database::Access::create);
+    journal::migrate(out);
+    Statement attach = out.prepare("ATTACH DATABASE ?1 AS src");
+    attach.bind(1, impl_->path.string());
+    attach.run();
+    // One read of the source (a deferred transaction: no lock on it beyond reading).
+    out.exec("BEGIN");
+    for (std::string_view sql : {
+             "INSERT INTO incidents SELECT * FROM src.incidents WHERE id = ?1",
+             "INSERT INTO events SELECT * FROM src.events WHERE incident_id = ?1",
+             "INSERT INTO samples SELECT * FROM src.samples WHERE incident_id = ?1",
+             "INSERT INTO documents SELECT * FROM src.documents WHERE sha256 IN "
+             "(SELECT runbook_sha256 FROM src.incidents WHERE id = ?1 UNION "
+             " SELECT json_extract(payload, '$.env_sha256') FROM src.events WHERE incident_id = ?1 AND seq = 1)",
+         }) {
+        Statement s = out.prepare(sql);
+        s.bind(1, incident);
+        s.run();
+    }
+    out.exec("COMMIT");
+    out.exec("DETACH DATABASE src");
 }
 const Clock& Journal::clock() const { return *impl_->clock; }
 
@@ -214,8 +253,8 @@ std::optional<std::string> Journal::action_runner(std::int64_t incident, const s
     return s.text(0);
 }
 
-Event Journal::create_incident(const IncidentRecord& record, const EventDraft& started,
-                               const std::vector<StoredDocument>& documents) {
+std::vector<Event> Journal::create_incident(const IncidentRecord& record, const std::vector<EventDraft>& first_events,
+                                            const std::vector<StoredDocument>& documents) {
     Transaction tx(impl_->db);
     for (const auto& doc : documents) {
         Statement s = impl_->db.prepare("INSERT OR IGNORE INTO documents (sha256, kind, path, content) VALUES (?1, ?2, ?3, ?4)");
@@ -228,10 +267,15 @@ Event Journal::create_incident(const IncidentRecord& record, const EventDraft& s
     s.bind(5, record.runbook_sha256);
     s.run();
     std::int64_t id = sqlite3_last_insert_rowid(impl_->db.raw());
-    Event e = seal(started, id, 1, kGenesisHash, *impl_->clock);
-    insert_event(impl_->cached(impl_->insert, kInsertEvent), e);
+    std::vector<Event> sealed;
+    std::string prev = kGenesisHash;
+    for (const auto& draft : first_events) {
+        sealed.push_back(seal(draft, id, static_cast<std::int64_t>(sealed.size()) + 1, prev, *impl_->clock));
+        insert_event(impl_->cached(impl_->insert, kInsertEvent), sealed.back());
+        prev = sealed.back().hash;
+    }
     tx.commit();
-    return e;
+    return sealed;
 }
 
 std::vector<Event> Journal::events(std::int64_t incident, std::int64_t after_seq) const {
@@ -260,10 +304,37 @@ std::optional<StoredDocument> Journal::document(const std::string& sha256) const
     Statement s = impl_->db.prepare("SELECT sha256, kind, path, content FROM documents WHERE sha256 = ?1");
     s.bind(1, sha256);
     if (!s.step()) return std::nullopt;
-    return StoredDocument{s.text(0), s.text(1), s.text(2), s.text(3)};
+    StoredDocument doc{s.text(0), s.text(1), s.text(2), s.text(3)};
+    // A document is named by its SHA-256: one that no longer has it is never used.
+    if (sha256_hex(doc.content) != sha256)
+        throw JournalError(fmt::format("the stored {} {} was changed: its SHA-256 no longer matches", doc.kind, sha256.substr(0, 12)));
+    return doc;
 }
 
-std::vector<ChainReport> Journal::verify(std::optional<std::int64_t> only) const {
+namespace {
+
+// A checkpoint.signed event read with `key`: empty when it verifies, else why not. Events
+// signed with another key are none of this key's business (nullopt).
+std::optional<std::string> checkpoint_problem(const Event& e, std::int64_t incident, const std::string& prev_hash, const VerifyKey& key) {
+    try {
+        if (e.payload.value("key", "") != key.fingerprint()) return std::nullopt;
+        if (e.payload.value("covers_seq", std::int64_t{-1}) != e.seq - 1)
+            return fmt::format("event {}: a checkpoint signed with {} that does not cover the event before it", e.seq, key.fingerprint());
+        if (e.payload.value("covers_hash", "") != prev_hash)
+            return fmt::format("event {}: its checkpoint signed event {} with another hash than the chain has now: the events it covers were changed",
+                               e.seq, e.seq - 1);
+        if (!key.verify(checkpoint_message(incident, e.seq - 1, prev_hash), e.payload.value("signature", "")))
+            return fmt::format("event {}: its checkpoint's signature does not verify with {}: the events it covers were changed, or it was forged",
+                               e.seq, key.fingerprint());
+        return std::string();
+    } catch (const nlohmann::json::exception&) {
+        return fmt::format("event {}: a checkpoint that is not in checkpoint form", e.seq);
+    }
+}
+
+}  // namespace
+
+std::vector<ChainReport> Journal::verify(std::optional<std::int64_t> only, const VerifyKey* key) const {
     std::vector<ChainReport> reports;
     for (const auto& record : incidents()) {
         if (only && record.id != *only) continue;
@@ -271,6 +342,7 @@ std::vector<ChainReport> Journal::verify(std::optional<std::int64_t> only) const
         r.incident = record.id;
         std::string prev = kGenesisHash;
         std::int64_t expected = 1;
+        std::string env_sha256;
         Statement s = impl_->db.prepare(kSelectEvents);
         s.bind(1, record.id).bind(2, std::int64_t{0});
         while (s.step() && r.problem.empty()) {
@@ -281,6 +353,12 @@ std::vector<ChainReport> Journal::verify(std::optional<std::int64_t> only) const
             else if (chain_hash(prev, canonical_json(e)) != e.hash) r.problem = fmt::format("event {}: hash mismatch: its content was changed", e.seq);
             else if (e.seq == 1 && (e.kind != event_kind::incident_started || e.payload.value("runbook_sha256", "") != record.runbook_sha256))
                 r.problem = "event 1: does not start the incident recorded in the incidents table";
+            if (e.seq == 1 && e.payload.is_object()) env_sha256 = e.payload.value("env_sha256", "");
+            if (key && r.problem.empty() && e.kind == event_kind::checkpoint_signed)
+                if (auto problem = checkpoint_problem(e, record.id, prev, *key)) {
+                    if (!problem->empty()) r.problem = *problem;
+                    else r.signed_through = e.seq, r.signed_us = e.wall_us, ++r.checkpoints;
+                }
             prev = e.hash;
             r.count = e.seq;
             ++expected;
@@ -298,9 +376,22 @@ std::vector<ChainReport> Journal::verify(std::optional<std::int64_t> only) const
                                         r.sample_problems.front().text);
         }
         if (r.problem.empty()) {
-            auto doc = document(record.runbook_sha256);
-            if (!doc) r.problem = "runbook document is missing";
-            else if (sha256_hex(doc->content) != record.runbook_sha256) r.problem = "runbook document was changed: its SHA-256 no longer matches";
+            // The documents the incident started with, as its first event names them.
+            for (const auto& [kind, sha] : {std::pair{"runbook", record.runbook_sha256}, std::pair{"environment", env_sha256}}) {
+                if (sha.empty() || !r.problem.empty()) continue;
+                try {
+                    if (!document(sha)) r.problem = fmt::format("{} document is missing", kind);
+                } catch (const JournalError&) {
+                    r.problem = fmt::format("{} document was changed: its SHA-256 no longer matches", kind);
+                }
+            }
+        }
+        if (key && r.problem.empty()) {
+            if (r.checkpoints == 0)
+                r.problem = fmt::format("no checkpoint signed with {}: nothing of it is covered by that key", key->fingerprint());
+            else if (r.signed_through < r.count)
+                r.problem = fmt::format("events {}–{} come after the last checkpoint signed with {} (event {}): appended after it, or forged",
+                                        r.signed_through + 1, r.count, key->fingerprint(), r.signed_through);
         }
         r.intact = r.problem.empty();
         r.head = prev;

@@ -91,16 +91,16 @@ CREATE TABLE action_runners (
 
 constexpr std::array<std::string_view, kSchemaVersion> kMigrations{kV1, kV2, kV3};
 
-int user_version(Database& db) {
+}  // namespace
+
+int schema_version(Database& db) {
     Statement s = db.prepare("PRAGMA user_version");
     return s.step() ? static_cast<int>(s.integer(0)) : 0;
 }
 
-}  // namespace
-
 void migrate(Database& db) {
     Transaction tx(db);
-    int version = user_version(db);
+    int version = schema_version(db);
     if (version > kSchemaVersion)
         throw JournalError(fmt::format("journal schema version {} is newer than this drconsole knows ({}): use a newer drconsole",
                                        version, kSchemaVersion));

@@ -43,7 +43,8 @@ private:
 
 class Database {
 public:
-    explicit Database(const std::string& path);
+    enum class Access { create, read_write, read_only };
+    explicit Database(const std::string& path, Access access = Access::create);
     ~Database();
     Database(const Database&) = delete;
     Database& operator=(const Database&) = delete;

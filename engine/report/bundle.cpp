@@ -2,7 +2,10 @@
 // with SHA256SUMS and the chain head; and checking one.
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -13,6 +16,8 @@
 #include "drconsole/event.h"
 #include "drconsole/report.h"
 #include "drconsole/sha256.h"
+#include "drconsole/safe_json.h"
+#include "drconsole/text.h"
 
 namespace drconsole {
 namespace {
@@ -49,52 +54,82 @@ std::string chain_of_lines(const std::string& jsonl, std::vector<std::string>& p
     return fmt::format("{}:{}", count, head);
 }
 
-}  // namespace
-
-void export_bundle(Journal& journal, std::int64_t id, const fs::path& dir) {
-    if (fs::exists(dir) && !fs::is_empty(dir)) throw InputError(fmt::format("{}: exists and is not empty; name a new folder", dir.string()));
-    fs::create_directories(dir);
-    nlohmann::json report = build_report(journal, id);
-    if (!report["chain"]["verified"].get<bool>())
-        throw JournalError(fmt::format("incident {}: the journal chain does not verify ({}); not exporting evidence", id, report["chain"]["problem"].get<std::string>()));
-    std::vector<Event> events = journal.events(id);
+// Every file of the bundle that is made from its snapshot: the reports, the canonical events,
+// the chain head, and the runbook and environment as the incident started with them.
+std::vector<std::pair<std::string, std::string>> bundle_files(const Journal& snapshot, std::int64_t id, const nlohmann::json& report) {
+    std::vector<Event> events = snapshot.events(id);
     std::string jsonl;
     for (const auto& e : events) jsonl += canonical_json(e) + '\n';
-    std::string head = fmt::format("{}:{}", events.size(), events.empty() ? kGenesisHash : events.back().hash);
-
-    write(dir / "report.json", report.dump(2) + '\n');
-    write(dir / "report.md", render_markdown(report));
-    write(dir / "report.html", render_html(report));
-    write(dir / "events.jsonl", jsonl);
-    write(dir / "chain-head.txt", head + '\n');
-    journal.snapshot(dir / "journal.db");
-    std::vector<std::string> files = kRequired;
-    if (auto doc = journal.document(report["incident"]["runbook_sha256"].get<std::string>())) write(dir / "runbook.md", doc->content);
+    std::vector<std::pair<std::string, std::string>> files{
+        {"report.json", safe_json(report) + '\n'},
+        {"report.md", render_markdown(report)},
+        {"report.html", render_html(report)},
+        {"events.jsonl", jsonl},
+        {"chain-head.txt", fmt::format("{}:{}\n", events.size(), events.empty() ? kGenesisHash : events.back().hash)},
+    };
+    if (auto doc = snapshot.document(report["incident"]["runbook_sha256"].get<std::string>())) files.emplace_back("runbook.md", doc->content);
     if (report["incident"]["env_sha256"].is_string())
-        if (auto doc = journal.document(report["incident"]["env_sha256"].get<std::string>())) {
-            files.push_back(environment_name(doc->path));
-            write(dir / files.back(), doc->content);  // as written: secrets are ${NAME} references
-        }
+        if (auto doc = snapshot.document(report["incident"]["env_sha256"].get<std::string>()))
+            files.emplace_back(environment_name(doc->path), doc->content);  // as written: secrets are ${NAME} references
+    return files;
+}
+
+// What a bundle's signature signs: SHA256SUMS, which names every other file's hash.
+std::string bundle_message(const std::string& sums) { return "drconsole bundle v1\n" + sums; }
+
+// SHA256SUMS.sig against a trusted public key: "FINGERPRINT SIGNATURE".
+std::optional<std::string> signature_problem(const fs::path& dir, const VerifyKey& key) {
+    if (!fs::exists(dir / "SHA256SUMS.sig")) return fmt::format("SHA256SUMS.sig is missing: the bundle is not signed (expected {})", key.fingerprint());
+    std::string sig = read_file(dir / "SHA256SUMS.sig");
+    while (!sig.empty() && (sig.back() == '\n' || sig.back() == '\r')) sig.pop_back();
+    std::size_t space = sig.find(' ');
+    if (space == std::string::npos || sig.substr(0, space) != key.fingerprint())
+        return fmt::format("SHA256SUMS.sig: not signed with {}", key.fingerprint());
+    if (!key.verify(bundle_message(read_file(dir / "SHA256SUMS")), sig.substr(space + 1)))
+        return fmt::format("SHA256SUMS.sig: the signature does not verify with {}: SHA256SUMS was changed after signing", key.fingerprint());
+    return std::nullopt;
+}
+
+}  // namespace
+
+void export_bundle(Journal& journal, std::int64_t id, const fs::path& dir, const SigningKey* key) {
+    if (fs::exists(dir) && !fs::is_empty(dir)) throw InputError(fmt::format("{}: exists and is not empty; name a new folder", dir.string()));
+    fs::create_directories(dir);
+    // The snapshot first, holding this incident only; every other file is made from it, so that
+    // verify_bundle can make each again from the snapshot and compare bytes.
+    journal.snapshot(dir / "journal.db", id);
+    Journal snapshot(dir / "journal.db", nullptr, JournalAccess::read_only);
+    nlohmann::json report = build_report(snapshot, id);
+    if (!report["chain"]["verified"].get<bool>())
+        throw JournalError(fmt::format("incident {}: the journal chain does not verify ({}); not exporting evidence", id, report["chain"]["problem"].get<std::string>()));
+    std::vector<std::string> files = kRequired;
+    for (const auto& [name, content] : bundle_files(snapshot, id, report)) {
+        write(dir / name, content);
+        if (std::find(files.begin(), files.end(), name) == files.end()) files.push_back(name);
+    }
     std::string sums;
     for (const auto& name : files) sums += fmt::format("{}  {}\n", sha256_hex(read_file(dir / name)), name);
     write(dir / "SHA256SUMS", sums);
+    if (key) write(dir / "SHA256SUMS.sig", fmt::format("{} {}\n", key->fingerprint(), key->sign(bundle_message(sums))));
 }
 
-std::vector<std::string> verify_bundle(const fs::path& dir) {
+std::vector<std::string> verify_bundle(const fs::path& dir, const VerifyKey* key) {
     std::vector<std::string> problems;
     if (!fs::is_directory(dir)) return {fmt::format("{}: not a folder", dir.string())};
     if (!fs::exists(dir / "SHA256SUMS")) return {"SHA256SUMS is missing"};
+    if (key)
+        if (auto problem = signature_problem(dir, *key)) problems.push_back(*problem);
     std::set<std::string> listed;
     std::istringstream sums(read_file(dir / "SHA256SUMS"));
     std::string line;
     while (std::getline(sums, line)) {
         if (line.size() < 67 || line.substr(64, 2) != "  ") {
-            problems.push_back(fmt::format("SHA256SUMS: malformed line '{}'", line.substr(0, 80)));
+            problems.push_back(fmt::format("SHA256SUMS: malformed line '{}'", safe_excerpt(line)));
             continue;
         }
         std::string name = line.substr(66);
         listed.insert(name);
-        if (name.find('/') != std::string::npos || name == "..") problems.push_back(fmt::format("SHA256SUMS names '{}' outside the bundle", name));
+        if (name.find('/') != std::string::npos || name == "..") problems.push_back(fmt::format("SHA256SUMS names '{}' outside the bundle", safe_excerpt(name)));
         else if (!fs::exists(dir / name)) problems.push_back(fmt::format("{}: listed but missing", name));
         else if (sha256_hex(read_file(dir / name)) != line.substr(0, 64)) problems.push_back(fmt::format("{}: SHA-256 differs from SHA256SUMS (changed)", name));
     }
@@ -102,7 +137,7 @@ std::vector<std::string> verify_bundle(const fs::path& dir) {
         if (!listed.count(name)) problems.push_back(fmt::format("{}: not listed in SHA256SUMS", name));
     for (const auto& entry : fs::directory_iterator(dir)) {
         std::string name = entry.path().filename().string();
-        if (name != "SHA256SUMS" && !listed.count(name)) problems.push_back(fmt::format("{}: in the bundle but not covered by SHA256SUMS", name));
+        if (name != "SHA256SUMS" && name != "SHA256SUMS.sig" && !listed.count(name)) problems.push_back(fmt::format("{}: in the bundle but not covered by SHA256SUMS", name));
     }
     if (!problems.empty()) return problems;
 
@@ -114,30 +149,40 @@ std::vector<std::string> verify_bundle(const fs::path& dir) {
     if (from_lines != head) problems.push_back(fmt::format("events.jsonl chains to {}, chain-head.txt says {}", from_lines, head));
     auto report = nlohmann::json::parse(read_file(dir / "report.json"), nullptr, false);
     if (report.is_discarded() || !report.contains("chain")) return problems.push_back("report.json: not a report"), problems;
-    if (fmt::format("{}:{}", report["chain"]["count"].get<std::int64_t>(), report["chain"]["head"].get<std::string>()) != head)
+    const auto& chain_of_report = report["chain"];
+    if (!chain_of_report.is_object() || !chain_of_report["count"].is_number_integer() || !chain_of_report["head"].is_string() ||
+        !report["incident"].is_object() || !report["incident"]["id"].is_number_integer())
+        return problems.push_back("report.json: not a report"), problems;
+    if (fmt::format("{}:{}", chain_of_report["count"].get<std::int64_t>(), chain_of_report["head"].get<std::string>()) != head)
         problems.push_back("report.json: its chain head differs from chain-head.txt");
 
-    // Open a copy: opening may migrate, and the bundle must not change.
-    fs::path copy = fs::temp_directory_path() / fmt::format("drconsole-verify-{}.db", ::getpid());
-    fs::copy_file(dir / "journal.db", copy, fs::copy_options::overwrite_existing);
+    // Read a copy, in a folder of our own: the bundle must not change, and nothing else may be
+    // written through a name another user could have placed.
+    std::string private_dir = (fs::temp_directory_path() / "drconsole-verify-XXXXXX").string();
+    if (!::mkdtemp(private_dir.data())) return problems.push_back(fmt::format("cannot make a private folder in {}", fs::temp_directory_path().string())), problems;
+    fs::path copy = fs::path(private_dir) / "journal.db";
     try {
-        Journal snapshot(copy);
+        fs::copy_file(dir / "journal.db", copy);
+        Journal snapshot(copy, nullptr, JournalAccess::read_only);
         std::int64_t id = report["incident"]["id"].get<std::int64_t>();
+        auto incidents = snapshot.incidents();
+        if (incidents.size() != 1 || incidents.front().id != id)
+            problems.push_back(fmt::format("journal.db: holds {} incidents; a bundle's snapshot holds its own (incident {}) only", incidents.size(), id));
         auto chain = snapshot.verify(id);
         if (chain.empty() || !chain.front().intact)
             problems.push_back(fmt::format("journal.db: the chain of incident {} does not verify: {}", id, chain.empty() ? "no events" : chain.front().problem));
         else if (fmt::format("{}:{}", chain.front().count, chain.front().head) != head)
             problems.push_back("journal.db: its chain head differs from chain-head.txt");
-        std::string snapshot_lines;
-        for (const auto& e : snapshot.events(id)) snapshot_lines += canonical_json(e) + '\n';
-        if (snapshot_lines != jsonl) problems.push_back("journal.db: its events differ from events.jsonl");
+        // Every other file, made again from the snapshot, byte for byte.
+        if (!chain.empty() && chain.front().intact)
+            for (const auto& [name, content] : bundle_files(snapshot, id, build_report(snapshot, id)))
+                if (!fs::exists(dir / name) || read_file(dir / name) != content)
+                    problems.push_back(fmt::format("{}: differs from the one made from journal.db (changed after export)", name));
     } catch (const std::exception& e) {
         problems.push_back(fmt::format("journal.db: {}", e.what()));
     }
     std::error_code ignored;
-    fs::remove(copy, ignored);
-    fs::remove(fs::path(copy.string() + "-wal"), ignored);
-    fs::remove(fs::path(copy.string() + "-shm"), ignored);
+    fs::remove_all(private_dir, ignored);
     return problems;
 }
 

@@ -36,6 +36,7 @@ inline constexpr std::string_view preflight_checked = name_of(EventKind::preflig
 inline constexpr std::string_view action_dry_run = name_of(EventKind::action_dry_run);
 inline constexpr std::string_view samples_recorded = name_of(EventKind::samples_recorded);
 inline constexpr std::string_view incident_reopened = name_of(EventKind::incident_reopened);
+inline constexpr std::string_view checkpoint_signed = name_of(EventKind::checkpoint_signed);
 }  // namespace event_kind
 
 struct Actor {
@@ -96,5 +97,7 @@ std::string describe(const Event& event);
 std::string canonical_json(const Event& event);
 // SHA-256 hex of prev_hash (64 hex characters) followed by the canonical JSON.
 std::string chain_hash(const std::string& prev_hash, const std::string& canonical);
+// What a signed checkpoint signs: the incident, the last event it covers, and that event's hash.
+std::string checkpoint_message(std::int64_t incident, std::int64_t seq, const std::string& hash);
 
 }  // namespace drconsole

@@ -15,6 +15,7 @@
 #include "drconsole/environment.h"
 #include "drconsole/event.h"
 #include "drconsole/journal.h"
+#include "drconsole/signing.h"
 #include "drconsole/runbook.h"
 
 namespace drconsole {
@@ -173,6 +174,9 @@ public:
     Event assign_role(const std::string& role, const std::string& person, const Actor& actor);
     // The IC undoes a resolution made by mistake; the reason is required.
     Event reopen_incident(const std::string& reason, const Actor& actor);
+    // Signs the chain as it stands (the event just before this one) with a key the journal
+    // never holds: verify --pubkey then detects any change to what it covers.
+    Event sign_checkpoint(const SigningKey& key, const Actor& actor);
     Event resolve(const std::string& summary, const Actor& actor, std::optional<ActedAt> at = {});
     // Records that the step's action starts (what will run, without secret values), then how it ended.
     Event action_started(const std::string& step, nlohmann::json description, const Actor& actor);

@@ -12,6 +12,7 @@
 
 #include "drconsole/clock.h"
 #include "drconsole/event.h"
+#include "drconsole/signing.h"
 
 namespace drconsole {
 
@@ -66,12 +67,22 @@ struct ChainReport {
     std::string head;     // hash of the last event
     std::vector<SampleProblem> sample_problems;  // samples that differ from their seals
     std::int64_t sealed_batches = 0;
+    // With a public key: the checkpoints it signed that verify, and the last event they cover
+    // (a checkpoint covers every event before it, and itself).
+    std::int64_t checkpoints = 0;
+    std::int64_t signed_through = 0;
+    std::int64_t signed_us = 0;  // when the last of them was recorded
 };
+
+// How a journal is opened. `create` makes the file if it is missing; `existing` refuses a missing
+// file; both migrate an older schema. `read_only` takes no write lock, changes nothing and
+// creates nothing (an older schema is migrated once first, which needs the write lock).
+enum class JournalAccess { create, existing, read_only };
 
 class Journal {
 public:
-    // Opens (creating if needed) and migrates the journal at `path`.
-    explicit Journal(const std::filesystem::path& path, std::shared_ptr<const Clock> clock = nullptr);
+    explicit Journal(const std::filesystem::path& path, std::shared_ptr<const Clock> clock = nullptr,
+                     JournalAccess access = JournalAccess::create);
     ~Journal();
     Journal(Journal&&) noexcept;
     Journal& operator=(Journal&&) noexcept;
@@ -84,9 +95,10 @@ public:
     // when it could not be recorded, or whatever `decide` threw.
     Event append(std::int64_t incident, std::int64_t known_seq, const Decide& decide);
 
-    // Creates an incident with its documents and its first event in one transaction.
-    Event create_incident(const IncidentRecord& record, const EventDraft& started,
-                          const std::vector<StoredDocument>& documents);
+    // Creates an incident with its documents and its first events (incident.started, then the
+    // roster) in one transaction: all of it is recorded, or none.
+    std::vector<Event> create_incident(const IncidentRecord& record, const std::vector<EventDraft>& first_events,
+                                       const std::vector<StoredDocument>& documents);
 
     std::vector<Event> events(std::int64_t incident, std::int64_t after_seq = 0) const;
     std::vector<IncidentRecord> incidents() const;
@@ -94,7 +106,9 @@ public:
     std::optional<StoredDocument> document(const std::string& sha256) const;
 
     // Recomputes the chain of one incident or of all of them.
-    std::vector<ChainReport> verify(std::optional<std::int64_t> incident = std::nullopt) const;
+    // With `key`: every event must also be covered by a checkpoint that key signed; a change to a
+    // covered event, a recomputed chain, or events appended after the last checkpoint fail.
+    std::vector<ChainReport> verify(std::optional<std::int64_t> incident = std::nullopt, const VerifyKey* key = nullptr) const;
 
     // Checks a head printed earlier ("COUNT:HASH"): event COUNT must still hash to HASH.
     // Returns the problem, or an empty string when it matches.
@@ -121,8 +135,9 @@ public:
     void add_samples(const std::vector<Sample>& samples);
     std::vector<Sample> samples(std::int64_t incident) const;
 
-    // Writes a consistent copy of the whole journal to `to` (which must not exist): VACUUM INTO.
-    void snapshot(const std::filesystem::path& to) const;
+    // Writes a new journal file `to` (which must not exist) holding one incident only, read
+    // consistently: its record, events, samples and the runbook and environment it started with.
+    void snapshot(const std::filesystem::path& to, std::int64_t incident) const;
 
     const std::filesystem::path& path() const;
     const Clock& clock() const;

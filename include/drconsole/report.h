@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "drconsole/journal.h"
+#include "drconsole/signing.h"
 
 namespace drconsole {
 
@@ -32,10 +33,12 @@ std::string render_trend_html(const nlohmann::json& trend);
 // of each runbook.
 std::string render_metrics(Journal& journal);
 
-// The evidence bundle: report.{json,md,html}, events.jsonl, journal.db (a consistent
-// snapshot), the runbook and environment as used, chain-head.txt and SHA256SUMS.
-void export_bundle(Journal& journal, std::int64_t incident, const std::filesystem::path& dir);
-// Every problem found in a bundle; empty when it is intact.
-std::vector<std::string> verify_bundle(const std::filesystem::path& dir);
+// The evidence bundle: journal.db (this incident only), and made from it report.{json,md,html},
+// events.jsonl, chain-head.txt, the runbook and environment as used; SHA256SUMS; with a key,
+// SHA256SUMS.sig.
+void export_bundle(Journal& journal, std::int64_t incident, const std::filesystem::path& dir, const SigningKey* key = nullptr);
+// Every problem found in a bundle; empty when it is intact. With a key, SHA256SUMS.sig must
+// hold that key's signature of SHA256SUMS.
+std::vector<std::string> verify_bundle(const std::filesystem::path& dir, const VerifyKey* key = nullptr);
 
 }  // namespace drconsole

@@ -1,0 +1,152 @@
+// Signed checkpoints: what an outsider with write access to the journal file can forge without
+// the private key, and what verify --pubkey then finds. Each case is tried with and without the
+// key, so that the test also shows what only the key detects.
+#include <sys/stat.h>
+
+#include <functional>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "drconsole/incident.h"
+#include "drconsole/journal.h"
+#include "support/fixtures.h"
+#include "support/process.h"
+#include "support/temp_dir.h"
+
+using namespace drconsole;
+
+namespace {
+
+class Signed : public ::testing::Test {
+protected:
+    void SetUp() override {
+        generate_signing_key(dir / "ic.key");
+        Journal journal(db());
+        Incident incident = Incident::start(journal, test::drill_request());  // events 1-3
+        Actor ic{"ic", "alice"};
+        incident.inject_fault("stopped the primary", ic);                     // 4
+        incident.complete_step("confirm", ic);                                // 5
+        incident.skip_step("declare", "declared by phone", ic);              // 6
+        incident.resolve("failed over", ic);                                  // 7
+        incident.sign_checkpoint(SigningKey::load(dir / "ic.key"), ic);       // 8
+    }
+
+    std::filesystem::path db() const { return dir / "j.db"; }
+    ChainReport plain() { return Journal(db()).verify(1).at(0); }
+    ChainReport with_key() {
+        VerifyKey key = VerifyKey::load(dir / "ic.key.pub");
+        return Journal(db()).verify(1, &key).at(0);
+    }
+    void outsider(const std::string& sql) { ASSERT_EQ(test::outsider_sql(db(), sql), ""); }
+
+    static std::string quoted(std::string text) {  // for an SQL string literal
+        for (std::size_t at = text.find('\''); at != std::string::npos; at = text.find('\'', at + 2)) text.insert(at, 1, '\'');
+        return text;
+    }
+
+    // Rewrites event `seq` with `edit` and recomputes every later hash, as a forger who knows the
+    // canonical encoding would: the chain alone then verifies.
+    void recompute_from(std::int64_t seq, const std::function<void(Event&)>& edit) {
+        std::vector<Event> events = Journal(db()).events(1);
+        std::string prev = seq == 1 ? kGenesisHash : events[static_cast<std::size_t>(seq - 2)].hash;
+        std::string sql;
+        for (auto& e : events) {
+            if (e.seq < seq) continue;
+            if (e.seq == seq) edit(e);
+            e.prev_hash = prev;
+            e.hash = chain_hash(prev, canonical_json(e));
+            prev = e.hash;
+            sql += fmt::format("UPDATE events SET person = '{}', payload = '{}', prev_hash = '{}', hash = '{}' WHERE incident_id = 1 AND seq = {};",
+                               e.actor.person, quoted(e.payload.dump()), e.prev_hash, e.hash, e.seq);
+        }
+        outsider(sql);
+    }
+
+    test::TempDir dir;
+};
+
+}  // namespace
+
+TEST_F(Signed, AnIntactSignedChainVerifiesWithItsKeyOnly) {
+    ChainReport r = with_key();
+    EXPECT_TRUE(r.intact) << r.problem;
+    EXPECT_EQ(r.checkpoints, 1);
+    EXPECT_EQ(r.signed_through, 8);
+    struct stat st{};
+    ASSERT_EQ(::stat((dir / "ic.key").c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600u) << "the private key is the owner's alone";
+
+    generate_signing_key(dir / "other.key");
+    VerifyKey other = VerifyKey::load(dir / "other.key.pub");
+    ChainReport wrong = Journal(db()).verify(1, &other).at(0);
+    EXPECT_FALSE(wrong.intact);
+    EXPECT_NE(wrong.problem.find("no checkpoint signed with " + other.fingerprint()), std::string::npos) << wrong.problem;
+    EXPECT_THROW(generate_signing_key(dir / "ic.key"), InputError) << "a key is never overwritten";
+}
+
+TEST_F(Signed, ARecomputedChainPassesAloneAndFailsWithTheKey) {
+    recompute_from(5, [](Event& e) { e.actor.person = "mallory"; });
+    EXPECT_TRUE(plain().intact) << "without the key a recomputed chain verifies: " << plain().problem;
+    ChainReport r = with_key();
+    EXPECT_FALSE(r.intact);
+    EXPECT_EQ(r.problem.find("event 8: its checkpoint signed event 7 with another hash than the chain has now"), 0u) << r.problem;
+    // A forger who also rewrites the hash the checkpoint names cannot make its signature match.
+    std::string seventh = Journal(db()).events(1).at(6).hash;
+    recompute_from(8, [&](Event& e) { e.payload["covers_hash"] = seventh; });
+    EXPECT_TRUE(plain().intact) << plain().problem;
+    r = with_key();
+    EXPECT_EQ(r.problem.find("event 8: its checkpoint's signature does not verify"), 0u) << r.problem;
+}
+
+TEST_F(Signed, AForgedAppendAfterTheLastCheckpointIsNotCovered) {
+    {
+        Journal journal(db());
+        Incident::attach(journal, 1).add_note("the standby was never behind", "", {"ic", "alice"});  // 9, by a writer without the key
+    }
+    EXPECT_TRUE(plain().intact);
+    ChainReport r = with_key();
+    EXPECT_FALSE(r.intact);
+    EXPECT_NE(r.problem.find("events 9–9 come after the last checkpoint signed with"), std::string::npos) << r.problem;
+    // Signing again covers it.
+    {
+        Journal journal(db());
+        Incident::attach(journal, 1).sign_checkpoint(SigningKey::load(dir / "ic.key"), {"ic", "alice"});
+    }
+    EXPECT_TRUE(with_key().intact) << with_key().problem;
+}
+
+TEST_F(Signed, ATruncatedTailIsFoundWhenItTakesTheCheckpointWithIt) {
+    outsider("DELETE FROM events WHERE incident_id = 1 AND seq >= 7");
+    EXPECT_TRUE(plain().intact) << "without the key (and without a head kept elsewhere) a truncated tail verifies";
+    ChainReport r = with_key();
+    EXPECT_FALSE(r.intact);
+    EXPECT_NE(r.problem.find("no checkpoint signed with"), std::string::npos) << r.problem;
+}
+
+TEST_F(Signed, TheCommandLineSignsAtResolveAndExportAndVerifiesBundles) {
+    test::TempDir cli;
+    std::string db = (cli.path() / "j.db").string(), key = (cli.path() / "ic.key").string();
+    auto keygen = test::run_drconsole({"keygen", "--out", key});
+    ASSERT_EQ(keygen.exit_code, 0) << keygen.err;
+    EXPECT_NE(keygen.out.find("key ed25519:"), std::string::npos) << keygen.out;
+    EXPECT_EQ(test::run_drconsole({"keygen", "--out", key}).exit_code, 2) << "never overwrites";
+    ASSERT_EQ(test::run_drconsole({"start", "--db", db, "--runbook", test::source_path("checklists/quarterly-drill.md"), "--mode", "drill",
+                                   "--roster", "ic=maria", "--as", "ic:maria"}).exit_code, 0);
+    auto resolve = test::run_drconsole({"resolve", "--db", db, "drill over", "--as", "ic:maria"}, {"DRCONSOLE_SIGNING_KEY=" + key});
+    ASSERT_EQ(resolve.exit_code, 0) << resolve.err;
+    EXPECT_NE(resolve.err.find("recorded #4 checkpoint.signed as ic:maria"), std::string::npos) << resolve.err;
+    auto verify = test::run_drconsole({"verify", "--db", db, "--pubkey", key + ".pub"});
+    EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+    EXPECT_NE(verify.out.find("signed: 1 checkpoint with ed25519:"), std::string::npos) << verify.out;
+
+    std::string bundle = (cli.path() / "bundle").string();
+    ASSERT_EQ(test::run_drconsole({"export", "--db", db, "--incident", "1", "--out", bundle, "--key", key}).exit_code, 0);
+    auto ok = test::run_drconsole({"verify", "--bundle", bundle, "--pubkey", key + ".pub"});
+    EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+    // A forger rewrites a file and SHA256SUMS: the signature no longer matches.
+    test::run_process({"/bin/sh", "-c", "cd \"$0\" && sed -i 's/maria/mallory/' report.md && sha256sum $(cut -c67- SHA256SUMS) > S && mv S SHA256SUMS", bundle});
+    auto forged = test::run_drconsole({"verify", "--bundle", bundle, "--pubkey", key + ".pub"});
+    EXPECT_EQ(forged.exit_code, 1);
+    EXPECT_NE(forged.out.find("SHA256SUMS.sig: the signature does not verify"), std::string::npos) << forged.out;
+}
