@@ -9,7 +9,10 @@ DEB_PACKAGES := g++ cmake make pkg-config git \
   libpq-dev libcurl4-openssl-dev librdkafka-dev postgresql-15 \
   libncurses-dev tmux locales prometheus prometheus-postgres-exporter kcat chromium
 
-.PHONY: deps build build-test demo test bench clean
+FUZZ_PACKAGES := clang libclang-rt-14-dev
+FUZZ_SECONDS  ?= 300
+
+.PHONY: deps build build-test demo test bench fuzz clean
 
 deps:
 	@scripts/install-deps.sh $(DEB_PACKAGES)
@@ -34,5 +37,13 @@ bench: deps
 	cmake --build build-bench -j $(JOBS)
 	build-bench/bench/bench_journal
 
+# libFuzzer on the parsers (runbook, environment, gates and other fields, key scripts), each for
+# FUZZ_SECONDS; make test replays their corpora.
+fuzz: deps
+	@scripts/install-deps.sh $(FUZZ_PACKAGES)
+	cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDRCONSOLE_TESTS=OFF -DDRCONSOLE_FUZZ=ON
+	cmake --build build-fuzz -j $(JOBS) --target fuzz_runbook fuzz_environment fuzz_fields fuzz_key_script
+	scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS)
+
 clean:
-	rm -rf build build-test build-bench
+	rm -rf build build-test build-bench build-fuzz
