@@ -55,7 +55,8 @@ void exec_self(const std::vector<std::string>& args, const std::string& script) 
 }
 
 int run_script(ConsoleApp& app, const RunOptions& o) {
-    auto [w, h] = o.size.value_or(std::pair{120, 40});
+    const auto size = o.size.value_or(std::pair{120, 40});
+    int w = size.first, h = size.second;  // not a structured binding: the lambda below captures them
     auto shows = [&](const std::string& text) {
         Canvas canvas(w, h, o.utf8);
         app.render(canvas);

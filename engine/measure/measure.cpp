@@ -175,7 +175,9 @@ void add_criteria(Measurement& m, const IncidentState& s, bool chain_verified) {
     m.criteria.push_back({"RPO within objective", rpo_ok, rpo_ok ? "every component, measured" : "not met or not measured: " + rpo_why});
 
     std::vector<std::string> undecided;
-    for (const auto& [id, st] : s.steps) {
+    for (const auto& [step_id, step_state] : s.steps) {
+        const std::string& id = step_id;  // named, so that the lambda may capture it
+        const StepState& st = step_state;
         if (st.status != StepStatus::failed) continue;
         bool decided = std::any_of(s.notes.begin(), s.notes.end(), [&](const Note& n) { return n.step == id && n.wall_us >= *st.ended_us; });
         if (!decided) undecided.push_back(id);
