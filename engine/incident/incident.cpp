@@ -198,8 +198,9 @@ Event Incident::sign_checkpoint(const SigningKey& key, const Actor& a) {
         // Decided inside the write transaction: it covers the event just before it.
         d.payload = {{"covers_seq", state_.last_seq},
                      {"covers_hash", state_.head_hash},
+                     {"resolved", state_.resolved()},
                      {"key", key.fingerprint()},
-                     {"signature", key.sign(checkpoint_message(state_.id, state_.last_seq, state_.head_hash))}};
+                     {"signature", key.sign(checkpoint_message(state_.id, state_.last_seq, state_.head_hash, state_.resolved()))}};
         check_command(state_, d);
         return d;
     });

@@ -177,8 +177,9 @@ void check_command(const IncidentState& s, const EventDraft& d) {
             break;
         case EventKind::comms_sent: break;  // always allowed while open
         case EventKind::checkpoint_signed:
-            if (d.payload.value("covers_seq", std::int64_t{-1}) != s.last_seq || d.payload.value("covers_hash", "") != s.head_hash)
-                refuse("a checkpoint signs the event just before it");
+            if (d.payload.value("covers_seq", std::int64_t{-1}) != s.last_seq || d.payload.value("covers_hash", "") != s.head_hash ||
+                d.payload.value("resolved", !s.resolved()) != s.resolved())
+                refuse("a checkpoint signs the event just before it, and whether the incident is resolved");
             break;
         case EventKind::incident_resolved:
             if (s.runbook->has_role("ic")) require_ic(s, d.actor, "resolves the incident");

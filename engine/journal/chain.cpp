@@ -26,8 +26,8 @@ std::string chain_hash(const std::string& prev_hash, const std::string& canonica
     return sha256_hex(prev_hash + canonical);
 }
 
-std::string checkpoint_message(std::int64_t incident, std::int64_t seq, const std::string& hash) {
-    return fmt::format("drconsole checkpoint v1\nincident {}\nseq {}\nhash {}\n", incident, seq, hash);
+std::string checkpoint_message(std::int64_t incident, std::int64_t seq, const std::string& hash, bool resolved) {
+    return fmt::format("drconsole checkpoint v1\nincident {}\nseq {}\nhash {}\nresolved {}\n", incident, seq, hash, resolved);
 }
 
 }  // namespace drconsole

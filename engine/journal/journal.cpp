@@ -323,7 +323,7 @@ std::optional<std::string> checkpoint_problem(const Event& e, std::int64_t incid
         if (e.payload.value("covers_hash", "") != prev_hash)
             return fmt::format("event {}: its checkpoint signed event {} with another hash than the chain has now: the events it covers were changed",
                                e.seq, e.seq - 1);
-        if (!key.verify(checkpoint_message(incident, e.seq - 1, prev_hash), e.payload.value("signature", "")))
+        if (!key.verify(checkpoint_message(incident, e.seq - 1, prev_hash, e.payload.value("resolved", false)), e.payload.value("signature", "")))
             return fmt::format("event {}: its checkpoint's signature does not verify with {}: the events it covers were changed, or it was forged",
                                e.seq, key.fingerprint());
         return std::string();
@@ -357,7 +357,7 @@ std::vector<ChainReport> Journal::verify(std::optional<std::int64_t> only, const
             if (key && r.problem.empty() && e.kind == event_kind::checkpoint_signed)
                 if (auto problem = checkpoint_problem(e, record.id, prev, *key)) {
                     if (!problem->empty()) r.problem = *problem;
-                    else r.signed_through = e.seq, r.signed_us = e.wall_us, ++r.checkpoints;
+                    else r.signed_through = e.seq, r.signed_us = e.wall_us, r.signed_final = e.payload.value("resolved", false), ++r.checkpoints;
                 }
             prev = e.hash;
             r.count = e.seq;
@@ -392,6 +392,10 @@ std::vector<ChainReport> Journal::verify(std::optional<std::int64_t> only, const
             else if (r.signed_through < r.count)
                 r.problem = fmt::format("events {}–{} come after the last checkpoint signed with {} (event {}): appended after it, or forged",
                                         r.signed_through + 1, r.count, key->fingerprint(), r.signed_through);
+            else if (!r.signed_final)
+                r.problem = fmt::format("the last checkpoint signed with {} (event {}) was made before the incident was resolved: the record "
+                                        "is not finished, or its tail was cut back to that checkpoint",
+                                        key->fingerprint(), r.signed_through);
         }
         r.intact = r.problem.empty();
         r.head = prev;

@@ -97,7 +97,8 @@ std::string describe(const Event& event);
 std::string canonical_json(const Event& event);
 // SHA-256 hex of prev_hash (64 hex characters) followed by the canonical JSON.
 std::string chain_hash(const std::string& prev_hash, const std::string& canonical);
-// What a signed checkpoint signs: the incident, the last event it covers, and that event's hash.
-std::string checkpoint_message(std::int64_t incident, std::int64_t seq, const std::string& hash);
+// What a signed checkpoint signs: the incident, the last event it covers, that event's hash,
+// and whether the incident was resolved then (a final checkpoint).
+std::string checkpoint_message(std::int64_t incident, std::int64_t seq, const std::string& hash, bool resolved);
 
 }  // namespace drconsole

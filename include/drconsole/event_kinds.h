@@ -70,7 +70,7 @@ inline constexpr std::array kEventKinds{
     EventKindInfo{EventKind::action_dry_run, "action.dry_run", "kind, plan", true},
     EventKindInfo{EventKind::samples_recorded, "samples.recorded", "count, sha256, series, first_us, last_us, problems", false},
     EventKindInfo{EventKind::incident_reopened, "incident.reopened", "reason, resolved_seq (the resolution it undoes)", true},
-    EventKindInfo{EventKind::checkpoint_signed, "checkpoint.signed", "covers_seq, covers_hash, key (fingerprint), signature (Ed25519, base64)", true},
+    EventKindInfo{EventKind::checkpoint_signed, "checkpoint.signed", "covers_seq, covers_hash, resolved, key (fingerprint), signature (Ed25519, base64)", true},
 };
 
 constexpr const EventKindInfo& info(EventKind kind) { return kEventKinds[static_cast<std::size_t>(kind)]; }

@@ -72,6 +72,7 @@ struct ChainReport {
     std::int64_t checkpoints = 0;
     std::int64_t signed_through = 0;
     std::int64_t signed_us = 0;  // when the last of them was recorded
+    bool signed_final = false;   // the last of them was made after the incident was resolved
 };
 
 // How a journal is opened. `create` makes the file if it is missing; `existing` refuses a missing

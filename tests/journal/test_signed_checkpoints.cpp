@@ -40,28 +40,7 @@ protected:
     }
     void outsider(const std::string& sql) { ASSERT_EQ(test::outsider_sql(db(), sql), ""); }
 
-    static std::string quoted(std::string text) {  // for an SQL string literal
-        for (std::size_t at = text.find('\''); at != std::string::npos; at = text.find('\'', at + 2)) text.insert(at, 1, '\'');
-        return text;
-    }
-
-    // Rewrites event `seq` with `edit` and recomputes every later hash, as a forger who knows the
-    // canonical encoding would: the chain alone then verifies.
-    void recompute_from(std::int64_t seq, const std::function<void(Event&)>& edit) {
-        std::vector<Event> events = Journal(db()).events(1);
-        std::string prev = seq == 1 ? kGenesisHash : events[static_cast<std::size_t>(seq - 2)].hash;
-        std::string sql;
-        for (auto& e : events) {
-            if (e.seq < seq) continue;
-            if (e.seq == seq) edit(e);
-            e.prev_hash = prev;
-            e.hash = chain_hash(prev, canonical_json(e));
-            prev = e.hash;
-            sql += fmt::format("UPDATE events SET person = '{}', payload = '{}', prev_hash = '{}', hash = '{}' WHERE incident_id = 1 AND seq = {};",
-                               e.actor.person, quoted(e.payload.dump()), e.prev_hash, e.hash, e.seq);
-        }
-        outsider(sql);
-    }
+    void recompute_from(std::int64_t seq, const std::function<void(Event&)>& edit) { ASSERT_EQ(test::recompute_chain(db(), seq, edit), ""); }
 
     test::TempDir dir;
 };
@@ -149,4 +128,27 @@ TEST_F(Signed, TheCommandLineSignsAtResolveAndExportAndVerifiesBundles) {
     auto forged = test::run_drconsole({"verify", "--bundle", bundle, "--pubkey", key + ".pub"});
     EXPECT_EQ(forged.exit_code, 1);
     EXPECT_NE(forged.out.find("SHA256SUMS.sig: the signature does not verify"), std::string::npos) << forged.out;
+}
+
+TEST(SignedCut, ATailCutBackToACheckpointBeforeTheResolutionIsFound) {
+    test::TempDir dir;
+    generate_signing_key(dir / "ic.key");
+    SigningKey key = SigningKey::load(dir / "ic.key");
+    Actor ic{"ic", "alice"};
+    {
+        Journal journal(dir / "j.db");
+        Incident incident = Incident::start(journal, test::drill_request());  // 1-3
+        incident.inject_fault("stopped the primary", ic);                     // 4
+        incident.sign_checkpoint(key, ic);                                    // 5: not final
+        incident.complete_step("confirm", ic);                                // 6
+        incident.resolve("failed over", ic);                                  // 7
+        incident.sign_checkpoint(key, ic);                                    // 8: final
+    }
+    VerifyKey pub = VerifyKey::load(dir / "ic.key.pub");
+    EXPECT_TRUE(Journal(dir / "j.db").verify(1, &pub).at(0).intact);
+    ASSERT_EQ(test::outsider_sql(dir / "j.db", "DELETE FROM events WHERE incident_id = 1 AND seq >= 6"), "");
+    EXPECT_TRUE(Journal(dir / "j.db").verify(1).at(0).intact) << "the chain alone cannot tell";
+    ChainReport r = Journal(dir / "j.db").verify(1, &pub).at(0);
+    EXPECT_FALSE(r.intact);
+    EXPECT_NE(r.problem.find("(event 5) was made before the incident was resolved"), std::string::npos) << r.problem;
 }

@@ -32,6 +32,26 @@ std::shared_ptr<const Runbook> small_runbook() {
     return r.runbook;
 }
 
+std::string recompute_chain(const std::filesystem::path& db, std::int64_t from_seq, const std::function<void(Event&)>& edit) {
+    std::vector<Event> events = Journal(db).events(1);
+    auto quoted = [](std::string text) {  // an SQL string literal's content
+        for (std::size_t at = text.find('\''); at != std::string::npos; at = text.find('\'', at + 2)) text.insert(at, 1, '\'');
+        return text;
+    };
+    std::string prev = from_seq <= 1 ? kGenesisHash : events.at(static_cast<std::size_t>(from_seq - 2)).hash;
+    std::string sql;
+    for (auto& e : events) {
+        if (e.seq < from_seq) continue;
+        if (e.seq == from_seq) edit(e);
+        e.prev_hash = prev;
+        e.hash = chain_hash(prev, canonical_json(e));
+        prev = e.hash;
+        sql += fmt::format("UPDATE events SET person = '{}', payload = '{}', prev_hash = '{}', hash = '{}' WHERE incident_id = 1 AND seq = {};",
+                           quoted(e.actor.person), quoted(e.payload.dump()), e.prev_hash, e.hash, e.seq);
+    }
+    return outsider_sql(db, sql);
+}
+
 StartRequest drill_request(const std::string& mode) {
     StartRequest req;
     req.runbook = small_runbook();

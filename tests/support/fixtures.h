@@ -1,7 +1,9 @@
 // A small runbook and incident requests shared by the engine tests.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -44,6 +46,10 @@ inline constexpr const char* kShippedRunbookVars =
 // Runs SQL on a journal file as someone with write access to it would, the append-only
 // triggers dropped first. Returns SQLite's error, empty when it ran.
 std::string outsider_sql(const std::filesystem::path& db, const std::string& sql);
+// What a forger who knows the canonical encoding does: rewrites event `from_seq` of incident 1
+// with `edit` and recomputes every later hash, so that the chain alone verifies again.
+// Returns SQLite's error, empty when it ran.
+std::string recompute_chain(const std::filesystem::path& db, std::int64_t from_seq, const std::function<void(Event&)>& edit);
 StartRequest drill_request(const std::string& mode = "drill");
 
 }  // namespace drconsole::test
