@@ -7,12 +7,12 @@ DEB_PACKAGES := g++ cmake make pkg-config git \
   libcmark-gfm-dev libcmark-gfm-extensions-dev libcli11-dev nlohmann-json3-dev \
   libfmt-dev libsqlite3-dev libssl-dev libgtest-dev libbenchmark-dev sqlite3 \
   libpq-dev libcurl4-openssl-dev librdkafka-dev postgresql-15 \
-  libncurses-dev tmux locales prometheus prometheus-postgres-exporter kcat chromium
+  libncurses-dev tmux locales prometheus prometheus-postgres-exporter kcat chromium strace
 
 FUZZ_PACKAGES := clang libclang-rt-14-dev
 FUZZ_SECONDS  ?= 300
 
-.PHONY: deps build build-test demo test bench fuzz clean
+.PHONY: deps build build-test demo test bench fuzz reliability clean
 
 deps:
 	@scripts/install-deps.sh $(DEB_PACKAGES)
@@ -36,6 +36,10 @@ bench: deps
 	cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DDRCONSOLE_TESTS=OFF -DDRCONSOLE_BENCH=ON
 	cmake --build build-bench -j $(JOBS)
 	build-bench/bench/bench_journal
+
+# The journal under kills at every fsync, tamper mutations with and without signatures: a table.
+reliability: build-test
+	build-test/tests/reliability
 
 # libFuzzer on the parsers (runbook, environment, gates and other fields, key scripts), each for
 # FUZZ_SECONDS; make test replays their corpora.

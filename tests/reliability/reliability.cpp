@@ -1,0 +1,273 @@
+// make reliability: the journal tried as an attacker and a careless operator would, each figure
+// printed beside the target it is held to. `--quick` is the reduced run inside make test (it
+// fails when a target is missed); without it, the full run of make reliability.
+//
+//   kill points   `drconsole note` processes SIGKILLed at each of their fsyncs (strace's
+//                 fault injection) and at random moments, by one writer and by two at once;
+//                 every acknowledged note must be there afterwards and the chain intact.
+//   tamper        mutations of a signed journal and of its signed bundle, each checked by
+//                 verify without and with the public key.
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <random>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "drconsole/incident.h"
+#include "drconsole/journal.h"
+#include "drconsole/report.h"
+#include "drconsole/sha256.h"
+#include "drconsole/signing.h"
+#include "support/fixtures.h"
+#include "support/process.h"
+#include "support/temp_dir.h"
+
+using namespace drconsole;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Row {
+    std::string figure, measured, target;
+    bool met = false;
+};
+
+// ---- kill points -------------------------------------------------------------------------
+
+struct Kills {
+    int attempts = 0, killed = 0, acknowledged = 0, lost = 0;
+    bool intact = false;
+};
+
+// One `drconsole note`, SIGKILLed at its `fsync_index`-th fsync (strace) or after `after_ms`.
+test::ProcessResult killed_note(const std::string& db, const std::string& text, int fsync_index, int after_ms) {
+    std::vector<std::string> note{DRCONSOLE_BIN, "note", "--db", db, text, "--as", "ic:maria"};
+    std::vector<std::string> argv;
+    if (fsync_index > 0)
+        argv = {"/usr/bin/strace", "-f", "-qq", "-o", "/dev/null", "-e", "trace=fdatasync,fsync",
+                "-e", fmt::format("inject=fdatasync,fsync:signal=SIGKILL:when={}", fsync_index)};
+    else
+        argv = {"/usr/bin/timeout", "-s", "KILL", fmt::format("{}.{:03}", after_ms / 1000, after_ms % 1000)};
+    argv.insert(argv.end(), note.begin(), note.end());
+    return test::run_process(argv, {"ASAN_OPTIONS=detect_leaks=0"});  // LeakSanitizer cannot run under ptrace
+}
+
+Kills kill_points(const fs::path& dir, int writers, int kills_wanted) {
+    std::string db = (dir / fmt::format("kills-{}.db", writers)).string();
+    test::run_drconsole({"start", "--db", db, "--runbook", test::source_path("checklists/quarterly-drill.md"), "--mode", "drill",
+                         "--roster", "ic=maria", "--as", "ic:maria"});
+    std::atomic<int> attempts{0}, killed{0};
+    std::vector<std::set<std::string>> acked(static_cast<std::size_t>(writers));
+    std::vector<std::thread> threads;
+    for (int w = 0; w < writers; ++w)
+        threads.emplace_back([&, w] {
+            std::mt19937 random(static_cast<unsigned>(1000 + w));
+            for (int i = 0; killed.load() < kills_wanted; ++i) {
+                std::string text = fmt::format("writer {} note {}", w, i);
+                // Every fsync of a note in turn (a note makes five), a random moment, or no kill
+                // at all: acknowledged notes between the kills, which must all survive them.
+                int fsync_index = i % 3 == 0 ? (i / 3) % 5 + 1 : 0;
+                int after_ms = i % 3 == 1 ? std::uniform_int_distribution<int>(30, 350)(random) : 60'000;
+                auto r = killed_note(db, text, fsync_index, after_ms);
+                ++attempts;
+                if (r.exit_code == 0 && !r.out.empty()) acked[static_cast<std::size_t>(w)].insert(text);
+                else if (r.exit_code != 2) ++killed;  // 2: refused, nothing recorded
+            }
+        });
+    for (auto& t : threads) t.join();
+    Kills k;
+    k.attempts = attempts;
+    k.killed = killed;
+    auto status = nlohmann::json::parse(test::run_drconsole({"status", "--db", db, "--json"}).out, nullptr, false);
+    std::set<std::string> present;
+    if (status.is_object())
+        for (const auto& n : status["notes"]) present.insert(n.value("text", ""));
+    for (const auto& set : acked)
+        for (const auto& text : set) {
+            ++k.acknowledged;
+            if (!present.count(text)) ++k.lost;
+        }
+    k.intact = test::run_drconsole({"verify", "--db", db}).exit_code == 0;
+    return k;
+}
+
+// ---- tamper --------------------------------------------------------------------------------
+
+struct Mutation {
+    std::string name;
+    bool plain = false, keyed = false;  // detected without / with the public key
+};
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+void write(const fs::path& p, const std::string& bytes) { std::ofstream(p, std::ios::binary) << bytes; }
+
+// What a careful forger does after editing a bundle file: SHA256SUMS made again.
+void reseal(const fs::path& bundle) {
+    std::istringstream in(slurp(bundle / "SHA256SUMS"));
+    std::string line, sums;
+    while (std::getline(in, line)) sums += sha256_hex(slurp(bundle / line.substr(66))) + "  " + line.substr(66) + "\n";
+    write(bundle / "SHA256SUMS", sums);
+}
+
+void replace_in(const fs::path& file, const std::string& from, const std::string& to) {
+    std::string text = slurp(file);
+    auto at = text.find(from);
+    if (at != std::string::npos) write(file, text.replace(at, from.size(), to));
+}
+
+std::vector<Mutation> tamper(const fs::path& dir) {
+    generate_signing_key(dir / "ic.key");
+    SigningKey key = SigningKey::load(dir / "ic.key");
+    VerifyKey pub = VerifyKey::load(dir / "ic.key.pub");
+    fs::path pristine = dir / "pristine.db";
+    Actor ic{"ic", "alice"};
+    {
+        auto clock = std::make_shared<ManualClock>();
+        Journal journal(pristine, clock);
+        StartRequest req = test::drill_request();
+        req.env = parse_environment(R"({"targets": {"pg": {"type": "postgres", "dsn": "host=127.0.0.1 dbname=ledger"}}})", "lab.env.jsonc").env;
+        Incident i = Incident::start(journal, req);                          // 1-3
+        i.inject_fault("stopped the primary", ic);                           // 4
+        std::int64_t now = clock->wall_us();
+        journal.hold_lease(1, "recorder", now, 60'000'000);
+        i.record_samples({{0, "pg", "lag_s", now, now, 0.5, "ok", "{}"}, {0, "pg", "lag_s", now + 1, now + 1, 0.7, "ok", "{}"}}, ic, "recorder", now);  // 5
+        i.sign_checkpoint(key, ic);                                          // 6: not final
+        clock->advance_us(90'000'000);
+        i.complete_step("pg-promote", {"db", "bob"});                        // 7
+        i.add_note("standby lag 0.7 s at promotion", "pg-promote", ic);      // 8
+        i.resolve("failed over", ic);                                        // 9
+        i.sign_checkpoint(key, ic);                                          // 10: final
+    }
+    std::vector<Mutation> out;
+    auto journal_case = [&](const std::string& name, const std::function<void(const fs::path&)>& mutate) {
+        fs::path db = dir / fmt::format("m{}.db", out.size());
+        fs::copy_file(pristine, db);
+        mutate(db);
+        Mutation m{name};
+        try {
+            m.plain = !Journal(db).verify(1).at(0).intact;
+            m.keyed = !Journal(db).verify(1, &pub).at(0).intact;
+        } catch (const std::exception&) {
+            m.plain = m.keyed = true;  // refused outright
+        }
+        out.push_back(m);
+    };
+    auto sql = [](const std::string& statements) { return [statements](const fs::path& db) { test::outsider_sql(db, statements); }; };
+    auto documents = [](const std::string& kind) {
+        return [kind](const fs::path& db) {
+            test::outsider_sql(db, "DROP TRIGGER documents_no_update; UPDATE documents SET content = content || ' ' WHERE kind = '" + kind + "';");
+        };
+    };
+    journal_case("event payload edited", sql("UPDATE events SET payload = '{\"text\":\"lag 0 s\"}' WHERE seq = 8"));
+    journal_case("event actor edited", sql("UPDATE events SET person = 'mallory' WHERE seq = 7"));
+    journal_case("middle event deleted", sql("DELETE FROM events WHERE seq = 7"));
+    journal_case("two events swapped", sql("UPDATE events SET seq = 100 WHERE seq = 7; UPDATE events SET seq = 7 WHERE seq = 8; "
+                                           "UPDATE events SET seq = 8 WHERE seq = 100"));
+    journal_case("runbook document edited", documents("runbook"));
+    journal_case("environment document edited", documents("environment"));
+    journal_case("sample edited", sql("UPDATE samples SET value = 0 WHERE value > 0.6"));
+    journal_case("sample deleted", sql("DELETE FROM samples WHERE value > 0.6"));
+    journal_case("sample inserted", sql("INSERT INTO samples SELECT incident_id, target, metric, wall_us + 7, mono_us + 7, 0.1, status, labels, "
+                                        "batch FROM samples WHERE value > 0.6"));
+    journal_case("tail cut with the final checkpoint", sql("DELETE FROM events WHERE seq >= 9"));
+    journal_case("tail cut back to an earlier checkpoint", sql("DELETE FROM events WHERE seq >= 7"));
+    journal_case("chain recomputed after an edit",
+                 [](const fs::path& db) { test::recompute_chain(db, 8, [](Event& e) { e.payload["text"] = "standby lag 0 s"; }); });
+    journal_case("appended after the last checkpoint, chained", [&](const fs::path& db) {
+        Journal journal(db);
+        Incident::attach(journal, 1).add_note("nothing was lost", "", ic);
+    });
+
+    // The signed bundle, and forgeries of it.
+    fs::path bundle = dir / "bundle";
+    {
+        Journal journal(pristine, nullptr, JournalAccess::read_only);
+        export_bundle(journal, 1, bundle, &key);
+    }
+    auto bundle_case = [&](const std::string& name, const std::function<void(const fs::path&)>& mutate) {
+        fs::path copy = dir / fmt::format("b{}", out.size());
+        fs::copy(bundle, copy, fs::copy_options::recursive);
+        mutate(copy);
+        out.push_back({name, !verify_bundle(copy).empty(), !verify_bundle(copy, &pub).empty()});
+    };
+    for (const auto& [file, from, to] : std::vector<std::tuple<std::string, std::string, std::string>>{
+             {"report.json", "alice", "mallory"}, {"report.md", "alice", "mallory"}, {"report.html", "alice", "mallory"},
+             {"runbook.md", "Promote", "Skip"}, {"environment.jsonc", "127.0.0.1", "10.0.0.9"}})
+        bundle_case("bundle " + file + " edited, SHA256SUMS recomputed", [file, from, to](const fs::path& b) {
+            replace_in(b / file, from, to);
+            reseal(b);
+        });
+    bundle_case("bundle journal.db sample edited, SHA256SUMS recomputed", [](const fs::path& b) {
+        test::outsider_sql(b / "journal.db", "UPDATE samples SET value = 0 WHERE value > 0.6");
+        reseal(b);
+    });
+    bundle_case("bundle rebuilt from a recomputed chain, every file remade", [&](const fs::path& b) {
+        fs::path forged = dir / "forged.db";
+        fs::copy_file(pristine, forged);
+        test::recompute_chain(forged, 8, [](Event& e) { e.payload["text"] = "standby lag 0 s"; });
+        fs::path remade = dir / "remade";
+        Journal journal(forged, nullptr, JournalAccess::read_only);
+        export_bundle(journal, 1, remade);
+        std::string signature = slurp(b / "SHA256SUMS.sig");  // the forger keeps the old signature
+        fs::remove_all(b);
+        fs::copy(remade, b, fs::copy_options::recursive);
+        write(b / "SHA256SUMS.sig", signature);
+    });
+    return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    bool quick = argc > 1 && std::string(argv[1]) == "--quick";
+    int kills = quick ? 30 : 200;
+    test::TempDir dir;
+    std::vector<Row> rows;
+
+    for (int writers : {1, 2}) {
+        Kills k = kill_points(dir.path(), writers, kills);
+        rows.push_back({fmt::format("kill points, {} writer{} (each fsync of a note, and random moments)", writers, writers == 1 ? "" : "s"),
+                        fmt::format("{} kills in {} notes; {} acknowledged, {} lost; chain {}", k.killed, k.attempts, k.acknowledged, k.lost,
+                                    k.intact ? "intact" : "BROKEN"),
+                        fmt::format("≥ {} kills, 0 lost, intact", kills), k.killed >= kills && k.lost == 0 && k.intact});
+    }
+
+    auto mutations = tamper(dir.path());
+    int plain = 0, keyed = 0;
+    std::string missed_plain, missed_keyed;
+    for (const auto& m : mutations) {
+        plain += m.plain;
+        keyed += m.keyed;
+        if (!m.plain) missed_plain += (missed_plain.empty() ? "" : "; ") + m.name;
+        if (!m.keyed) missed_keyed += (missed_keyed.empty() ? "" : "; ") + m.name;
+    }
+    int n = static_cast<int>(mutations.size());
+    rows.push_back({"tamper mutations detected, with signed checkpoints and a signed bundle (verify --pubkey)",
+                    fmt::format("{}/{}{}", keyed, n, missed_keyed.empty() ? "" : " — missed: " + missed_keyed), fmt::format("{}/{}", n, n), keyed == n});
+    rows.push_back({"tamper mutations detected by the chain alone (no key, no head kept elsewhere)",
+                    fmt::format("{}/{} — not detected without a key: {}", plain, n, missed_plain.empty() ? "none" : missed_plain), "(shown)", true});
+
+    std::printf("| figure | measured | target | met |\n|---|---|---|---|\n");
+    bool all = true;
+    for (const auto& r : rows) {
+        std::printf("| %s | %s | %s | %s |\n", r.figure.c_str(), r.measured.c_str(), r.target.c_str(), r.met ? "yes" : "NO");
+        all = all && r.met;
+    }
+    std::printf("\n(%s run; each mutation on a fresh copy of a signed drill journal or its signed bundle)\n", quick ? "quick" : "full");
+    return all ? 0 : 1;
+}
