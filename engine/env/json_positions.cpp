@@ -72,16 +72,19 @@ void JsonPositions::parse_value(const std::string& pointer) {
             skip_space();
             if (pos_ < text_.size() && text_[pos_] == ',') ++pos_;
             skip_space();
+            if (pos_ == key_at) return;  // not JSON as this scanner reads it: no position is better than no end
         }
         ++pos_;
     } else if (c == '[') {
         ++pos_;
         skip_space();
         for (int index = 0; pos_ < text_.size() && text_[pos_] != ']'; ++index) {
+            std::size_t item_at = pos_;
             parse_value(pointer + "/" + std::to_string(index));
             skip_space();
             if (pos_ < text_.size() && text_[pos_] == ',') ++pos_;
             skip_space();
+            if (pos_ == item_at) return;  // as above: every turn of the loop moves on, or it ends
         }
         ++pos_;
     } else if (c == '"') {

@@ -27,6 +27,7 @@
 #include "drconsole/report.h"
 #include "drconsole/sha256.h"
 #include "drconsole/signing.h"
+#include "drconsole/text.h"
 #include "support/fixtures.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
@@ -231,6 +232,118 @@ std::vector<Mutation> tamper(const fs::path& dir) {
     return out;
 }
 
+// ---- hostile strings --------------------------------------------------------------------
+
+// Bytes that must never reach an output raw: C0 controls (but newline and tab where text keeps
+// them), DEL, C1, bidi controls, zero-width and other hidden characters, as UTF-8.
+std::vector<std::string> forbidden_raw() {
+    std::vector<std::string> out;
+    for (int c = 0; c < 0x20; ++c)
+        if (c != '\n' && c != '\t' && c != '\r') out.push_back(std::string(1, static_cast<char>(c)));
+    out.push_back("\x7f");
+    for (char32_t cp : {U'\u0085', U'\u009b', U'\u200b', U'\u200d', U'\u200e', U'\u202e', U'\u2066', U'\u2028', U'\u2029', U'\u2060',
+                        U'\ufeff', U'\u00ad', U'\U000e0041'}) {
+        std::string bytes;
+        append_utf8(bytes, cp);
+        out.push_back(bytes);
+    }
+    return out;
+}
+
+struct Hostile {
+    int strings = 0, outputs = 0, raw_found = 0;
+    std::string where;
+};
+
+Hostile hostile_outputs(const fs::path& dir) {
+    const std::vector<std::string> strings{
+        "\x1b[2J\x1b[Hwiped", "bell\x07", "ad\xe2\x80\x8bmin", "\xe2\x80\xae" "evil", "line\xe2\x80\xa8sep", "tag\xf3\xa0\x81\x81",
+        "soft\xc2\xadhyphen", "\xef\xbb\xbf" "bom", "c1\xc2\x9b" "2J", "del\x7f", "<script>alert(1)</script>", "=HYPERLINK(\"http://x\")",
+        "[link](http://x) ![img](http://x)", "cr\roverwrite"};
+    std::string db = (dir / "hostile.db").string();
+    std::vector<std::string> logs;
+    auto run = [&](const std::vector<std::string>& args) {
+        auto r = test::run_drconsole(args);
+        logs.push_back(r.out + r.err);
+    };
+    run({"start", "--db", db, "--runbook", test::source_path("checklists/quarterly-drill.md"), "--mode", "drill", "--roster", "ic=maria",
+         "--as", "ic:maria"});
+    for (const auto& text : strings) {
+        run({"note", "--db", db, text, "--as", "ic:maria"});
+        run({"step", "--db", db, "notify-stakeholders", "skip", "--reason", text, "--as", "ic:maria"});
+        run({"step", "--db", db, "notify-stakeholders", "reopen", "--reason", text, "--as", "ic:maria"});
+    }
+    run({"resolve", "--db", db, strings[0], "--as", "ic:maria"});
+    std::vector<std::pair<std::string, std::string>> outputs;
+    for (std::size_t i = 0; i < logs.size(); ++i) outputs.emplace_back(fmt::format("command {} output", i), logs[i]);
+    for (const char* format : {"md", "html", "csv", "json"})
+        outputs.emplace_back(std::string("report ") + format, test::run_drconsole({"report", "--db", db, "--format", format}).out);
+    for (const char* json : {"", "--json"}) {
+        std::vector<std::string> args{"status", "--db", db};
+        if (*json) args.push_back(json);
+        outputs.emplace_back(std::string("status ") + json, test::run_drconsole(args).out);
+    }
+    fs::path screen = dir / "hostile-screen.txt", keys = dir / "hostile.keys";
+    write(keys, "<Poll>jjjjj\n");
+    test::run_drconsole({"open", "--db", db, "--as", "ic:maria", "--keys", keys.string(), "--dump-screen", screen.string()});
+    outputs.emplace_back("console screen", slurp(screen));
+    fs::path bundle = dir / "hostile-bundle";
+    test::run_drconsole({"export", "--db", db, "--out", bundle.string()});
+    // events.jsonl is left out: it is the canonical encoding, the very bytes that are hashed.
+    for (const char* f : {"report.md", "report.html", "report.json"}) outputs.emplace_back(std::string("bundle ") + f, slurp(bundle / f));
+    Hostile h{static_cast<int>(strings.size()), static_cast<int>(outputs.size())};
+    auto raw = forbidden_raw();
+    for (const auto& [name, text] : outputs) {
+        for (const auto& bytes : raw) {
+            // Output keeps its own line ends: a CR only inside CSV's CRLF.
+            if (text.find(bytes) == std::string::npos) continue;
+            ++h.raw_found;
+            if (h.where.empty()) h.where = fmt::format("{} holds {}", name, nlohmann::json(bytes).dump(-1, ' ', true));
+        }
+        std::size_t cr = 0;
+        for (std::size_t at = text.find('\r'); at != std::string::npos; at = text.find('\r', at + 1))
+            if (at + 1 >= text.size() || text[at + 1] != '\n') ++cr;
+        if (cr) h.raw_found += 1, h.where = h.where.empty() ? name + " holds a bare CR" : h.where;
+    }
+    return h;
+}
+
+// ---- full disk --------------------------------------------------------------------------
+
+struct DiskFull {
+    int writes = 0, acknowledged = 0, refused = 0, false_acks = 0;
+    bool intact = false;
+};
+
+// Notes written with the file size limit just above the journal's size (SIGXFSZ ignored, so
+// the write fails with EFBIG as a full disk fails with ENOSPC): each is acknowledged and present,
+// or refused and absent.
+DiskFull disk_full(const fs::path& dir, int writes) {
+    std::string db = (dir / "full.db").string();
+    test::run_drconsole({"start", "--db", db, "--runbook", test::source_path("checklists/quarterly-drill.md"), "--mode", "drill",
+                         "--roster", "ic=maria", "--as", "ic:maria"});
+    DiskFull d;
+    for (int i = 0; i < writes; ++i) {
+        // Writes past the limit fail; SQLite writes the WAL and the database file in place, so
+        // the limit falls anywhere from half the larger file's size to 9 kB above it.
+        auto size = std::max(fs::file_size(db), fs::exists(db + "-wal") ? fs::file_size(db + "-wal") : std::uintmax_t{0});
+        std::string text = fmt::format("note {} {}", i, std::string(static_cast<std::size_t>(200 + i * 37 % 3000), 'x'));
+        auto r = test::run_process({"/bin/sh", "-c", "trap '' XFSZ; exec /usr/bin/prlimit --fsize=\"$1\" \"$2\" note --db \"$3\" \"$4\" --as ic:maria", "sh",
+                                    std::to_string(size / 2 + static_cast<std::uintmax_t>(i * 7919) % (size / 2 + 9000)), DRCONSOLE_BIN, db, text});
+        ++d.writes;
+        bool acked = r.exit_code == 0;
+        auto status = nlohmann::json::parse(test::run_drconsole({"status", "--db", db, "--json"}).out, nullptr, false);
+        bool present = false;
+        if (status.is_object())
+            for (const auto& n : status["notes"]) present = present || n.value("text", "") == text;
+        if (acked) ++d.acknowledged;
+        else ++d.refused;
+        if (acked && !present) ++d.false_acks;
+    }
+    d.intact = test::run_drconsole({"verify", "--db", db}).exit_code == 0;
+    return d;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -261,6 +374,18 @@ int main(int argc, char** argv) {
                     fmt::format("{}/{}{}", keyed, n, missed_keyed.empty() ? "" : " — missed: " + missed_keyed), fmt::format("{}/{}", n, n), keyed == n});
     rows.push_back({"tamper mutations detected by the chain alone (no key, no head kept elsewhere)",
                     fmt::format("{}/{} — not detected without a key: {}", plain, n, missed_plain.empty() ? "none" : missed_plain), "(shown)", true});
+
+    Hostile h = hostile_outputs(dir.path());
+    rows.push_back({"hostile strings × outputs (stdout, stderr, status, status --json, reports md/html/csv/json, bundle, console screen)",
+                    fmt::format("{} strings × {} outputs: {} raw control, bidi or invisible characters found{}", h.strings, h.outputs, h.raw_found,
+                                h.where.empty() ? "" : " (" + h.where + ")"),
+                    "0 raw", h.raw_found == 0});
+
+    DiskFull d = disk_full(dir.path(), quick ? 20 : 200);
+    rows.push_back({"full disk (a file size limit from half the journal's size to 9 kB above it)",
+                    fmt::format("{} writes: {} acknowledged, {} refused as not recorded, {} false acknowledgements; chain {}", d.writes,
+                                d.acknowledged, d.refused, d.false_acks, d.intact ? "intact" : "BROKEN"),
+                    "0 false acknowledgements, some refused, intact", d.false_acks == 0 && d.refused > 0 && d.intact});
 
     std::printf("| figure | measured | target | met |\n|---|---|---|---|\n");
     bool all = true;
