@@ -7,7 +7,11 @@
 //                 every acknowledged note must be there afterwards and the chain intact.
 //   tamper        mutations of a signed journal and of its signed bundle, each checked by
 //                 verify without and with the public key.
+//   hostile       control, bidi and invisible characters written into every output.
+//   canary        a secret used by actions, looked for everywhere it must not be.
+//   full disk     notes written under a file size limit: no false acknowledgement.
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -29,6 +33,7 @@
 #include "drconsole/signing.h"
 #include "drconsole/text.h"
 #include "support/fixtures.h"
+#include "support/http_server.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
 
@@ -344,6 +349,93 @@ DiskFull disk_full(const fs::path& dir, int writes) {
     return d;
 }
 
+// ---- secrets -----------------------------------------------------------------------------
+
+struct Canary {
+    int places = 0, hits = 0;
+    std::string where;
+};
+
+// A secret from ${DRC_CANARY} used every way an action can use one (HTTP query, header and body,
+// a server echoing it back, a run command printing it, one trying it as an argument), then
+// looked for everywhere: journal and WAL, reports, the bundle, every command's output, and
+// every process's command line while the actions run.
+Canary canary_hits(const fs::path& dir) {
+    const std::string secret = "c4n4ry-8d1f-secret-value";
+    test::HttpServer server;
+    server.handle([](const std::string& target) { return std::pair<int, std::string>{200, "you sent " + target}; });
+    fs::path env = dir / "canary.env.jsonc", runbook = dir / "canary.md";
+    write(env, R"({"targets": {"api": {"type": "http", "url": ")" + server.url("") + R"("}}, "vars": {"token": "${DRC_CANARY}"}})");
+    write(runbook, R"(# Canary drill
+
+| Component | RPO | RTO |
+|-----------|-----|-----|
+| app       | -   | 5m  |
+
+## Repoint
+- [ ] Query with the token {#query role=ic}
+  ```http target=api
+  GET /rotate?key={{token}}
+  Authorization: Bearer {{token}}
+
+  {"token": "{{token}}"}
+  ```
+- [ ] Print the token {#print role=ic}
+  ```run
+  # uses {{token}}
+  printenv DRC_CANARY
+  ```
+- [ ] Print what a command that names no secret gets {#unnamed role=ic}
+  ```run
+  sh -c 'echo "[$DRC_CANARY]"'
+  ```
+- [ ] Try the token as an argument {#argument role=ic restores=app}
+  ```run
+  echo {{token}}
+  ```
+)");
+    std::string db = (dir / "canary.db").string();
+    std::vector<std::string> with{"DRC_CANARY=" + secret};
+    std::string logs;
+    auto run = [&](const std::vector<std::string>& args) {
+        auto r = test::run_drconsole(args, with);
+        logs += r.out + r.err;
+    };
+    std::atomic<bool> done{false};
+    std::atomic<int> cmdline_hits{0};
+    std::thread watcher([&] {
+        while (!done) {
+            for (const auto& e : fs::directory_iterator("/proc")) {
+                std::string name = e.path().filename().string();
+                if (name.empty() || name[0] < '0' || name[0] > '9') continue;
+                if (slurp(e.path() / "cmdline").find(secret) != std::string::npos) ++cmdline_hits;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+    });
+    run({"start", "--db", db, "--runbook", runbook.string(), "--env", env.string(), "--mode", "drill", "--as", "ic:maria"});
+    for (const char* step : {"query", "print", "unnamed", "argument"}) run({"step", "--db", db, step, "run", "--as", "ic:maria"});
+    run({"resolve", "--db", db, "done", "--as", "ic:maria"});
+    done = true;
+    watcher.join();
+    std::vector<std::pair<std::string, std::string>> places{{"journal", slurp(db)}, {"journal WAL", slurp(db + "-wal")}, {"command output", logs}};
+    for (const char* format : {"md", "html", "csv", "json"})
+        places.emplace_back(std::string("report ") + format, test::run_drconsole({"report", "--db", db, "--format", format}).out);
+    places.emplace_back("status --json", test::run_drconsole({"status", "--db", db, "--json"}).out);
+    fs::path bundle = dir / "canary-bundle";
+    test::run_drconsole({"export", "--db", db, "--out", bundle.string()});
+    for (const auto& e : fs::directory_iterator(bundle)) places.emplace_back("bundle " + e.path().filename().string(), slurp(e.path()));
+    for (const auto& e : fs::directory_iterator(dir))
+        if (e.path().extension() == ".log") places.emplace_back("log " + e.path().filename().string(), slurp(e.path()));
+    Canary c{static_cast<int>(places.size()) + 1, cmdline_hits};
+    if (cmdline_hits) c.where = "a process's command line";
+    for (const auto& [name, bytes] : places)
+        if (bytes.find(secret) != std::string::npos) ++c.hits, c.where = c.where.empty() ? name : c.where;
+    // The server did get it: the canary was really used.
+    if (server.requests() == 0) c.hits = -1, c.where = "the HTTP action never reached the server";
+    return c;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -380,6 +472,11 @@ int main(int argc, char** argv) {
                     fmt::format("{} strings × {} outputs: {} raw control, bidi or invisible characters found{}", h.strings, h.outputs, h.raw_found,
                                 h.where.empty() ? "" : " (" + h.where + ")"),
                     "0 raw", h.raw_found == 0});
+
+    Canary c = canary_hits(dir.path());
+    rows.push_back({"secret canary (journal, WAL, reports, bundle, command output, logs, /proc/*/cmdline)",
+                    fmt::format("{} places checked: {} hits{}", c.places, c.hits, c.where.empty() ? "" : " (" + c.where + ")"), "0 hits",
+                    c.hits == 0});
 
     DiskFull d = disk_full(dir.path(), quick ? 20 : 200);
     rows.push_back({"full disk (a file size limit from half the journal's size to 9 kB above it)",
