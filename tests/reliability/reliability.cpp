@@ -10,6 +10,7 @@
 //   hostile       control, bidi and invisible characters written into every output.
 //   canary        a secret used by actions, looked for everywhere it must not be.
 //   full disk     notes written under a file size limit: no false acknowledgement.
+//   screen        key → repaint in a real terminal while every target is dead in its own way.
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -36,6 +37,7 @@
 #include "support/http_server.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
+#include "support/tmux.h"
 
 using namespace drconsole;
 namespace fs = std::filesystem;
@@ -436,6 +438,40 @@ Canary canary_hits(const fs::path& dir) {
     return c;
 }
 
+// ---- the screen beside dead systems ---------------------------------------------------------
+
+// The console in a real terminal (tmux) with every target unreachable in a different way: a
+// PostgreSQL host and an HTTP host whose connections hang, a Kafka bootstrap that refuses, a
+// server that answers one byte at a time. Keys must repaint at once all the same.
+std::chrono::microseconds worst_key_repaint(const fs::path& dir, int keys) {
+    test::HttpServer hole(test::HttpServer::Mode::black_hole), trickle(test::HttpServer::Mode::trickle);
+    std::string dead_kafka = "127.0.0.1:" + std::to_string(test::closed_port());
+    fs::path env = dir / "dead.env.jsonc";
+    write(env, R"({"targets": {
+        "pg-standby": {"type": "postgres", "dsn": "host=127.0.0.1 port=)" + std::to_string(hole.port()) + R"( dbname=ledger user=drconsole"},
+        "kafka-primary": {"type": "kafka", "bootstrap": ")" + dead_kafka + R"("},
+        "kafka-dr": {"type": "kafka", "bootstrap": ")" + dead_kafka + R"("},
+        "mm2": {"type": "kafka-mirror", "source": "kafka-primary", "target": "kafka-dr", "topics": ["orders"]},
+        "api-secondary": {"type": "http", "url": ")" + hole.url("/healthz") + R"("},
+        "prom": {"type": "prometheus", "url": ")" + trickle.url("") + R"(", "queries": {"lag": "up"}}}, )" + test::kShippedRunbookVars + "}");
+    std::string db = (dir / "dead.db").string();
+    test::run_drconsole({"start", "--db", db, "--runbook", test::source_path("checklists/quarterly-drill.md"), "--mode", "drill", "--env",
+                         env.string(), "--roster", "ic=maria", "--as", "ic:maria"});
+    test::Tmux tmux(dir);
+    tmux.start("ic", fmt::format("LANG=C.UTF-8 {} open --db {} --env {} --as ic:maria", DRCONSOLE_BIN, db, env.string()), 120, 40);
+    if (tmux.wait_for("ic", "down (", std::chrono::milliseconds(20'000)).count() < 0) return std::chrono::microseconds(-1);
+    std::chrono::microseconds worst{0};
+    for (int i = 0; i < keys; ++i) {
+        std::string before = tmux.screen("ic");
+        tmux.keys("ic", {i % 4 < 2 ? "j" : "k"});
+        auto took = tmux.wait_change("ic", before, std::chrono::milliseconds(5000));
+        if (took.count() < 0) return took;
+        worst = std::max(worst, took);
+    }
+    tmux.keys("ic", {"q"});
+    return worst;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -483,6 +519,11 @@ int main(int argc, char** argv) {
                     fmt::format("{} writes: {} acknowledged, {} refused as not recorded, {} false acknowledgements; chain {}", d.writes,
                                 d.acknowledged, d.refused, d.false_acks, d.intact ? "intact" : "BROKEN"),
                     "0 false acknowledgements, some refused, intact", d.false_acks == 0 && d.refused > 0 && d.intact});
+
+    auto stall = worst_key_repaint(dir.path(), quick ? 12 : 60);
+    rows.push_back({"key → repaint beside a black-holed PostgreSQL and HTTP host, a refused Kafka and a trickling server (tmux)",
+                    stall.count() < 0 ? std::string("a key never repainted") : fmt::format("worst {:.1f} ms of {} keys", stall.count() / 1000.0, quick ? 12 : 60),
+                    "< 100 ms", stall.count() >= 0 && stall < std::chrono::microseconds(100'000)});
 
     std::printf("| figure | measured | target | met |\n|---|---|---|---|\n");
     bool all = true;

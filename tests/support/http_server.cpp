@@ -92,8 +92,11 @@ void HttpServer::handle(Handler handler) {
 void HttpServer::serve() {
     while (true) {
         pollfd fds[2] = {{listen_fd_, POLLIN, 0}, {stop_pipe_[0], POLLIN, 0}};
-        if (poll(fds, 2, -1) < 0) continue;
+        if (poll(fds, 2, mode_ == Mode::trickle ? 300 : -1) < 0) continue;
         if (fds[1].revents) return;
+        if (mode_ == Mode::trickle)
+            for (int fd : held_) (void)!send(fd, "x", 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (!(fds[0].revents & POLLIN)) continue;
         int client = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
         if (client < 0) continue;
         std::string request;
@@ -123,7 +126,11 @@ void HttpServer::serve() {
             last_request_ = request;
         }
         ++requests_;
-        if (mode_ == Mode::never_answer) {
+        if (mode_ == Mode::never_answer || mode_ == Mode::trickle) {
+            if (mode_ == Mode::trickle) {
+                std::string head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n";
+                (void)!send(client, head.data(), head.size(), MSG_NOSIGNAL);
+            }
             held_.push_back(client);
             continue;
         }

@@ -17,6 +17,7 @@ public:
         respond,       // answers each request with the handler's status and body
         never_answer,  // accepts and reads, never writes a byte
         black_hole,    // a full accept queue: connecting hangs (SYNs are dropped)
+        trickle,       // answers 200 with a body it sends one byte every 300 ms, never finishing
     };
     using Handler = std::function<std::pair<int, std::string>(const std::string& target)>;
 
