@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Runs each libFuzzer target for SECONDS (make fuzz, FUZZ_SECONDS) starting from its committed
-# corpus and the shipped files of its kind, and prints executions and findings per target. An
+# scripts/fuzz.sh BUILD SECONDS [TARGET...]: runs each libFuzzer target (all four unless named)
+# for SECONDS (make fuzz: FUZZ_SECONDS), starting from its committed corpus and the shipped files
+# of its kind, and prints executions and findings per target. An
 # input that crashes is written to tests/fuzz/corpus/TARGET/ (so make test replays it from then
 # on); the inputs that found new coverage stay in BUILD/fuzz-corpus/TARGET, outside the tree.
 set -uo pipefail
 build=${1:?build folder}
 seconds=${2:-300}
+shift 2 || true
+targets=${*:-runbook environment fields key_script}
 root=$(cd "$(dirname "$0")/.." && pwd)
 declare -A seeds=(
   [runbook]="$root/checklists $root/tests/runbooks/invalid"
@@ -15,7 +18,7 @@ declare -A seeds=(
 )
 printf '%-12s %12s %10s %8s %s\n' target executions "exec/s" crashes corpus
 status=0
-for target in runbook environment fields key_script; do
+for target in $targets; do
   work="$build/fuzz-corpus/$target"
   mkdir -p "$work"
   log="$build/fuzz-$target.log"
