@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # scripts/fuzz.sh BUILD SECONDS [TARGET...]: runs each libFuzzer target (all four unless named)
 # for SECONDS (make fuzz: FUZZ_SECONDS), starting from its committed corpus and the shipped files
-# of its kind, and prints executions and findings per target. An
-# input that crashes is written to tests/fuzz/corpus/TARGET/ (so make test replays it from then
-# on); the inputs that found new coverage stay in BUILD/fuzz-corpus/TARGET, outside the tree.
+# of its kind, and prints executions and findings per target. An input that crashes is written
+# to tests/fuzz/corpus/TARGET/ (so make test replays it from then on); the inputs that found new
+# coverage stay in BUILD/fuzz-corpus/TARGET, outside the tree.
 set -uo pipefail
 build=${1:?build folder}
 seconds=${2:-300}
