@@ -33,8 +33,11 @@ int verify_bundle_dir(const VerifyOptions& opts) {
     }
     for (const auto& p : problems) std::cout << safe_text(fmt::format("{}: {}", opts.bundle, p)) << '\n';
     if (problems.empty())
-        std::cout << safe_text(fmt::format("{}: intact: every file matches SHA256SUMS and is what the snapshot's chain makes{}", opts.bundle,
-                                           key ? "; SHA256SUMS is signed with " + key->fingerprint() : std::string()))
+        std::cout << safe_text(fmt::format("{}: intact: every file matches SHA256SUMS and is what the snapshot's chain makes; {}", opts.bundle,
+                                           key ? "its record and SHA256SUMS are signed with " + key->fingerprint()
+                                           : std::filesystem::exists(std::filesystem::path(opts.bundle) / "SHA256SUMS.sig")
+                                               ? "SHA256SUMS.sig is there, unchecked: give --pubkey KEY.pub to check it"
+                                               : "not signed"))
                   << '\n';
     return problems.empty() ? 0 : 1;
 }
@@ -95,7 +98,8 @@ void add_verify(CLI::App& app, int& exit_code) {
     cmd->add_option("--pubkey", opts->pubkey,
                     "A public key (KEY.pub from 'drconsole keygen'): every event must be covered by a checkpoint it signed;\n"
                     "with --bundle, SHA256SUMS.sig must be its signature");
-    cmd->footer("Exit status 0 only when every chain checked is intact (and --head matches).\n"
+    cmd->footer("Exit status 0 only when every chain checked is intact (and --head matches; with --pubkey, signed through to a\n"
+                "final checkpoint).\n"
                 "Keep the printed head outside the tool (ticket, chat): a chain recomputed after an edit no longer matches it.");
     cmd->callback([opts, &exit_code] { exit_code = run_verify(*opts); });
 }

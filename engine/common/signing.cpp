@@ -101,6 +101,15 @@ std::string SigningKey::fingerprint() const { return fingerprint_of(impl_->key.g
 struct VerifyKey::Impl {
     Pkey key;
 };
+
+VerifyKey SigningKey::public_key() const {
+    unsigned char raw[32];
+    std::size_t n = sizeof raw;
+    if (EVP_PKEY_get_raw_public_key(impl_->key.get(), raw, &n) != 1) throw std::runtime_error("cannot read an Ed25519 public key");
+    Pkey pub(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, raw, n));
+    if (!pub) throw std::runtime_error("cannot read an Ed25519 public key");
+    return VerifyKey(std::make_unique<VerifyKey::Impl>(VerifyKey::Impl{std::move(pub)}));
+}
 VerifyKey::VerifyKey(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 VerifyKey::~VerifyKey() = default;
 VerifyKey::VerifyKey(VerifyKey&&) noexcept = default;

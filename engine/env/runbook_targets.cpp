@@ -6,6 +6,7 @@
 #include "drconsole/action_text.h"
 #include "drconsole/environment.h"
 #include "drconsole/runbook.h"
+#include "drconsole/scan.h"
 #include "drconsole/text.h"
 
 namespace drconsole {
@@ -73,6 +74,22 @@ std::vector<Diagnostic> check_runbook_targets(const Runbook& runbook, const Envi
                     if (!env.vars.count(name) && std::find(builtin.begin(), builtin.end(), name) == builtin.end())
                         diag.error(step.action->pos, fmt::format("unknown template value {{{{{}}}}}: define it under \"vars\" in {} "
                                                                  "(or use incident.id, incident.mode, step.id, actor.role, actor.person)", name, env.path));
+                // A secret as a run argument would show in /proc/*/cmdline: refused before anything starts.
+                if (step.action->kind == ActionKind::run) {
+                    try {
+                        for (const auto& words : parse_run_block(step.action->body))
+                            for (const auto& w : words) {
+                                auto var = env.vars.find(w.text);
+                                auto ref = w.is_template && var != env.vars.end() ? find_reference(var->second) : std::nullopt;
+                                if (ref)
+                                    diag.error(step.action->pos, fmt::format("{{{{{}}}}} is a secret (from ${}) and cannot be a command's argument: "
+                                                                             "name it in a comment (# uses {{{{{}}}}}) and read ${} in the command",
+                                                                             w.text, ref->name, w.text, ref->name));
+                            }
+                    } catch (const TextError&) {
+                        // The runbook's own check reports a run line that does not split.
+                    }
+                }
             }
             if (!step.rpo_target.empty() && !env.find(step.rpo_target) && !allow_missing.count(step.rpo_target))
                 diag.error(step.rpo_pos, fmt::format("rpo names target '{}', which {} does not define (targets: {}){}", step.rpo_target, env.path, target_ids(), allow_hint(step.rpo_target)));

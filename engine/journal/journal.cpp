@@ -23,11 +23,19 @@ Database::Access database_access(const std::filesystem::path& p, JournalAccess a
     if (access == JournalAccess::create) return Database::Access::create;
     std::error_code ec;
     if (!std::filesystem::is_regular_file(p, ec)) throw JournalError(fmt::format("{}: no such journal", p.string()));
-    if (access == JournalAccess::existing) return Database::Access::read_write;
-    // A journal of an older schema is brought up to date once; then it is read without a lock.
-    Database probe(p.string(), Database::Access::read_only);
-    sqlite3_busy_timeout(probe.raw(), 15000);
-    return journal::schema_version(probe) < journal::kSchemaVersion ? Database::Access::read_write : Database::Access::read_only;
+    // An existing file that is not a journal (empty, another database, text) is refused, never
+    // turned into one; a journal of an older schema is brought up to date once.
+    int version = 0;
+    try {
+        Database probe(p.string(), Database::Access::read_only);
+        sqlite3_busy_timeout(probe.raw(), 15000);
+        version = journal::schema_version(probe);
+    } catch (const JournalError& e) {
+        throw JournalError(fmt::format("{}: not a drconsole journal ({})", p.string(), e.what()));
+    }
+    if (version == 0) throw JournalError(fmt::format("{}: not a drconsole journal (no schema in it)", p.string()));
+    if (access == JournalAccess::existing || version < journal::kSchemaVersion) return Database::Access::read_write;
+    return Database::Access::read_only;
 }
 
 }  // namespace
@@ -390,8 +398,10 @@ std::vector<ChainReport> Journal::verify(std::optional<std::int64_t> only, const
             if (r.checkpoints == 0)
                 r.problem = fmt::format("no checkpoint signed with {}: nothing of it is covered by that key", key->fingerprint());
             else if (r.signed_through < r.count)
-                r.problem = fmt::format("events {}–{} come after the last checkpoint signed with {} (event {}): appended after it, or forged",
-                                        r.signed_through + 1, r.count, key->fingerprint(), r.signed_through);
+                r.problem = fmt::format("{} after the last checkpoint signed with {} (event {}): appended after it, or forged",
+                                        r.signed_through + 1 == r.count ? fmt::format("event {} comes", r.count)
+                                                                        : fmt::format("events {}–{} come", r.signed_through + 1, r.count),
+                                        key->fingerprint(), r.signed_through);
             else if (!r.signed_final)
                 r.problem = fmt::format("the last checkpoint signed with {} (event {}) was made before the incident was resolved: the record "
                                         "is not finished, or its tail was cut back to that checkpoint",

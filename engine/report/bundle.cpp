@@ -90,11 +90,30 @@ std::optional<std::string> signature_problem(const fs::path& dir, const VerifyKe
     return std::nullopt;
 }
 
+// Everything export_bundle writes, into a folder that exists and is empty.
+void write_bundle(Journal& journal, std::int64_t id, const fs::path& dir, const SigningKey* key);
+
 }  // namespace
 
 void export_bundle(Journal& journal, std::int64_t id, const fs::path& dir, const SigningKey* key) {
     if (fs::exists(dir) && !fs::is_empty(dir)) throw InputError(fmt::format("{}: exists and is not empty; name a new folder", dir.string()));
+    bool made = !fs::exists(dir);
     fs::create_directories(dir);
+    try {
+        write_bundle(journal, id, dir, key);
+    } catch (...) {
+        // A refused or failed export leaves nothing behind: no half bundle to mistake for one.
+        std::error_code ignored;
+        if (made) fs::remove_all(dir, ignored);
+        else
+            for (const auto& e : fs::directory_iterator(dir, ignored)) fs::remove_all(e.path(), ignored);
+        throw;
+    }
+}
+
+namespace {
+
+void write_bundle(Journal& journal, std::int64_t id, const fs::path& dir, const SigningKey* key) {
     // The snapshot first, holding this incident only; every other file is made from it, so that
     // verify_bundle can make each again from the snapshot and compare bytes.
     journal.snapshot(dir / "journal.db", id);
@@ -102,6 +121,14 @@ void export_bundle(Journal& journal, std::int64_t id, const fs::path& dir, const
     nlohmann::json report = build_report(snapshot, id);
     if (!report["chain"]["verified"].get<bool>())
         throw JournalError(fmt::format("incident {}: the journal chain does not verify ({}); not exporting evidence", id, report["chain"]["problem"].get<std::string>()));
+    // The key signs only what its own checkpoints already cover: never a note added since.
+    if (key) {
+        VerifyKey own = key->public_key();
+        ChainReport signed_chain = snapshot.verify(id, &own).at(0);
+        if (!signed_chain.intact)
+            throw InputError(fmt::format("incident {}: not signing the bundle: {} (sign the record first: drconsole checkpoint --incident {} --key KEY)",
+                                         id, signed_chain.problem, id));
+    }
     std::vector<std::string> files = kRequired;
     for (const auto& [name, content] : bundle_files(snapshot, id, report)) {
         write(dir / name, content);
@@ -112,6 +139,8 @@ void export_bundle(Journal& journal, std::int64_t id, const fs::path& dir, const
     write(dir / "SHA256SUMS", sums);
     if (key) write(dir / "SHA256SUMS.sig", fmt::format("{} {}\n", key->fingerprint(), key->sign(bundle_message(sums))));
 }
+
+}  // namespace
 
 std::vector<std::string> verify_bundle(const fs::path& dir, const VerifyKey* key) {
     std::vector<std::string> problems;
@@ -168,7 +197,8 @@ std::vector<std::string> verify_bundle(const fs::path& dir, const VerifyKey* key
         auto incidents = snapshot.incidents();
         if (incidents.size() != 1 || incidents.front().id != id)
             problems.push_back(fmt::format("journal.db: holds {} incidents; a bundle's snapshot holds its own (incident {}) only", incidents.size(), id));
-        auto chain = snapshot.verify(id);
+        // With the key, the snapshot's own record must be covered by its checkpoints too.
+        auto chain = snapshot.verify(id, key);
         if (chain.empty() || !chain.front().intact)
             problems.push_back(fmt::format("journal.db: the chain of incident {} does not verify: {}", id, chain.empty() ? "no events" : chain.front().problem));
         else if (fmt::format("{}:{}", chain.front().count, chain.front().head) != head)

@@ -145,8 +145,9 @@ std::vector<std::string> fill_argv(const std::vector<Word>& words, const Templat
         auto it = values.values.find(w.text);
         if (it == values.values.end()) throw InputError(fmt::format("unknown template value {{{{{}}}}}", w.text));
         if (values.secret_names.count(w.text))
-            throw InputError(fmt::format("{{{{{}}}}} is a secret: as an argument it would show in /proc/*/cmdline; "
-                                         "the command gets it in its environment instead ({})", w.text, values.recorded.at(w.text)));
+            throw InputError(fmt::format("{{{{{}}}}} is a secret: as an argument it would show in /proc/*/cmdline; name it in a comment "
+                                         "(# uses {{{{{}}}}}) and the command gets it in its environment instead ({})",
+                                         w.text, w.text, values.recorded.at(w.text)));
         if (!w.allow_dash && !it->second.empty() && it->second[0] == '-')
             throw InputError(fmt::format("{{{{{}}}}} starts with '-' and would be read as an option; mark it {{{{{}:flag}}}} if that is meant",
                                          w.text, w.text));

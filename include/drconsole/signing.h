@@ -9,6 +9,8 @@
 
 namespace drconsole {
 
+class VerifyKey;
+
 class SigningKey {
 public:
     // Reads a PEM private key ("drconsole keygen" writes one). Throws InputError naming the file.
@@ -19,6 +21,7 @@ public:
 
     std::string sign(std::string_view message) const;  // base64
     std::string fingerprint() const;                    // of its public key: see VerifyKey
+    VerifyKey public_key() const;
 
 private:
     struct Impl;
@@ -39,6 +42,7 @@ public:
     std::string fingerprint() const;
 
 private:
+    friend class SigningKey;
     struct Impl;
     explicit VerifyKey(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;

@@ -68,10 +68,6 @@ TEST(Secrets, ACanaryNeverShowsInTheJournalOutputMetadataOrCommandLines) {
 
   {"by": "{{actor.person}}"}
   ```
-- [ ] Try the token as an argument {#leak role=app}
-  ```run
-  echo {{token}}
-  ```
 - [ ] Use the token in a query string {#query role=app}
   ```http target=api
   GET /status?key={{token}}&by={{actor.person}}
@@ -101,7 +97,6 @@ TEST(Secrets, ACanaryNeverShowsInTheJournalOutputMetadataOrCommandLines) {
     auto run = test::run_drconsole({"step", "--db", db, "use-token", "run", "--as", "app:kim"}, with_canary);
     auto api = test::run_drconsole({"step", "--db", db, "call-api", "run", "--as", "app:kim"}, with_canary);
     std::string api_request = server.last_request();
-    auto leak = test::run_drconsole({"step", "--db", db, "leak", "run", "--as", "app:kim"}, with_canary);
     auto query = test::run_drconsole({"step", "--db", db, "query", "run", "--as", "app:kim"}, with_canary);
     std::string query_request = server.last_request();
     auto print = test::run_drconsole({"step", "--db", db, "print", "run", "--as", "app:kim"}, with_canary);
@@ -116,8 +111,25 @@ TEST(Secrets, ACanaryNeverShowsInTheJournalOutputMetadataOrCommandLines) {
     EXPECT_EQ(api.exit_code, 0) << api.err;
     EXPECT_NE(api_request.find(std::string("Authorization: Bearer ") + kCanary), std::string::npos)
         << "the server received the secret in the header";
-    EXPECT_EQ(leak.exit_code, 1);
-    EXPECT_NE(leak.err.find("{{token}} is a secret"), std::string::npos) << leak.err;
+    // A secret as an argument is refused before anything starts.
+    auto leaky = dir.write("leak.md", R"(# Leak
+
+| Component | RPO | RTO |
+|-----------|-----|-----|
+| app       | -   | 5m  |
+
+## Repoint
+- [ ] Try the token as an argument {#leak role=app restores=app}
+  ```run
+  echo {{token}}
+  ```
+)");
+    auto leak = test::run_drconsole({"validate", "--env", env.string(), leaky.string()});
+    EXPECT_EQ(leak.exit_code, 2);
+    EXPECT_NE(leak.err.find("leak.md:9:3: error: {{token}} is a secret (from $DRC_CANARY_TOKEN) and cannot be a command's argument: name it "
+                            "in a comment (# uses {{token}}) and read $DRC_CANARY_TOKEN in the command"),
+              std::string::npos)
+        << leak.err;
 
     EXPECT_EQ(query.exit_code, 0) << query.err;
     EXPECT_NE(query_request.find(std::string("GET /status?key=") + kCanary), std::string::npos) << "the server got the secret:\n" << query_request;

@@ -3,6 +3,7 @@
 // fields of ~26 kB, exit status 139) and never a raw library message.
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -135,6 +136,12 @@ TEST(HostileInput, ReadingCommandsNeitherCreateNorWaitForTheWriteLock) {
         EXPECT_NE(r.err.find("mistyped.db: no such journal"), std::string::npos) << r.err;
         EXPECT_FALSE(std::filesystem::exists(dir.path() / "mistyped.db")) << command << " created it";
     }
+    // An existing file that is not a journal is refused and left as it was.
+    std::ofstream(dir.path() / "empty.db").close();
+    auto empty = test::run_drconsole({"status", "--db", (dir.path() / "empty.db").string()});
+    EXPECT_EQ(empty.exit_code, 1) << empty.err;
+    EXPECT_NE(empty.err.find("empty.db: not a drconsole journal"), std::string::npos) << empty.err;
+    EXPECT_EQ(std::filesystem::file_size(dir.path() / "empty.db"), 0u) << "status made the empty file a journal";
     ASSERT_EQ(test::run_drconsole({"start", "--db", db, "--runbook", test::source_path("checklists/quarterly-drill.md"), "--mode", "drill",
                                    "--roster", "ic=maria", "--as", "ic:maria"}).exit_code, 0);
     // Another process holds a write transaction (a console recording a batch on a slow disk).

@@ -298,7 +298,7 @@ Hostile hostile_outputs(const fs::path& dir) {
     test::run_drconsole({"export", "--db", db, "--out", bundle.string()});
     // events.jsonl is left out: it is the canonical encoding, the very bytes that are hashed.
     for (const char* f : {"report.md", "report.html", "report.json"}) outputs.emplace_back(std::string("bundle ") + f, slurp(bundle / f));
-    Hostile h{static_cast<int>(strings.size()), static_cast<int>(outputs.size())};
+    Hostile h{static_cast<int>(strings.size()), static_cast<int>(outputs.size()), 0, {}};
     auto raw = forbidden_raw();
     for (const auto& [name, text] : outputs) {
         for (const auto& bytes : raw) {
@@ -359,7 +359,7 @@ struct Canary {
 };
 
 // A secret from ${DRC_CANARY} used every way an action can use one (HTTP query, header and body,
-// a server echoing it back, a run command printing it, one trying it as an argument), then
+// a server echoing it back, a run command printing it, one that names none), then
 // looked for everywhere: journal and WAL, reports, the bundle, every command's output, and
 // every process's command line while the actions run.
 Canary canary_hits(const fs::path& dir) {
@@ -387,13 +387,9 @@ Canary canary_hits(const fs::path& dir) {
   # uses {{token}}
   printenv DRC_CANARY
   ```
-- [ ] Print what a command that names no secret gets {#unnamed role=ic}
+- [ ] Print what a command that names no secret gets {#unnamed role=ic restores=app}
   ```run
   sh -c 'echo "[$DRC_CANARY]"'
-  ```
-- [ ] Try the token as an argument {#argument role=ic restores=app}
-  ```run
-  echo {{token}}
   ```
 )");
     std::string db = (dir / "canary.db").string();
@@ -416,7 +412,7 @@ Canary canary_hits(const fs::path& dir) {
         }
     });
     run({"start", "--db", db, "--runbook", runbook.string(), "--env", env.string(), "--mode", "drill", "--as", "ic:maria"});
-    for (const char* step : {"query", "print", "unnamed", "argument"}) run({"step", "--db", db, step, "run", "--as", "ic:maria"});
+    for (const char* step : {"query", "print", "unnamed"}) run({"step", "--db", db, step, "run", "--as", "ic:maria"});
     run({"resolve", "--db", db, "done", "--as", "ic:maria"});
     done = true;
     watcher.join();
@@ -429,7 +425,7 @@ Canary canary_hits(const fs::path& dir) {
     for (const auto& e : fs::directory_iterator(bundle)) places.emplace_back("bundle " + e.path().filename().string(), slurp(e.path()));
     for (const auto& e : fs::directory_iterator(dir))
         if (e.path().extension() == ".log") places.emplace_back("log " + e.path().filename().string(), slurp(e.path()));
-    Canary c{static_cast<int>(places.size()) + 1, cmdline_hits};
+    Canary c{static_cast<int>(places.size()) + 1, cmdline_hits, {}};
     if (cmdline_hits) c.where = "a process's command line";
     for (const auto& [name, bytes] : places)
         if (bytes.find(secret) != std::string::npos) ++c.hits, c.where = c.where.empty() ? name : c.where;
