@@ -51,7 +51,7 @@ std::shared_ptr<FakeClock> parse_fake_clock(const std::string& spec) {
     }
     if (!start || !rate)
         throw InputError(fmt::format("--clock '{}': write fake:YYYY-MM-DDTHH:MM:SSZ[+RATE], e.g. fake:2026-01-03T02:00:00Z+0",
-                                     safe_text(spec.substr(0, 60)) + (spec.size() > 60 ? "…" : "")));
+                                     safe_excerpt(spec, 60)));
     return std::make_shared<FakeClock>(*start, *rate);
 }
 

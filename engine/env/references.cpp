@@ -4,23 +4,16 @@
 #include <fmt/format.h>
 
 #include "drconsole/environment.h"
+#include "drconsole/scan.h"
 
 namespace drconsole {
-namespace {
-
-bool name_start(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; }
-bool name_char(char c) { return name_start(c) || (c >= '0' && c <= '9'); }
-
-}  // namespace
 
 std::optional<std::pair<std::size_t, std::string>> check_references(std::string_view value) {
     for (std::size_t i = value.find("${"); i != std::string_view::npos; i = value.find("${", i + 2)) {
         std::size_t close = value.find('}', i + 2);
         if (close == std::string_view::npos) return std::pair{i, std::string("'${' is not closed: write ${NAME}")};
         std::string_view name = value.substr(i + 2, close - i - 2);
-        bool ok = !name.empty() && name_start(name[0]);
-        for (char c : name) ok = ok && name_char(c);
-        if (!ok) return std::pair{i, fmt::format("'${{{}}}' is not a variable reference: write ${{NAME}} with letters, digits, '_'", name)};
+        if (!is_name(name)) return std::pair{i, fmt::format("'${{{}}}' is not a variable reference: write ${{NAME}} with letters, digits, '_'", name)};
     }
     return std::nullopt;
 }
