@@ -110,7 +110,8 @@ Actor resolve_actor(const std::string& as, const std::string& default_role) {
     }
     if (actor.role.empty()) throw InputError("name the acting role with --as ROLE:PERSON");
     if (actor.person.empty()) actor.person = current_user();
-    if (first_invalid_utf8(actor.person) || first_invalid_utf8(actor.role)) throw InputError("--as is not valid UTF-8");
+    for (const auto& name : {actor.role, actor.person})
+        if (auto problem = name_problem(name)) throw InputError(fmt::format("--as '{}': {}", safe_text(spec), *problem));
     return actor;
 }
 

@@ -44,8 +44,8 @@ int run_start(const StartOptions& opts) {
     req.actor = resolve_actor(opts.as, rb.runbook->has_role("ic") ? "ic" : "");
     Journal journal = open_journal(opts.db, JournalAccess::create);
     Incident incident = Incident::start(journal, req);
-    std::cerr << safe_text(fmt::format("started {} incident {} as {}:{}: {} ({} phases, {} steps) in {}", opts.mode, incident.id(), req.actor.role, req.actor.person,
-                                       rb.runbook->title, rb.runbook->phases.size(), rb.runbook->step_count(),
+    std::cerr << safe_text(fmt::format("started {} incident {} as {}:{}: {} ({}, {}) in {}", opts.mode, incident.id(), req.actor.role, req.actor.person,
+                                       rb.runbook->title, counted(rb.runbook->phases.size(), "phase"), counted(rb.runbook->step_count(), "step"),
                                        journal.path().string()))
               << '\n';
     for (const auto& phase : rb.runbook->phases)

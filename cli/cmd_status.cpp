@@ -30,7 +30,7 @@ std::string mark(StepStatus status) {
     return "[ ]";
 }
 
-void print_status(const IncidentState& s, std::int64_t now_us) {
+void print_status(const IncidentState& s, const ChainReport& chain, std::int64_t now_us) {
     auto line = [](const std::string& text) { std::cout << safe_text(text) << '\n'; };
     line(fmt::format("incident {}: {}  [{}]{}{}", s.id, s.title, s.mode == "drill" ? "DRILL" : "REAL",
                      s.severity.empty() ? "" : "  ", s.severity));
@@ -75,8 +75,9 @@ void print_status(const IncidentState& s, std::int64_t now_us) {
                              n.text));
     }
     std::cout << '\n';
-    line(fmt::format("progress {}/{} steps done; {} notes; {} comms updates", done, total, s.notes.size(), s.comms_us.size()));
-    line(fmt::format("chain    {} events, head {}", s.last_seq, s.head_hash));
+    line(fmt::format("progress {}/{} steps done; {}; {}", done, total, counted(s.notes.size(), "note"), counted(s.comms_us.size(), "comms update")));
+    if (chain.intact) line(fmt::format("chain    {}, head {}, verified", counted(s.last_seq, "event"), s.head_hash));
+    else line(fmt::format("chain    NOT verified: {} (drconsole verify --incident {})", chain.problem, s.id));
 }
 
 struct ListOptions {
@@ -112,8 +113,18 @@ void add_status(CLI::App& app, int& exit_code) {
     cmd->callback([opts, &exit_code] {
         Journal journal = open_journal(opts->incident.db, JournalAccess::read_only);
         Incident incident = attach_incident(journal, opts->incident.incident);
-        if (opts->json) std::cout << safe_json(to_json(incident.state())) << '\n';
-        else print_status(incident.state(), SystemClock().wall_us());
+        // What the figures rest on: a record changed behind the tool's back is said, not shown as fact.
+        ChainReport chain = journal.verify(incident.id()).at(0);
+        if (!chain.intact)
+            std::cerr << safe_text(fmt::format("drconsole: warning: incident {}: the journal does not verify: {}", incident.id(), chain.problem)) << '\n';
+        if (opts->json) {
+            nlohmann::json state = to_json(incident.state());
+            state["chain"]["verified"] = chain.intact;
+            state["chain"]["problem"] = chain.problem;
+            std::cout << safe_json(state) << '\n';
+        } else {
+            print_status(incident.state(), chain, SystemClock().wall_us());
+        }
         exit_code = 0;
     });
 

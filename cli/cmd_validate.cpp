@@ -34,8 +34,8 @@ int run_validate(const ValidateOptions& opts) {
             status = 2;
             continue;
         }
-        std::cout << safe_text(fmt::format("ok {} ({} phases, {} steps)", file, result.runbook->phases.size(),
-                                           result.runbook->step_count()))
+        std::cout << safe_text(fmt::format("ok {} ({}, {})", file, counted(result.runbook->phases.size(), "phase"),
+                                           counted(result.runbook->step_count(), "step")))
                   << '\n';
     }
     return status;

@@ -50,6 +50,11 @@ int run_verify(const VerifyOptions& opts) {
     if (!opts.pubkey.empty()) key = VerifyKey::load(opts.pubkey);
     int status = 0;
     auto reports = journal.verify(opts.incident, key ? &*key : nullptr);
+    if (reports.empty()) {
+        std::cout << safe_text(fmt::format("{}: holds no incident: nothing to verify{}", journal.path().string(),
+                                           key ? ", nothing signed" : "")) << '\n';
+        return key ? 1 : 0;
+    }
     for (const auto& r : reports) {
         if (r.intact) {
             std::cout << fmt::format("incident {}: intact: {} events, head {}:{}", r.incident, r.count, r.count, r.head) << '\n';
@@ -63,6 +68,22 @@ int run_verify(const VerifyOptions& opts) {
                 std::cout << safe_text(fmt::format("incident {}:   {}", r.incident, r.sample_problems[i].text)) << '\n';
             status = 1;
         }
+    }
+    if (!opts.incident) {
+        // Incidents are numbered 1, 2, 3…: a number missing below the newest was removed (or
+        // this is a bundle's snapshot, which holds one incident). The newest removed leaves no gap.
+        std::string missing;
+        std::int64_t expected = 1, count = 0;
+        for (const auto& r : reports) {
+            count += r.incident - expected;
+            if (r.incident > expected)
+                missing += fmt::format("{}{}", missing.empty() ? "" : ", ",
+                                       r.incident - 1 == expected ? fmt::format("{}", expected) : fmt::format("{}–{}", expected, r.incident - 1));
+            expected = r.incident + 1;
+        }
+        if (!missing.empty())
+            std::cout << safe_text(fmt::format("{}: incident{} {} {} not in it: removed, unless this is a bundle's one-incident snapshot",
+                                               journal.path().string(), count == 1 ? "" : "s", missing, count == 1 ? "is" : "are")) << '\n';
     }
     if (!opts.head.empty()) {
         if (!opts.incident) throw InputError("--head checks one incident: name it with --incident ID");

@@ -166,6 +166,37 @@ std::string safe_excerpt(std::string_view untrusted, std::size_t max_bytes) {
     return safe_text(untrusted.substr(0, cut)) + fmt::format("… ({} bytes)", untrusted.size());
 }
 
+std::optional<DeceptiveCharacter> find_deceptive_character(std::string_view text) {
+    for (std::size_t i = 0; i < text.size();) {
+        std::size_t at = i;
+        char32_t cp = next_code_point(text, i);
+        bool control = (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F);
+        bool bidi = (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x061C;
+        if (control || bidi || cp == 0x2028 || cp == 0x2029)
+            return DeceptiveCharacter{at, fmt::format("U+{:04X}, a control, bidi or line-separator character, makes this line read "
+                                                      "otherwise than it is stored: remove it", static_cast<std::uint32_t>(cp))};
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> name_problem(std::string_view name) {
+    if (name.empty()) return "it is empty";
+    if (first_invalid_utf8(name)) return "it is not valid UTF-8";
+    if (trim(name).size() != name.size()) return "it begins or ends with a blank";
+    for (std::size_t i = 0; i < name.size();) {
+        char32_t cp = next_code_point(name, i);
+        if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || is_hidden_code_point(cp))
+            return fmt::format("it holds U+{:04X}, a control or invisible character that would make it look like another name",
+                               static_cast<std::uint32_t>(cp));
+    }
+    return std::nullopt;
+}
+
+std::string counted(std::size_t n, std::string_view singular, std::string_view plural) {
+    if (n == 1) return fmt::format("1 {}", singular);
+    return plural.empty() ? fmt::format("{} {}s", n, singular) : fmt::format("{} {}", n, plural);
+}
+
 namespace {
 
 // Optimal string alignment distance: Levenshtein plus a swap of two neighbours ("pomrote").

@@ -356,6 +356,10 @@ EnvironmentResult parse_environment(std::string_view text, const std::string& fi
         diag.error(position_of(text, *bad), "not valid UTF-8");
         return {nullptr, diag.sorted()};
     }
+    if (auto bad = find_deceptive_character(text)) {
+        diag.error(position_of(text, bad->offset), bad->message);
+        return {nullptr, diag.sorted()};
+    }
     if (text.size() > kMaxFileBytes) {
         diag.error({1, 1}, fmt::format("the environment file is {} bytes; the limit is {} (1 MiB)", text.size(), kMaxFileBytes));
         return {nullptr, diag.sorted()};

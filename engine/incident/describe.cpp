@@ -56,7 +56,9 @@ std::string describe(const Event& e) {
         case EventKind::incident_resolved: return with("RESOLVED", "summary");
         case EventKind::incident_reopened: return with(fmt::format("REOPENED (resolution #{} undone)", p.value("resolved_seq", 0)), "reason");
         case EventKind::checkpoint_signed:
-            return fmt::format("signed checkpoint over events 1–{} ({})", p.value("covers_seq", std::int64_t{0}), text("key"));
+            // The signature is checked by verify --pubkey only: here it is a claim.
+            return fmt::format("checkpoint over events 1–{}, signed with {} by its own account (verify --pubkey checks it)",
+                               p.value("covers_seq", std::int64_t{0}), text("key"));
     }
     return e.kind;
 }

@@ -3,6 +3,7 @@
 
 #include "drconsole/clock.h"
 #include "drconsole/incident.h"
+#include "drconsole/text.h"
 #include "journal/sample_seal.h"
 
 namespace drconsole {
@@ -22,6 +23,7 @@ void check_roster(const Runbook& rb, const std::map<std::string, std::string>& r
             throw InputError(fmt::format("roster names role '{}', which runbook {} does not have (roles: {})", role, rb.path, roles));
         }
         if (person.empty()) throw InputError(fmt::format("roster gives role '{}' no person", role));
+        if (auto problem = name_problem(person)) throw InputError(fmt::format("roster: {}={}: {}", role, safe_text(person), *problem));
     }
 }
 

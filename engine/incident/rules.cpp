@@ -3,6 +3,7 @@
 
 #include "drconsole/clock.h"
 #include "drconsole/incident.h"
+#include "drconsole/text.h"
 
 namespace drconsole {
 namespace {
@@ -69,6 +70,7 @@ void require_ic(const IncidentState& s, const Actor& actor, std::string_view wha
 void check_actor(const Runbook& rb, const Actor& actor) {
     if (actor.role.empty()) refuse("every command names the acting role: --as ROLE:PERSON");
     if (actor.person.empty()) refuse("every command names the acting person: --as ROLE:PERSON");
+    if (auto problem = name_problem(actor.person)) refuse(fmt::format("person '{}': {}", safe_text(actor.person), *problem));
     if (!rb.roles.empty() && !rb.has_role(actor.role)) {
         std::string roles;
         for (const auto& r : rb.roles) roles += (roles.empty() ? "" : ", ") + r;
@@ -195,6 +197,7 @@ void check_command(const IncidentState& s, const EventDraft& d) {
             std::string person = d.payload.value(*kind == EventKind::role_assigned ? "person" : "to", "");
             if (!s.runbook->has_role(role)) refuse(fmt::format("unknown role '{}'", role));
             if (person.empty()) refuse("name the person who takes the role");
+            if (auto problem = name_problem(person)) refuse(fmt::format("person '{}': {}", safe_text(person), *problem));
             auto held = s.roster.find(role);
             if (held != s.roster.end() && held->second == person) refuse(fmt::format("{} already holds role '{}'", person, role));
             if (*kind == EventKind::role_handed_over && held == s.roster.end())

@@ -351,6 +351,7 @@ std::vector<ChainReport> Journal::verify(std::optional<std::int64_t> only, const
         std::string prev = kGenesisHash;
         std::int64_t expected = 1;
         std::string env_sha256;
+        std::string other_keys;  // the keys its checkpoints name, to say which signed when it was not `key`
         Statement s = impl_->db.prepare(kSelectEvents);
         s.bind(1, record.id).bind(2, std::int64_t{0});
         while (s.step() && r.problem.empty()) {
@@ -362,6 +363,10 @@ std::vector<ChainReport> Journal::verify(std::optional<std::int64_t> only, const
             else if (e.seq == 1 && (e.kind != event_kind::incident_started || e.payload.value("runbook_sha256", "") != record.runbook_sha256))
                 r.problem = "event 1: does not start the incident recorded in the incidents table";
             if (e.seq == 1 && e.payload.is_object()) env_sha256 = e.payload.value("env_sha256", "");
+            if (e.kind == event_kind::checkpoint_signed && e.payload.is_object()) {
+                std::string named = e.payload.value("key", "");
+                if (other_keys.find(named) == std::string::npos) other_keys += (other_keys.empty() ? "" : ", ") + named;
+            }
             if (key && r.problem.empty() && e.kind == event_kind::checkpoint_signed)
                 if (auto problem = checkpoint_problem(e, record.id, prev, *key)) {
                     if (!problem->empty()) r.problem = *problem;
@@ -396,7 +401,8 @@ std::vector<ChainReport> Journal::verify(std::optional<std::int64_t> only, const
         }
         if (key && r.problem.empty()) {
             if (r.checkpoints == 0)
-                r.problem = fmt::format("no checkpoint signed with {}: nothing of it is covered by that key", key->fingerprint());
+                r.problem = fmt::format("no checkpoint signed with {}: nothing of it is covered by that key ({})", key->fingerprint(),
+                                        other_keys.empty() ? "it has no checkpoint at all" : "its checkpoints name " + other_keys);
             else if (r.signed_through < r.count)
                 r.problem = fmt::format("{} after the last checkpoint signed with {} (event {}): appended after it, or forged",
                                         r.signed_through + 1 == r.count ? fmt::format("event {} comes", r.count)

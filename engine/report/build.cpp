@@ -90,6 +90,17 @@ std::string scenario_of(std::string_view summary) {
     return out;
 }
 
+// The signed checkpoints the events hold, as they state them: a report has no public key, so
+// it says which key each names and leaves checking the signature to verify --pubkey.
+json checkpoints_claimed(const std::vector<Event>& events) {
+    json out = json::array();
+    for (const auto& e : events)
+        if (e.kind == event_kind::checkpoint_signed)
+            out.push_back({{"seq", e.seq}, {"at", format_utc(e.wall_us)}, {"covers_seq", e.payload.value("covers_seq", std::int64_t{0})},
+                           {"key", e.payload.value("key", "")}, {"resolved", e.payload.value("resolved", false)}});
+    return out;
+}
+
 }  // namespace
 
 json build_report(Journal& journal, std::int64_t id) {
@@ -275,7 +286,7 @@ json build_report(Journal& journal, std::int64_t id) {
         for (const auto& p : c->sample_problems) sample_problem_lines.push_back(p.text);
     r["chain"] = {{"head", c ? c->head : ""}, {"count", c ? c->count : 0}, {"verified", verified}, {"problem", c ? c->problem : "no events"},
                   {"sealed_sample_batches", c ? c->sealed_batches : 0}, {"samples", samples.size()},
-                  {"sample_problems", sample_problem_lines}};
+                  {"sample_problems", sample_problem_lines}, {"checkpoints", checkpoints_claimed(events)}};
     json jumps = json::array();
     for (const auto& j : m.clock_jumps) jumps.push_back({{"seq", j.seq}, {"at", format_utc(j.wall_us)}, {"jump_s", static_cast<double>(j.jump_us) / 1e6}});
     r["clock"] = {{"jumps", jumps}, {"restarts", m.clock_restarts},

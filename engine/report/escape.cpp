@@ -84,6 +84,16 @@ std::vector<std::string> rpo_readings(const nlohmann::json& component) {
     return out;
 }
 
+std::string checkpoints_line(const nlohmann::json& checkpoints) {
+    if (checkpoints.empty())
+        return "none (the chain alone does not reveal a recomputed chain or a cut tail: keep its head outside, see docs/journal.md)";
+    const auto& last = checkpoints.back();
+    return fmt::format("{}, the last at event {} over events 1–{}{}, naming key {}; the signatures are checked by "
+                       "'drconsole verify --pubkey KEY.pub', not by this report",
+                       checkpoints.size(), str(last["seq"]), str(last["covers_seq"]),
+                       last.value("resolved", false) ? " after the resolution" : " before the resolution", str(last["key"]));
+}
+
 nlohmann::json component_rows(const nlohmann::json& report) {
     nlohmann::json rows = report["achieved"];
     if (report.contains("service")) rows.push_back(report["service"]);

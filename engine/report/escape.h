@@ -31,6 +31,9 @@ nlohmann::json component_rows(const nlohmann::json& report);
 // The readings an RPO figure used, one line each, so a reader can find them among the sealed
 // samples: "pg-primary heartbeat_ts read at 2026-…Z: 2026-…Z (sealed by event 57)".
 std::vector<std::string> rpo_readings(const nlohmann::json& component);
+// The signed checkpoints, as they state themselves (the signature is checked by verify --pubkey,
+// not by a report): "2, the last at event 57 over events 1–56 after the resolution, key ed25519:…".
+std::string checkpoints_line(const nlohmann::json& checkpoints);
 // "5.2s ± 0.2s (4 messages lost)", or "not measured".
 std::string rpo_achieved(const nlohmann::json& component);
 

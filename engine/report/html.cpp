@@ -121,8 +121,13 @@ void evidence(std::string& o, const json& r) {
     const json& chain = r["chain"];
     const json& i = r["incident"];
     o += "</ul>\n<h2>Evidence</h2><ul>";
-    o += "<li>" + html(fmt::format("Journal chain: {} events, head {}, ", str(chain["count"]), str(chain["head"]))) +
-         (chain["verified"].get<bool>() ? "<span class=\"pass\">verified ✓</span>" : "<span class=\"fail\">NOT verified: " + html(str(chain["problem"])) + "</span>") + "</li>";
+    if (chain["verified"].get<bool>())
+        o += "<li>" + html(fmt::format("Journal chain: {} events, head {}, ", str(chain["count"]), str(chain["head"]))) +
+             "<span class=\"pass\">verified ✓</span></li>";
+    else
+        o += "<li>Journal chain: <span class=\"fail\">NOT verified: " + html(str(chain["problem"])) +
+             "; nothing in this report can be relied on</span></li>";
+    o += "<li>" + html("Signed checkpoints: " + report::checkpoints_line(chain["checkpoints"])) + "</li>";
     o += "<li>" + html(fmt::format("Samples: {} readings in {} batches sealed in the chain", str(chain["samples"]), str(chain["sealed_sample_batches"])));
     if (!chain["sample_problems"].empty()) {
         o += " <span class=\"fail\">" + html(fmt::format("{} do NOT verify", chain["sample_problems"].size())) + "</span><ul>";

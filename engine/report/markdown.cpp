@@ -92,8 +92,11 @@ void evidence(std::string& o, const json& r) {
     const json& i = r["incident"];
     const json& chain = r["chain"];
     o += "## Evidence\n\n";
-    o += fmt::format("- Journal chain: {} events, head `{}`, {}\n", str(chain["count"]), str(chain["head"]),
-                     chain["verified"].get<bool>() ? "verified ✓" : "NOT verified ✗ (" + md(str(chain["problem"])) + ")");
+    if (chain["verified"].get<bool>())
+        o += fmt::format("- Journal chain: {} events, head `{}`, verified ✓\n", str(chain["count"]), str(chain["head"]));
+    else
+        o += fmt::format("- Journal chain: NOT verified ✗ ({}); nothing in this report can be relied on\n", md(str(chain["problem"])));
+    o += "- Signed checkpoints: " + md(report::checkpoints_line(chain["checkpoints"])) + "\n";
     o += fmt::format("- Samples: {} readings in {} batches sealed in the chain{}\n", str(chain["samples"]), str(chain["sealed_sample_batches"]),
                      chain["sample_problems"].empty() ? "" : fmt::format(" — {} do NOT verify ✗", chain["sample_problems"].size()));
     for (const auto& p : chain["sample_problems"]) o += "  - " + md(str(p)) + "\n";

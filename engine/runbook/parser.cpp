@@ -449,6 +449,10 @@ RunbookResult parse_runbook(std::string_view source, const std::string& file) {
         diag.error(position_of(source, *bad), fmt::format("not valid UTF-8: byte 0x{:02x}", static_cast<unsigned char>(source[*bad])));
         return {nullptr, diag.sorted()};
     }
+    if (auto bad = find_deceptive_character(source)) {
+        diag.error(position_of(source, bad->offset), bad->message);
+        return {nullptr, diag.sorted()};
+    }
     if (source.find_first_not_of(" \t\r\n") == std::string_view::npos) {
         diag.error({1, 1}, "runbook is empty");
         return {nullptr, diag.sorted()};

@@ -48,4 +48,21 @@ std::string safe_text(std::string_view untrusted, bool keep_newlines = false);
 // an untrusted value in a message.
 std::string safe_excerpt(std::string_view untrusted, std::size_t max_bytes = 80);
 
+// Where `text` holds a character that makes it read otherwise than it is stored: a control
+// character other than tab, CR and LF (C0, DEL, C1), a bidi embedding, override or isolate, a
+// line or paragraph separator. A runbook or environment holding one is refused ("Trojan
+// Source"): where it is, and the message that says so.
+struct DeceptiveCharacter {
+    std::size_t offset = 0;
+    std::string message;
+};
+std::optional<DeceptiveCharacter> find_deceptive_character(std::string_view text);
+// Why `name` cannot name a person or a role, or nullopt: empty, invalid UTF-8, a control or
+// hidden character (two names must never look alike: "ad\u200Bmin" and "admin"), or blanks
+// around it.
+std::optional<std::string> name_problem(std::string_view name);
+
+// "1 phase", "3 phases": a count with its noun (`plural` defaults to singular + "s").
+std::string counted(std::size_t n, std::string_view singular, std::string_view plural = {});
+
 }  // namespace drconsole

@@ -159,6 +159,48 @@ TEST_F(Cli, VerifyPrintsTheHeadAndCatchesARewrittenChain) {
     EXPECT_EQ(run({"verify", "--incident", "1", "--head", "nonsense"}).exit_code, 2);
 }
 
+TEST_F(Cli, StatusAndReportSayWhenTheChainDoesNotVerify) {
+    ASSERT_EQ(run({"start", "--runbook", source_path("checklists/quarterly-drill.md"), "--mode", "drill"}).exit_code, 0);
+    ASSERT_EQ(run({"note", "the primary is down"}).exit_code, 0);
+    auto intact = run({"status"});
+    EXPECT_NE(intact.out.find("chain    2 events, head "), std::string::npos) << intact.out;
+    EXPECT_NE(intact.out.find(", verified\n"), std::string::npos) << intact.out;
+    // Someone with the file rewrites the note behind the tool's back.
+    auto edit = test::run_process({"/usr/bin/sqlite3", db(), "DROP TRIGGER events_no_update; UPDATE events SET payload = "
+                                                             "replace(payload, 'is down', 'is fine') WHERE seq = 2;"});
+    ASSERT_EQ(edit.exit_code, 0) << edit.err;
+    auto status = run({"status"});
+    EXPECT_EQ(status.exit_code, 0) << "status still shows where the incident stands";
+    EXPECT_NE(status.out.find("chain    NOT verified: event 2: hash mismatch"), std::string::npos) << status.out;
+    EXPECT_NE(status.err.find("warning: incident 1: the journal does not verify: event 2: hash mismatch"), std::string::npos) << status.err;
+    auto json = nlohmann::json::parse(run({"status", "--json"}).out);
+    EXPECT_EQ(json["chain"]["verified"], false);
+    EXPECT_NE(json["chain"]["problem"].get<std::string>().find("hash mismatch"), std::string::npos);
+    for (const char* format : {"md", "html"}) {
+        auto report = run({"report", "--format", format});
+        EXPECT_NE(report.out.find("NOT verified"), std::string::npos) << format;
+        EXPECT_NE(report.out.find("nothing in this report can be relied on"), std::string::npos) << format;
+        EXPECT_EQ(report.out.find("Journal chain: 1 events"), std::string::npos) << "where the walk stopped is no count of the chain";
+    }
+}
+
+TEST_F(Cli, VerifySaysWhenThereIsNothingToVerifyAndWhichIncidentsAreMissing) {
+    // A refused start leaves a journal with no incident.
+    ASSERT_EQ(run({"start", "--runbook", source_path("checklists/quarterly-drill.md"), "--mode", "drill", "--roster", "nobody=x"}).exit_code, 2);
+    auto empty = run({"verify"});
+    EXPECT_EQ(empty.exit_code, 0);
+    EXPECT_NE(empty.out.find("journal.db: holds no incident: nothing to verify"), std::string::npos) << empty.out;
+    for (int i = 0; i < 4; ++i)
+        ASSERT_EQ(run({"start", "--runbook", source_path("checklists/quarterly-drill.md"), "--mode", "drill"}).exit_code, 0);
+    auto removed = test::run_process({"/usr/bin/sqlite3", db(), "DROP TRIGGER events_no_delete; DROP TRIGGER incidents_no_delete; "
+                                                                "DELETE FROM events WHERE incident_id IN (2, 3); DELETE FROM incidents WHERE id IN (2, 3);"});
+    ASSERT_EQ(removed.exit_code, 0) << removed.err;
+    auto v = run({"verify"});
+    EXPECT_NE(v.out.find("incident 1: intact"), std::string::npos) << v.out;
+    EXPECT_NE(v.out.find("incident 4: intact"), std::string::npos) << v.out;
+    EXPECT_NE(v.out.find("journal.db: incidents 2–3 are not in it: removed"), std::string::npos) << v.out;
+}
+
 TEST_F(Cli, ValidateReportsEachFileAndChecksTargetsWithEnv) {
     auto ok = run_drconsole({"validate", source_path("checklists/region-failover.md"), source_path("checklists/postgres-pitr.md"),
                          "--env", source_path("data/lab.env.jsonc")});

@@ -189,3 +189,47 @@ TEST(HostileInput, InvisibleAndControlCharactersNeverReachAnyOutputRaw) {
     for (const auto& n : parsed["notes"]) found = found || n.value("text", "") == note;
     EXPECT_TRUE(found) << "status --json holds the note's exact text, escaped";
 }
+
+TEST(HostileInput, ARunbookOrEnvironmentWithABidiOverrideOrControlIsRefusedAtIt) {
+    test::TempDir dir;
+    // U+202E (right-to-left override) in a step title: it would show "Promote" reading otherwise.
+    dir.write("rlo.md", std::string("# T\n\n") + kTable + "## Detect\n- [ ] Look \xe2\x80\xae" "etomorp {#look role=ic}\n");
+    int code = 0;
+    std::string err = validate(dir, "rlo.md", "", &code);
+    EXPECT_EQ(code, 2);
+    EXPECT_NE(err.find("rlo.md:8:12: error: U+202E, a control, bidi or line-separator character"), std::string::npos) << err;
+    dir.write("esc.md", std::string("# T \x1b[2J\n\n") + kTable + "## Detect\n- [ ] Look {#look role=ic}\n");
+    err = validate(dir, "esc.md", "", &code);
+    EXPECT_EQ(code, 2);
+    EXPECT_NE(err.find("esc.md:1:5: error: U+001B"), std::string::npos) << err;
+    dir.write("ok.md", std::string("# T\n\n") + kTable + "## Detect\n- [ ] Look {#look role=ic}\n");
+    dir.write("env.jsonc", "{\"targets\": {\"api\": {\"kind\": \"http\", \"url\": \"http://127.0.0.1:1/\xe2\x81\xa6x\"}}}\n");
+    err = validate(dir, "ok.md", "env.jsonc", &code);
+    EXPECT_EQ(code, 2);
+    EXPECT_NE(err.find("env.jsonc:1:65: error: U+2066"), std::string::npos) << err;
+}
+
+TEST(HostileInput, ANameWithAnInvisibleCharacterIsRefusedWhereverANameEnters) {
+    test::TempDir dir;
+    std::string db = (dir.path() / "j.db").string();
+    const std::string lookalike = "ad\xe2\x80\x8bmin";  // "admin" with a zero-width space
+    auto start = [&](const std::string& roster, const std::string& as) {
+        return test::run_drconsole({"start", "--db", db, "--runbook", test::source_path("checklists/quarterly-drill.md"), "--mode", "drill",
+                                    "--roster", roster, "--as", as});
+    };
+    auto r = start("ic=" + lookalike, "ic:maria");
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("roster: ic=ad\\u{200b}min: it holds U+200B"), std::string::npos) << r.err;
+    r = start("ic=maria", "ic:" + lookalike);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("--as 'ic:ad\\u{200b}min': it holds U+200B"), std::string::npos) << r.err;
+    ASSERT_EQ(start("ic=maria", "ic:maria").exit_code, 0);
+    r = test::run_drconsole({"handover", "--db", db, "scribe", lookalike, "--as", "ic:maria"});
+    EXPECT_NE(r.exit_code, 0) << r.out;
+    EXPECT_NE(r.err.find("it holds U+200B"), std::string::npos) << r.err;
+    r = test::run_drconsole({"note", "--db", db, "hello", "--as", "ic: maria"});
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("begins or ends with a blank"), std::string::npos) << r.err;
+    auto events = test::run_process({"/usr/bin/sqlite3", db, "SELECT count(*) FROM events"});
+    EXPECT_EQ(events.out, "2\n") << "only the start and its roster were recorded";
+}

@@ -34,6 +34,33 @@ TEST(Text, EscapesControlAndBidiCharacters) {
     EXPECT_EQ(safe_text("caf\xC3\xA9 \xE2\x86\x92 ok"), "caf\xC3\xA9 \xE2\x86\x92 ok");
 }
 
+TEST(Text, NamesWithHiddenOrControlCharactersAreRefused) {
+    EXPECT_FALSE(name_problem("maria"));
+    EXPECT_FALSE(name_problem("Zoë Ünal"));
+    EXPECT_FALSE(name_problem("\xE6\x9D\x8E\xE9\x9B\xB7"));  // 李雷
+    for (const char* bad : {"ad\xE2\x80\x8Bmin", "\xEF\xBB\xBFmaria", "ma\x1Bria", "ma\xC2\x9Bria", "maria\xE2\x80\xAE", "", " maria", "ma\xFFria"})
+        EXPECT_TRUE(name_problem(bad)) << bad;
+    EXPECT_EQ(*name_problem("ad\xE2\x80\x8Bmin"), "it holds U+200B, a control or invisible character that would make it look like another name");
+}
+
+TEST(Text, FindsCharactersThatMakeALineReadOtherwise) {
+    EXPECT_FALSE(find_deceptive_character("tabs\tand CRLF\r\n and \xE2\x86\x92 arrows, zero\xE2\x80\x8Dwidth joiners"));
+    auto rlo = find_deceptive_character("ab\xE2\x80\xAE" "cd");
+    ASSERT_TRUE(rlo);
+    EXPECT_EQ(rlo->offset, 2u);
+    EXPECT_NE(rlo->message.find("U+202E"), std::string::npos) << rlo->message;
+    EXPECT_EQ(find_deceptive_character("x\x1B[2J")->offset, 1u);
+    EXPECT_EQ(find_deceptive_character("x\xE2\x80\xA8")->offset, 1u);
+    EXPECT_EQ(find_deceptive_character("\xE2\x81\xA9")->offset, 0u);
+}
+
+TEST(Text, CountsWithTheirNoun) {
+    EXPECT_EQ(counted(1, "phase"), "1 phase");
+    EXPECT_EQ(counted(0, "note"), "0 notes");
+    EXPECT_EQ(counted(3, "comms update"), "3 comms updates");
+    EXPECT_EQ(counted(2, "batch", "batches"), "2 batches");
+}
+
 TEST(Text, Sha256MatchesTheKnownVector) {
     EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }

@@ -135,6 +135,21 @@ TEST_F(Signed, TheCommandLineSignsAtResolveAndExportAndVerifiesBundles) {
     auto forged = test::run_drconsole({"verify", "--bundle", bundle, "--pubkey", key + ".pub"});
     EXPECT_EQ(forged.exit_code, 1);
     EXPECT_NE(forged.out.find("SHA256SUMS.sig: the signature does not verify"), std::string::npos) << forged.out;
+
+    // The wrong public key: the refusal names the key that did sign.
+    std::string other = (cli.path() / "other.key").string();
+    ASSERT_EQ(test::run_drconsole({"keygen", "--out", other}).exit_code, 0);
+    std::string fingerprint = keygen.out.substr(keygen.out.find("key ed25519:") + 4);
+    fingerprint.pop_back();  // the newline
+    auto wrong = test::run_drconsole({"verify", "--db", db, "--pubkey", other + ".pub"});
+    EXPECT_EQ(wrong.exit_code, 1);
+    EXPECT_NE(wrong.out.find("nothing of it is covered by that key (its checkpoints name " + fingerprint + ")"), std::string::npos) << wrong.out;
+    // The report lists the checkpoints as claims: it holds no public key to check them with.
+    auto report = test::run_drconsole({"report", "--db", db, "--incident", "1"});
+    EXPECT_NE(report.out.find("- Signed checkpoints: 2, the last at event 6 over events 1–5 after the resolution, naming key " + fingerprint +
+                              "; the signatures are checked by 'drconsole verify --pubkey KEY.pub', not by this report"),
+              std::string::npos) << report.out;
+    EXPECT_NE(report.out.find("checkpoint over events 1–3, signed with " + fingerprint + " by its own account"), std::string::npos) << report.out;
 }
 
 TEST(SignedCut, ATailCutBackToACheckpointBeforeTheResolutionIsFound) {
