@@ -127,7 +127,6 @@ std::shared_ptr<const Environment> load_environment_or_refuse(const std::string&
     return loaded.env;
 }
 
-
 std::shared_ptr<const Environment> incident_environment(const Journal& journal, const IncidentState& s, const std::string& path) {
     if (!path.empty()) return load_environment_or_refuse(path);
     if (s.env_sha256.empty()) return nullptr;

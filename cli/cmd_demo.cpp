@@ -35,7 +35,6 @@ struct DemoOptions {
 volatile sig_atomic_t stop_signal = 0;
 volatile pid_t child_pid = 0;
 
-
 // Runs this program with `args` on the same terminal and waits; a stop signal is passed on.
 // `quiet_stdout`: what it prints on stdout is dropped (stderr still shows).
 int run_self(const std::vector<std::string>& args, bool quiet_stdout = false) {

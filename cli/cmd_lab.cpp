@@ -19,7 +19,6 @@ struct LabOptions {
     std::vector<std::string> tool_args;
 };
 
-
 }  // namespace
 
 void add_lab(CLI::App& app, int& exit_code) {

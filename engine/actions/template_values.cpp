@@ -19,13 +19,13 @@ TemplateValues template_values(const Environment* env, const IncidentState& s, c
     };
     if (env) {
         for (const auto& [name, raw] : env->vars) {
-            auto ref = find_reference(raw);
+            std::string from = env->secret_source(name);
             std::string value = expand_references(raw);
-            add(name, value, ref ? fmt::format("<from ${}>", ref->name) : raw);
-            if (ref) {
+            add(name, value, from.empty() ? raw : fmt::format("<from ${}>", from));
+            if (!from.empty()) {
                 t.secret_names.insert(name);
-                t.secret_env[name] = {std::string(ref->name), value};
-                t.redactions.emplace_back(value, fmt::format("<from ${}>", ref->name));
+                t.secret_env[name] = {from, value};
+                t.redactions.emplace_back(value, fmt::format("<from ${}>", from));
             }
         }
         // Every ${NAME} of the environment (DSNs, URLs, headers, Kafka settings, vars).

@@ -6,7 +6,6 @@
 
 #include <openssl/evp.h>
 
-
 namespace drconsole {
 
 std::string sha256_hex(std::string_view data) {

@@ -72,7 +72,6 @@ bool is_secret_key(std::string_view key) {
            key == "sasl.jaas.config" || key.find("token") != std::string_view::npos;
 }
 
-
 class EnvReader {
 public:
     EnvReader(std::string_view text, Diagnostics& diag) : positions_(text), diag_(diag) {}
@@ -348,6 +347,13 @@ std::optional<std::string> Target::rpo_query() const {
 const Target* Environment::find(std::string_view id) const {
     auto it = targets.find(id);
     return it == targets.end() ? nullptr : &it->second;
+}
+
+std::string Environment::secret_source(const std::string& var) const {
+    auto v = vars.find(var);
+    if (v == vars.end()) return {};
+    auto ref = find_reference(v->second);
+    return ref ? std::string(ref->name) : std::string();
 }
 
 EnvironmentResult parse_environment(std::string_view text, const std::string& file) {

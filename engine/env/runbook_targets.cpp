@@ -6,7 +6,6 @@
 #include "drconsole/action_text.h"
 #include "drconsole/environment.h"
 #include "drconsole/runbook.h"
-#include "drconsole/scan.h"
 #include "drconsole/text.h"
 
 namespace drconsole {
@@ -78,14 +77,11 @@ std::vector<Diagnostic> check_runbook_targets(const Runbook& runbook, const Envi
                 if (step.action->kind == ActionKind::run) {
                     try {
                         for (const auto& words : parse_run_block(step.action->body))
-                            for (const auto& w : words) {
-                                auto var = env.vars.find(w.text);
-                                auto ref = w.is_template && var != env.vars.end() ? find_reference(var->second) : std::nullopt;
-                                if (ref)
+                            for (const auto& w : words)
+                                if (std::string from = w.is_template ? env.secret_source(w.text) : ""; !from.empty())
                                     diag.error(step.action->pos, fmt::format("{{{{{}}}}} is a secret (from ${}) and cannot be a command's argument: "
                                                                              "name it in a comment (# uses {{{{{}}}}}) and read ${} in the command",
-                                                                             w.text, ref->name, w.text, ref->name));
-                            }
+                                                                             w.text, from, w.text, from));
                     } catch (const TextError&) {
                         // The runbook's own check reports a run line that does not split.
                     }

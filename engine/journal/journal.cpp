@@ -2,6 +2,7 @@
 #include "drconsole/journal.h"
 
 #include <cstdlib>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -19,30 +20,32 @@ using journal::Transaction;
 
 namespace {
 
-Database::Access database_access(const std::filesystem::path& p, JournalAccess access) {
-    if (access == JournalAccess::create) return Database::Access::create;
+// Opens the file as `access` asks. An existing file that is not a journal (empty, another
+// database, text) is refused, never turned into one; a journal of an older schema is brought up
+// to date once (which needs the write lock, even to read it).
+Database open_database(const std::filesystem::path& p, JournalAccess access) {
+    if (access == JournalAccess::create) return Database(p.string(), Database::Access::create);
     std::error_code ec;
     if (!std::filesystem::is_regular_file(p, ec)) throw JournalError(fmt::format("{}: no such journal", p.string()));
-    // An existing file that is not a journal (empty, another database, text) is refused, never
-    // turned into one; a journal of an older schema is brought up to date once.
+    std::optional<Database> reader;
     int version = 0;
     try {
-        Database probe(p.string(), Database::Access::read_only);
-        sqlite3_busy_timeout(probe.raw(), 15000);
-        version = journal::schema_version(probe);
+        reader.emplace(p.string(), Database::Access::read_only);
+        sqlite3_busy_timeout(reader->raw(), 15000);
+        version = journal::schema_version(*reader);
     } catch (const JournalError& e) {
         throw JournalError(fmt::format("{}: not a drconsole journal ({})", p.string(), e.what()));
     }
     if (version == 0) throw JournalError(fmt::format("{}: not a drconsole journal (no schema in it)", p.string()));
-    if (access == JournalAccess::existing || version < journal::kSchemaVersion) return Database::Access::read_write;
-    return Database::Access::read_only;
+    if (access == JournalAccess::existing || version < journal::kSchemaVersion) return Database(p.string(), Database::Access::read_write);
+    return std::move(*reader);
 }
 
 }  // namespace
 
 struct Journal::Impl {
     Impl(const std::filesystem::path& p, std::shared_ptr<const Clock> c, JournalAccess access)
-        : path(p), clock(std::move(c)), db(p.string(), database_access(p, access)) {
+        : path(p), clock(std::move(c)), db(open_database(p, access)) {
         // Writers wait for each other (several consoles, scripts) rather than fail at once.
         sqlite3_busy_timeout(db.raw(), 15000);
         if (sqlite3_db_readonly(db.raw(), "main") == 1) {

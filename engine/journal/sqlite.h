@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <sqlite3.h>
 
@@ -48,6 +49,7 @@ public:
     ~Database();
     Database(const Database&) = delete;
     Database& operator=(const Database&) = delete;
+    Database(Database&& other) noexcept : db_(std::exchange(other.db_, nullptr)) {}
 
     void exec(std::string_view sql);
     Statement prepare(std::string_view sql) const { return Statement(db_, sql); }

@@ -35,7 +35,6 @@ const std::vector<std::string>& builtin_template_names() {
     return names;
 }
 
-
 std::vector<std::string> template_names(std::string_view body) {
     std::vector<std::string> names;
     std::set<std::string_view> seen;

@@ -63,6 +63,9 @@ struct Environment {
     CommsSettings comms;
 
     const Target* find(std::string_view id) const;
+    // The process variable a template value is taken from ("DRC_TOKEN" for "${DRC_TOKEN}"): such a
+    // value is a secret, expanded only at use and recorded as "<from $NAME>". Empty otherwise.
+    std::string secret_source(const std::string& var) const;
 };
 
 struct EnvironmentResult {
