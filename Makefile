@@ -42,7 +42,7 @@ reliability: build-test
 	build-test/tests/reliability
 
 # libFuzzer on the parsers (runbook, environment, gates and other fields, key scripts), each for
-# FUZZ_SECONDS; make test replays their corpora.
+# FUZZ_SECONDS; make test replays their corpora and mutates them briefly.
 fuzz: deps
 	@scripts/install-deps.sh $(FUZZ_PACKAGES)
 	cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDRCONSOLE_TESTS=OFF -DDRCONSOLE_FUZZ=ON
