@@ -88,6 +88,9 @@ void add_signing(CLI::App& app, int& exit_code);
 
 // The signing key named by --key, else by $DRCONSOLE_SIGNING_KEY; nothing when neither is set.
 std::optional<SigningKey> signing_key(const std::string& flag);
+// With $DRCONSOLE_SIGNING_KEY set, signs a checkpoint when one is due (Incident::sign_if_due);
+// a key that cannot be read is a warning: what the command recorded stays recorded.
+void sign_if_due(Incident& incident, const Actor& actor);
 // This program's own path (/proc/self/exe), to run it again: the lab daemon, the demo's steps.
 std::string self_exe();
 // `drconsole lab tool …`, dispatched before parsing: what follows the tool's name is its own.

@@ -47,12 +47,13 @@ CLI::App* add_recorder(CLI::App& app, int& exit_code, const std::string& name, c
         reap_abandoned(incident, resolve_actor(opts->incident.as, default_role(incident, opts->step)));
         if (opts->verb == "run") {
             exit_code = run_step_action(journal, incident, opts->step, opts->incident.as, opts->env, opts->override_reason, opts->dry_run);
-            return;
+        } else {
+            Event e = record(journal, incident, *opts);
+            print_recorded(e);
+            std::cout << e.seq << '\n';
+            exit_code = 0;
         }
-        Event e = record(journal, incident, *opts);
-        print_recorded(e);
-        std::cout << e.seq << '\n';
-        exit_code = 0;
+        sign_if_due(incident, resolve_actor(opts->incident.as, default_role(incident, "")));
     });
     return cmd;
 }

@@ -164,6 +164,21 @@ std::map<Action, std::string> ConsoleApp::disabled_actions(const std::map<std::s
     return off;
 }
 
+// With a key, a checkpoint once enough events have gone unsigned. What was recorded stays so:
+// a signature that fails is said beside it.
+void ConsoleApp::sign_if_due() {
+    if (!signing_key_) return;
+    try {
+        if (auto c = incident_.sign_if_due(*signing_key_, who_)) {
+            events_ = journal_.events(incident_.id());
+            message_ += fmt::format("; checkpoint #{} signed", c->seq);
+        }
+    } catch (const std::exception& e) {
+        message_ += fmt::format("; the checkpoint that was due is NOT signed: {}", e.what());
+        message_is_error_ = true;
+    }
+}
+
 ConsoleApp::Outcome ConsoleApp::record(const std::function<Event()>& command, const std::string& step) {
     Outcome outcome = Outcome::recorded;
     try {
@@ -174,6 +189,7 @@ ConsoleApp::Outcome ConsoleApp::record(const std::function<Event()>& command, co
         not_recorded_step_.clear();
         message_ = "recorded: " + describe(e);
         message_is_error_ = false;
+        sign_if_due();
     } catch (const NeedsOverride& e) {
         message_ = fmt::format("refused: {}{}", e.what(), who_.role == "ic" ? " (g: go ahead anyway, with a reason)" : " (the IC may override)");
         message_is_error_ = true;

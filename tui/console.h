@@ -74,6 +74,7 @@ private:
     // needs_override: a gate or preflight refused, and the IC may go past it with o and a reason.
     enum class Outcome { recorded, refused, needs_override, not_recorded };
     Outcome record(const std::function<Event()>& command, const std::string& step = {});
+    void sign_if_due();
     std::map<Action, std::string> disabled_actions(const std::map<std::string, GateResult>& gates) const;
     std::map<std::string, GateResult> gate_results() const;
     std::vector<std::string> phase_steps() const;

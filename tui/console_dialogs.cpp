@@ -239,7 +239,8 @@ void ConsoleApp::submit_dialog() {
                 return;
             }
             keep_open_if_refused(record([&] { return incident_.resolve(d.pending, who_, at); }));
-            if (state().resolved() && signing_key_) record([&] { return incident_.sign_checkpoint(*signing_key_, who_); });
+            if (state().resolved() && signing_key_ && state().last_checkpoint_seq != state().last_seq)
+                record([&] { return incident_.sign_checkpoint(*signing_key_, who_); });
             if (state().resolved())
                 open_confirm(Action::resolve, "Write the report",
                              fmt::format("Resolved. Write incident-{}-report.md, .html and .json beside the journal? (y/n)", incident_.id()));

@@ -191,8 +191,8 @@ void apply(IncidentState& s, const Event& e) {
             break;
         case EventKind::preflight_checked:
         case EventKind::action_dry_run:
-        case EventKind::samples_recorded:
-        case EventKind::checkpoint_signed: break;  // evidence only: no state of their own
+        case EventKind::samples_recorded: break;  // evidence only: no state of their own
+        case EventKind::checkpoint_signed: s.last_checkpoint_seq = e.seq; break;
     }
     s.last_seq = e.seq;
     s.head_hash = e.hash;

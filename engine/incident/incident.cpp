@@ -210,6 +210,11 @@ Event Incident::sign_checkpoint(const SigningKey& key, const Actor& a) {
     return e;
 }
 
+std::optional<Event> Incident::sign_if_due(const SigningKey& key, const Actor& a) {
+    if (state_.last_seq - state_.last_checkpoint_seq < kCheckpointEvery) return std::nullopt;
+    return sign_checkpoint(key, a);
+}
+
 Event Incident::reopen_incident(const std::string& reason, const Actor& a) {
     return submit(draft(k::incident_reopened, a, {}, {{"reason", reason}, {"resolved_seq", state_.resolved_seq}}));
 }

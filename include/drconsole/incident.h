@@ -102,6 +102,7 @@ struct IncidentState {
     std::map<std::string, std::string> gate_overrides;  // step -> reason
     std::int64_t last_seq = 0;
     std::string head_hash;
+    std::int64_t last_checkpoint_seq = 0;  // the newest checkpoint.signed event (0: none yet)
 
     bool resolved() const { return resolved_us.has_value(); }
     // T0: the fault in a drill; else, as the declaration chose, the earliest of declared and
@@ -177,6 +178,11 @@ public:
     // Signs the chain as it stands (the event just before this one) with a key the journal
     // never holds: verify --pubkey then detects any change to what it covers.
     Event sign_checkpoint(const SigningKey& key, const Actor& actor);
+    // Every recording path that holds a key calls this after it recorded: a checkpoint once
+    // kCheckpointEvery events have gone unsigned, so that a long incident is never far from its
+    // last signature. nullopt when none was due.
+    static constexpr std::int64_t kCheckpointEvery = 50;
+    std::optional<Event> sign_if_due(const SigningKey& key, const Actor& actor);
     Event resolve(const std::string& summary, const Actor& actor, std::optional<ActedAt> at = {});
     // Records that the step's action starts (what will run, without secret values), then how it ended.
     Event action_started(const std::string& step, nlohmann::json description, const Actor& actor);

@@ -174,3 +174,32 @@ TEST(SignedCut, ATailCutBackToACheckpointBeforeTheResolutionIsFound) {
     EXPECT_FALSE(r.intact);
     EXPECT_NE(r.problem.find("(event 5) was made before the incident was resolved"), std::string::npos) << r.problem;
 }
+
+TEST(SignedEvery, ALongIncidentIsSignedEveryFiftyEventsWhereverItIsRecorded) {
+    test::TempDir dir;
+    std::string db = (dir.path() / "j.db").string(), key = (dir.path() / "ic.key").string();
+    ASSERT_EQ(test::run_drconsole({"keygen", "--out", key}).exit_code, 0);
+    ASSERT_EQ(test::run_drconsole({"start", "--db", db, "--runbook", test::source_path("checklists/quarterly-drill.md"), "--mode", "drill",
+                                   "--roster", "ic=maria", "--as", "ic:maria"}).exit_code, 0);
+    // The start and its roster (events 1-2), 47 notes through the engine: 49 events, not due; the
+    // note through the command line is event 50, and the checkpoint follows it.
+    {
+        Journal journal(db);
+        Incident incident = Incident::attach(journal, 1);
+        for (int i = 0; i < 47; ++i) incident.add_note(fmt::format("note {}", i), "", {"ic", "maria"});
+        EXPECT_FALSE(incident.sign_if_due(SigningKey::load(key), {"ic", "maria"})) << "49 events: not due";
+    }
+    const std::vector<std::string> env{"DRCONSOLE_SIGNING_KEY=" + key};
+    auto fiftieth = test::run_drconsole({"note", "--db", db, "the fiftieth", "--as", "ic:maria"}, env);
+    ASSERT_EQ(fiftieth.exit_code, 0) << fiftieth.err;
+    EXPECT_NE(fiftieth.err.find("recorded #51 checkpoint.signed as ic:maria"), std::string::npos) << fiftieth.err;
+    auto next = test::run_drconsole({"note", "--db", db, "one more", "--as", "ic:maria"}, env);
+    EXPECT_EQ(next.err.find("checkpoint.signed"), std::string::npos) << "one event after a checkpoint is not due: " << next.err;
+    // A key that cannot be read: the note is recorded, the missing signature is said.
+    auto broken = test::run_drconsole({"note", "--db", db, "with a broken key", "--as", "ic:maria"},
+                                      {"DRCONSOLE_SIGNING_KEY=" + (dir.path() / "missing.key").string()});
+    EXPECT_EQ(broken.exit_code, 0) << broken.err;
+    EXPECT_NE(broken.out, "") << "the note's seq";
+    auto count = test::run_process({"/usr/bin/sqlite3", db, "SELECT count(*) FROM events WHERE kind = 'note'"});
+    EXPECT_EQ(count.out, "50\n");
+}

@@ -420,3 +420,22 @@ TEST(ConsoleWalk, AnIncidentPastADayReadsInDaysAndItsTimelineHasDates) {
     EXPECT_NE(screen.find("T+2d 03:15 since fault"), std::string::npos) << screen;
     EXPECT_NE(screen.find("01-03 02:10:00 ic:maria FAULT INJECTED"), std::string::npos) << "the timeline shows dates:\n" << screen;
 }
+
+TEST(ConsoleWalk, WithASigningKeyTheConsoleSignsAsItGoesAndAtTheResolution) {
+    test::TempDir dir;
+    ASSERT_EQ(test::start_drill(dir, "checklists/quarterly-drill.md").exit_code, 0);
+    std::string key = (dir / "ic.key").string();
+    ASSERT_EQ(test::run_drconsole({"keygen", "--out", key}).exit_code, 0);
+    std::string keys = test::slurp(test::source_path("tests/tui/scripts/quarterly-drill-walk.keys"));
+    auto r = test::console_keys(dir, keys, "120x40", {"LANG=C.UTF-8", "LC_ALL=C.UTF-8", "DRCONSOLE_SIGNING_KEY=" + key});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto checkpoints = test::run_process({"/usr/bin/sqlite3", (dir / "j.db").string(),
+                                          "SELECT group_concat(seq || ':' || json_extract(payload, '$.resolved'), ' ') FROM events "
+                                          "WHERE kind = 'checkpoint.signed'"});
+    // One once 50 events had gone unsigned, one right after the resolution (a final one).
+    EXPECT_EQ(checkpoints.out.substr(0, 5), "51:0 ") << checkpoints.out;
+    EXPECT_NE(checkpoints.out.find(":1\n"), std::string::npos) << checkpoints.out;
+    auto verify = test::run_drconsole({"verify", "--db", (dir / "j.db").string(), "--pubkey", key + ".pub"});
+    EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+    EXPECT_NE(verify.out.find("signed: 2 checkpoints with ed25519:"), std::string::npos) << verify.out;
+}
