@@ -315,6 +315,43 @@ Hostile hostile_outputs(const fs::path& dir) {
     return h;
 }
 
+// Names (roster, --as, handover) holding any hidden or control character, and runbooks holding
+// a control, bidi or separator character: each refused before anything is recorded.
+struct Refusals {
+    int tried = 0, refused = 0;
+    std::string missed;
+};
+
+Refusals hidden_names_and_runbooks(const fs::path& dir) {
+    std::string db = (dir / "names.db").string();
+    Refusals r;
+    auto expect_refused = [&](const std::string& what, const std::vector<std::string>& args) {
+        ++r.tried;
+        if (test::run_drconsole(args).exit_code == 2) ++r.refused;
+        else if (r.missed.empty()) r.missed = what;
+    };
+    test::run_drconsole({"start", "--db", db, "--runbook", test::source_path("checklists/quarterly-drill.md"), "--mode", "drill", "--roster",
+                         "ic=maria", "--as", "ic:maria"});
+    for (const auto& bytes : forbidden_raw()) {
+        std::string name = "ma" + bytes + "ria", shown = nlohmann::json(bytes).dump(-1, ' ', true);
+        if (bytes != std::string(1, '\0')) {  // a NUL cannot be in an argument: it ends it
+            expect_refused("--roster with " + shown, {"start", "--db", db, "--runbook", test::source_path("checklists/quarterly-drill.md"), "--mode",
+                                                      "drill", "--roster", "ic=" + name, "--as", "ic:maria"});
+            expect_refused("--as with " + shown, {"note", "--db", db, "hello", "--as", "ic:" + name});
+            expect_refused("handover to " + shown, {"handover", "--db", db, "scribe", name, "--as", "ic:maria"});
+        }
+        std::size_t i = 0;
+        char32_t cp = next_code_point(bytes, i);
+        bool deceptive = cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
+                         (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029;
+        if (!deceptive) continue;  // zero-width, BOM, soft hyphen, tags: shown escaped, not refused
+        fs::path rb = dir / "deceptive.md";
+        write(rb, "# Drill " + bytes + "title\n\n| Component | RPO | RTO |\n|---|---|---|\n| app | - | 5m |\n\n## Detect\n- [ ] Look {#look role=ic}\n");
+        expect_refused("runbook title with " + shown, {"validate", rb.string()});
+    }
+    return r;
+}
+
 // ---- full disk --------------------------------------------------------------------------
 
 struct DiskFull {
@@ -504,6 +541,12 @@ int main(int argc, char** argv) {
                     fmt::format("{} strings × {} outputs: {} raw control, bidi or invisible characters found{}", h.strings, h.outputs, h.raw_found,
                                 h.where.empty() ? "" : " (" + h.where + ")"),
                     "0 raw", h.raw_found == 0});
+
+    Refusals names = hidden_names_and_runbooks(dir.path());
+    rows.push_back({"names (roster, --as, handover) with a hidden or control character, runbooks with a control, bidi or separator",
+                    fmt::format("{}/{} refused before anything was recorded{}", names.refused, names.tried,
+                                names.missed.empty() ? "" : " — accepted: " + names.missed),
+                    "all refused", names.refused == names.tried && names.tried > 0});
 
     Canary c = canary_hits(dir.path());
     rows.push_back({"secret canary (journal, WAL, reports, bundle, command output, logs, /proc/*/cmdline)",
