@@ -1,6 +1,7 @@
 // The values {{name}} takes for a step: the environment's vars (secrets expanded only here, at
 // use, and recorded as "<from $NAME>") and the incident's built-in names.
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 
 #include <fmt/format.h>
@@ -8,8 +9,26 @@
 #include "drconsole/actions.h"
 #include "drconsole/incident.h"
 #include "drconsole/scan.h"
+#include "clients/http_fetch.h"
 
 namespace drconsole {
+
+namespace {
+
+// A secret as it may come back in captured output: as it is, and in each form this program
+// itself encodes it into a request (URL-encoded in a path or query, JSON-escaped in a body),
+// so that a server echoing the request does not carry it into the journal.
+void add_redaction(TemplateValues& t, const std::string& value, const std::string& shown) {
+    std::string json = nlohmann::json(value).dump();
+    std::string url = clients::url_encode(value), url_lower = url;
+    for (std::size_t i = 0; i + 2 < url_lower.size(); ++i)
+        if (url_lower[i] == '%') url_lower[i + 1] = static_cast<char>(std::tolower(url_lower[i + 1])), url_lower[i + 2] = static_cast<char>(std::tolower(url_lower[i + 2]));
+    for (const std::string& form : {value, json.substr(1, json.size() - 2), url, url_lower})
+        if (!form.empty() && std::none_of(t.redactions.begin(), t.redactions.end(), [&](const auto& r) { return r.first == form; }))
+            t.redactions.emplace_back(form, shown);
+}
+
+}  // namespace
 
 TemplateValues template_values(const Environment* env, const IncidentState& s, const Step& step, const Actor& actor) {
     TemplateValues t;
@@ -25,13 +44,13 @@ TemplateValues template_values(const Environment* env, const IncidentState& s, c
             if (!from.empty()) {
                 t.secret_names.insert(name);
                 t.secret_env[name] = {from, value};
-                t.redactions.emplace_back(value, fmt::format("<from ${}>", from));
+                add_redaction(t, value, fmt::format("<from ${}>", from));
             }
         }
         // Every ${NAME} of the environment (DSNs, URLs, headers, Kafka settings, vars).
         for (auto ref = find_reference(env->source); ref; ref = find_reference(env->source, ref->offset + ref->length)) {
             const char* value = std::getenv(std::string(ref->name).c_str());
-            if (value && *value) t.redactions.emplace_back(value, fmt::format("<from ${}>", ref->name));
+            if (value && *value) add_redaction(t, value, fmt::format("<from ${}>", ref->name));
         }
         std::stable_sort(t.redactions.begin(), t.redactions.end(), [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
     }

@@ -151,3 +151,39 @@ TEST(Secrets, ACanaryNeverShowsInTheJournalOutputMetadataOrCommandLines) {
     auto finished = test::run_process({"/usr/bin/sqlite3", db, "SELECT payload FROM events WHERE kind = 'action.finished' AND step_id = 'query'"});
     EXPECT_NE(finished.out.find("/status?key=<from $DRC_CANARY_TOKEN>&by=kim"), std::string::npos) << finished.out;
 }
+
+TEST(Secrets, ASecretIsRedactedInTheFormsThisProgramEncodesItIntoARequest) {
+    test::TempDir dir;
+    test::HttpServer server;
+    server.handle([](const std::string& target) { return std::pair<int, std::string>{200, "you asked for " + target}; });  // an echo
+    auto env = dir.write("env.jsonc", R"({
+      "targets": { "api": { "type": "http", "url": ")" + server.url("") + R"(" } },
+      "vars": { "token": "${DRC_ODD_TOKEN}" }
+    })");
+    auto runbook = dir.write("odd.md", R"(# Odd token
+
+| Component | RPO | RTO |
+|-----------|-----|-----|
+| app       | -   | 5m  |
+
+## Repoint
+- [ ] Ask with the token in the query {#ask role=app restores=app}
+  ```http target=api
+  GET /status?key={{token}}
+  ```
+)");
+    const std::string odd = "CANARY/odd+tok=en\"q";
+    std::vector<std::string> with_token{"DRC_ODD_TOKEN=" + odd};
+    std::string db = (dir / "j.db").string();
+    ASSERT_EQ(test::run_drconsole({"start", "--db", db, "--runbook", runbook.string(), "--env", env.string(), "--mode", "drill",
+                                   "--as", "app:kim"}, with_token).exit_code, 0);
+    auto ask = test::run_drconsole({"step", "--db", db, "ask", "run", "--as", "app:kim"}, with_token);
+    EXPECT_EQ(ask.exit_code, 0) << ask.err;
+    EXPECT_NE(server.last_request().find("key=CANARY%2Fodd%2Btok%3Den%22q"), std::string::npos) << "sent URL-encoded: " << server.last_request();
+    std::string journal = slurp(db) + slurp(db + "-wal");
+    for (const std::string& form : {odd, std::string("CANARY%2Fodd%2Btok%3Den%22q"), std::string("CANARY/odd+tok=en\\\"q")}) {
+        EXPECT_EQ(journal.find(form), std::string::npos) << "the journal holds " << form;
+        EXPECT_EQ(ask.out.find(form), std::string::npos) << "the output shows " << form << ":\n" << ask.out;
+    }
+    EXPECT_NE(ask.out.find("you asked for /status?key=<from $DRC_ODD_TOKEN>"), std::string::npos) << ask.out;
+}

@@ -1,4 +1,6 @@
 // Run lines split like a shell splits words, with no expansion; SQL templates bound, never spliced.
+#include <set>
+
 #include <gtest/gtest.h>
 
 #include "drconsole/actions.h"
@@ -78,4 +80,20 @@ TEST(TemplateValues, SecretsFromTheEnvironmentAreNeverRecorded) {
     step.action = Action{ActionKind::run, "", {}, "curl -H {{token}} https://example/\n", {}};
     std::string described = describe_action(step, t).dump();
     EXPECT_EQ(described.find("s3cr3t-canary"), std::string::npos) << described;
+}
+
+TEST(TemplateValues, ASecretIsRedactedAsItIsAndAsThisProgramEncodesIt) {
+    Environment env;
+    env.vars = {{"token", "${DRC_TEST_ODD}"}};
+    ::setenv("DRC_TEST_ODD", "a/b+c=d\"e", 1);
+    IncidentState s;
+    Step step;
+    TemplateValues t = template_values(&env, s, step, {"db", "dmitri"});
+    ::unsetenv("DRC_TEST_ODD");
+    std::set<std::string> forms;
+    for (const auto& [secret, shown] : t.redactions) {
+        EXPECT_EQ(shown, "<from $DRC_TEST_ODD>");
+        forms.insert(secret);
+    }
+    EXPECT_EQ(forms, (std::set<std::string>{"a/b+c=d\"e", "a/b+c=d\\\"e", "a%2Fb%2Bc%3Dd%22e", "a%2fb%2bc%3dd%22e"}));
 }
