@@ -42,6 +42,7 @@ int run_start(const StartOptions& opts) {
         for (const auto& w : allow_missing_warnings(*rb.runbook, *req.env, req.allow_missing))
             std::cerr << safe_text("drconsole: warning: " + w) << '\n';
     req.actor = resolve_actor(opts.as, rb.runbook->has_role("ic") ? "ic" : "");
+    Incident::check_start(req);  // a refused start leaves no journal file behind
     Journal journal = open_journal(opts.db, JournalAccess::create);
     Incident incident = Incident::start(journal, req);
     std::cerr << safe_text(fmt::format("started {} incident {} as {}:{}: {} ({}, {}) in {}", opts.mode, incident.id(), req.actor.role, req.actor.person,

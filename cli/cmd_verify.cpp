@@ -64,14 +64,18 @@ int run_verify(const VerifyOptions& opts) {
                           << '\n';
         } else {
             std::cout << safe_text(fmt::format("incident {}: {}", r.incident, r.problem)) << '\n';
-            for (std::size_t i = 1; i < r.sample_problems.size(); ++i)
+            // The first problems name what changed; thousands of lines would hide the verdict.
+            constexpr std::size_t kShown = 20;
+            for (std::size_t i = 1; i < r.sample_problems.size() && i < kShown; ++i)
                 std::cout << safe_text(fmt::format("incident {}:   {}", r.incident, r.sample_problems[i].text)) << '\n';
+            if (r.sample_problems.size() > kShown)
+                std::cout << fmt::format("incident {}:   … and {} more sample problems", r.incident, r.sample_problems.size() - kShown) << '\n';
             status = 1;
         }
     }
     if (!opts.incident) {
-        // Incidents are numbered 1, 2, 3…: a number missing below the newest was removed (or
-        // this is a bundle's snapshot, which holds one incident). The newest removed leaves no gap.
+        // Incidents are numbered 1, 2, 3…: a number missing below the newest was removed, unless
+        // this is a bundle's snapshot, which holds its one incident. The newest removed leaves no gap.
         std::string missing;
         std::int64_t expected = 1, count = 0;
         for (const auto& r : reports) {
@@ -81,9 +85,14 @@ int run_verify(const VerifyOptions& opts) {
                                        r.incident - 1 == expected ? fmt::format("{}", expected) : fmt::format("{}–{}", expected, r.incident - 1));
             expected = r.incident + 1;
         }
-        if (!missing.empty())
-            std::cout << safe_text(fmt::format("{}: incident{} {} {} not in it: removed, unless this is a bundle's one-incident snapshot",
-                                               journal.path().string(), count == 1 ? "" : "s", missing, count == 1 ? "is" : "are")) << '\n';
+        auto snapshot = journal.snapshot_of();
+        if (snapshot && reports.size() == 1 && reports.front().incident == *snapshot) {
+            std::cout << fmt::format("{}: a bundle's snapshot of incident {} alone", journal.path().string(), *snapshot) << '\n';
+        } else if (!missing.empty()) {
+            std::cout << safe_text(fmt::format("{}: incident{} {} {} not in it: removed", journal.path().string(), count == 1 ? "" : "s",
+                                               missing, count == 1 ? "is" : "are")) << '\n';
+            status = 1;
+        }
     }
     if (!opts.head.empty()) {
         if (!opts.incident) throw InputError("--head checks one incident: name it with --incident ID");

@@ -57,7 +57,12 @@ int main(int argc, char** argv) {
         std::cerr << "drconsole: refused: " << safe_text(e.what()) << " (nothing recorded)\n";
         return 2;
     } catch (const JournalError& e) {
-        std::cerr << "drconsole: error: " << safe_text(e.what()) << " (nothing was recorded)\n";
+        // Said only by a command that records: a report or a verify records nothing anyway.
+        bool reads_only = false;
+        for (const CLI::App* sub : app.get_subcommands())
+            for (const char* name : {"status", "list", "verify", "report", "export", "metrics", "validate", "keygen"})
+                reads_only = reads_only || sub->get_name() == name;
+        std::cerr << "drconsole: error: " << safe_text(e.what()) << (reads_only ? "\n" : " (nothing was recorded)\n");
         return 1;
     } catch (const std::exception& e) {
         std::cerr << "drconsole: error: " << safe_text(e.what()) << '\n';

@@ -4,7 +4,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <optional>
 #include <stdexcept>
 #include <vector>
@@ -64,7 +66,9 @@ std::optional<std::vector<unsigned char>> unbase64(std::string_view text) {
 
 void write_pem(const std::filesystem::path& path, mode_t mode, EVP_PKEY* key, bool private_key) {
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-    if (fd < 0) throw InputError(fmt::format("{}: cannot create it (it must not exist yet)", path.string()));
+    if (fd < 0)
+        throw InputError(fmt::format("{}: cannot create it: {}", path.string(),
+                                     errno == EEXIST ? "it exists (a key is never overwritten)" : std::strerror(errno)));
     std::unique_ptr<FILE, FileClose> f(::fdopen(fd, "wb"));
     if (!f) {
         ::close(fd);

@@ -78,6 +78,11 @@ public:
 
     void read(const json& root, Environment& env) {
         if (!root.is_object()) return error("", "an environment file is a JSON object: { \"targets\": {…}, … }");
+        // A reviewer reads the first, the parser keeps the last: a key named twice is refused.
+        for (const auto& d : positions_.duplicates())
+            diag_.error(d.again, fmt::format("'{}' is named twice in this object (first at line {}, column {}): JSON keeps only the "
+                                             "last one, a reader sees the first; write it once",
+                                             safe_excerpt(d.name), d.first.line, d.first.column));
         for (const auto& [key, value] : root.items()) {
             std::string p = env::pointer_child("", key);
             if (key == "name") env.name = string_at(p, value);

@@ -61,10 +61,13 @@ void JsonPositions::parse_value(const std::string& pointer) {
     if (c == '{') {
         ++pos_;
         skip_space();
+        std::map<std::string, std::size_t> named;  // this object's members, where each is first named
         while (pos_ < text_.size() && text_[pos_] != '}') {
             std::size_t key_at = pos_;
             std::string key = parse_string();
             std::string child = pointer_child(pointer, key);
+            if (auto [first, fresh] = named.emplace(key, key_at); !fresh)
+                duplicates_.push_back({child, key, position_of(text_, key_at), position_of(text_, first->second)});
             keys_[child] = key_at;
             skip_space();
             ++pos_;  // ':'

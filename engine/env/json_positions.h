@@ -4,6 +4,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "drconsole/diagnostic.h"
 
@@ -18,6 +19,13 @@ public:
     SourcePos value(const std::string& pointer) const;
     // Position of the member name that holds `pointer`'s value.
     SourcePos key(const std::string& pointer) const;
+    // Members named twice in one object (JSON keeps the last, a reader sees the first): its
+    // pointer and name, where it is named again, and where it was named first.
+    struct Duplicate {
+        std::string pointer, name;
+        SourcePos again, first;
+    };
+    const std::vector<Duplicate>& duplicates() const { return duplicates_; }
 
 private:
     void parse_value(const std::string& pointer);
@@ -28,6 +36,7 @@ private:
     std::string_view text_;
     std::size_t pos_ = 0;
     std::map<std::string, std::size_t> values_, keys_;
+    std::vector<Duplicate> duplicates_;
 };
 
 std::string pointer_child(const std::string& parent, std::string_view key);

@@ -29,28 +29,37 @@ void check_roster(const Runbook& rb, const std::map<std::string, std::string>& r
 
 }  // namespace
 
-Incident Incident::start(Journal& journal, const StartRequest& req) {
+void Incident::check_start(const StartRequest& req) {
     const Runbook& rb = *req.runbook;
     if (req.mode != "drill" && req.mode != "real") throw InputError(fmt::format("mode '{}': use drill or real", req.mode));
-    std::map<std::string, std::string> not_applicable;
+    if (first_invalid_utf8(req.severity)) throw InputError("the severity is not valid UTF-8");
     if (req.env) {
-        not_applicable = steps_needing_missing(rb, *req.env, req.allow_missing);
         auto diagnostics = check_runbook_targets(rb, *req.env, req.allow_missing);
         for (const auto& d : diagnostics)
             if (d.severity == Severity::error) throw InputError(diagnostics);
     } else if (!req.allow_missing.empty()) {
         throw InputError("--allow-missing names targets missing from an environment: give the environment with --env");
     }
-    // One environment serves many runbooks: its roster fills the roles this runbook has.
     // Roles named on the command line must all exist.
     check_roster(rb, req.roster);
+    if (req.env)
+        for (const auto& [role, person] : req.env->roster)
+            if (auto problem = name_problem(person); problem && rb.has_role(role))
+                throw InputError(fmt::format("{}: roster: {}={}: {}", req.env->path, role, safe_text(person), *problem));
+    check_actor(rb, req.actor);
+}
+
+Incident Incident::start(Journal& journal, const StartRequest& req) {
+    check_start(req);
+    const Runbook& rb = *req.runbook;
+    std::map<std::string, std::string> not_applicable;
+    if (req.env) not_applicable = steps_needing_missing(rb, *req.env, req.allow_missing);
+    // One environment serves many runbooks: its roster fills the roles this runbook has.
     std::map<std::string, std::string> roster;
     if (req.env)
         for (const auto& [role, person] : req.env->roster)
             if (rb.has_role(role)) roster[role] = person;
     for (const auto& [role, person] : req.roster) roster[role] = person;
-
-    check_actor(rb, req.actor);
 
     nlohmann::json payload = {
         {"title", rb.title},

@@ -24,9 +24,13 @@ namespace {
 // database, text) is refused, never turned into one; a journal of an older schema is brought up
 // to date once (which needs the write lock, even to read it).
 Database open_database(const std::filesystem::path& p, JournalAccess access) {
-    if (access == JournalAccess::create) return Database(p.string(), Database::Access::create);
     std::error_code ec;
-    if (!std::filesystem::is_regular_file(p, ec)) throw JournalError(fmt::format("{}: no such journal", p.string()));
+    bool exists = std::filesystem::exists(p, ec);
+    if (exists && std::filesystem::is_directory(p, ec)) throw JournalError(fmt::format("{}: a folder, not a journal file", p.string()));
+    // A new journal goes into a new or empty file only: never into another program's database.
+    if (access == JournalAccess::create && (!exists || std::filesystem::file_size(p, ec) == 0))
+        return Database(p.string(), Database::Access::create);
+    if (!exists) throw JournalError(fmt::format("{}: no such journal", p.string()));
     std::optional<Database> reader;
     int version = 0;
     try {
@@ -37,6 +41,10 @@ Database open_database(const std::filesystem::path& p, JournalAccess access) {
         throw JournalError(fmt::format("{}: not a drconsole journal ({})", p.string(), e.what()));
     }
     if (version == 0) throw JournalError(fmt::format("{}: not a drconsole journal (no schema in it)", p.string()));
+    if (access == JournalAccess::create) {
+        reader.reset();
+        return Database(p.string(), Database::Access::create);
+    }
     if (access == JournalAccess::existing || version < journal::kSchemaVersion) return Database(p.string(), Database::Access::read_write);
     return std::move(*reader);
 }
@@ -155,8 +163,21 @@ void Journal::snapshot(const std::filesystem::path& to, std::int64_t incident) c
         s.bind(1, incident);
         s.run();
     }
+    // Marked as a snapshot: its incident numbers start wherever that incident's did.
+    out.exec("CREATE TABLE snapshot_of (incident_id INTEGER NOT NULL)");
+    Statement mark = out.prepare("INSERT INTO snapshot_of (incident_id) VALUES (?1)");
+    mark.bind(1, incident);
+    mark.run();
     out.exec("COMMIT");
     out.exec("DETACH DATABASE src");
+}
+
+std::optional<std::int64_t> Journal::snapshot_of() const {
+    Statement table = impl_->db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'snapshot_of'");
+    if (!table.step()) return std::nullopt;
+    Statement s = impl_->db.prepare("SELECT incident_id FROM snapshot_of");
+    if (!s.step()) return std::nullopt;
+    return s.integer(0);
 }
 const Clock& Journal::clock() const { return *impl_->clock; }
 
@@ -329,11 +350,7 @@ namespace {
 std::optional<std::string> checkpoint_problem(const Event& e, std::int64_t incident, const std::string& prev_hash, const VerifyKey& key) {
     try {
         if (e.payload.value("key", "") != key.fingerprint()) return std::nullopt;
-        if (e.payload.value("covers_seq", std::int64_t{-1}) != e.seq - 1)
-            return fmt::format("event {}: a checkpoint signed with {} that does not cover the event before it", e.seq, key.fingerprint());
-        if (e.payload.value("covers_hash", "") != prev_hash)
-            return fmt::format("event {}: its checkpoint signed event {} with another hash than the chain has now: the events it covers were changed",
-                               e.seq, e.seq - 1);
+        // What it covers was checked with the chain: here, that the key signed it.
         if (!key.verify(checkpoint_message(incident, e.seq - 1, prev_hash, e.payload.value("resolved", false)), e.payload.value("signature", "")))
             return fmt::format("event {}: its checkpoint's signature does not verify with {}: the events it covers were changed, or it was forged",
                                e.seq, key.fingerprint());
@@ -369,6 +386,11 @@ std::vector<ChainReport> Journal::verify(std::optional<std::int64_t> only, const
             if (e.kind == event_kind::checkpoint_signed && e.payload.is_object()) {
                 std::string named = e.payload.value("key", "");
                 if (other_keys.find(named) == std::string::npos) other_keys += (other_keys.empty() ? "" : ", ") + named;
+                // Without the key, a checkpoint still says which hash it covered: a chain rewritten
+                // (or recomputed) under it no longer has that hash.
+                if (r.problem.empty() && (e.payload.value("covers_seq", std::int64_t{-1}) != e.seq - 1 || e.payload.value("covers_hash", "") != prev))
+                    r.problem = fmt::format("event {}: a checkpoint (naming {}) covered event {} with another hash than the chain has now: "
+                                            "the events before it were rewritten", e.seq, named, e.seq - 1);
             }
             if (key && r.problem.empty() && e.kind == event_kind::checkpoint_signed)
                 if (auto problem = checkpoint_problem(e, record.id, prev, *key)) {

@@ -126,7 +126,8 @@ void write_bundle(Journal& journal, std::int64_t id, const fs::path& dir, const 
         VerifyKey own = key->public_key();
         ChainReport signed_chain = snapshot.verify(id, &own).at(0);
         if (!signed_chain.intact)
-            throw InputError(fmt::format("incident {}: not signing the bundle: {} (sign the record first: drconsole checkpoint --incident {} --key KEY)",
+            throw InputError(fmt::format("incident {}: not signing the bundle: {}. Read what was recorded since the last checkpoint "
+                                         "('drconsole checkpoint --incident {} --key KEY' lists it and asks before it signs)",
                                          id, signed_chain.problem, id));
     }
     std::vector<std::string> files = kRequired;

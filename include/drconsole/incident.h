@@ -140,6 +140,8 @@ class Incident {
 public:
     // Validates and records the start (and the roster); returns the attached incident.
     static Incident start(Journal& journal, const StartRequest& request);
+    // What start() refuses, checked without a journal (so that a refused start creates no file).
+    static void check_start(const StartRequest& request);
     // Rebuilds state from the journal alone (runbook read from the stored document).
     static Incident attach(Journal& journal, std::int64_t id);
 

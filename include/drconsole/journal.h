@@ -139,6 +139,8 @@ public:
     // Writes a new journal file `to` (which must not exist) holding one incident only, read
     // consistently: its record, events, samples and the runbook and environment it started with.
     void snapshot(const std::filesystem::path& to, std::int64_t incident) const;
+    // The incident this journal is a snapshot of (it holds no other), or nullopt for a journal.
+    std::optional<std::int64_t> snapshot_of() const;
 
     const std::filesystem::path& path() const;
     const Clock& clock() const;

@@ -137,8 +137,7 @@ TEST_F(Cli, StartRefusesAnEnvironmentThatDoesNotMatchTheRunbook) {
     EXPECT_NE(r.err.find("region-failover.md:"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("gate names target 'api-primary'"), std::string::npos) << r.err;
     EXPECT_EQ(r.out, "");
-    auto list = run({"list", "--json"});
-    EXPECT_EQ(nlohmann::json::parse(list.out).size(), 0u) << "nothing was started";
+    EXPECT_FALSE(std::filesystem::exists(db())) << "nothing was started: not even a journal file";
 }
 
 TEST_F(Cli, VerifyPrintsTheHeadAndCatchesARewrittenChain) {
@@ -185,20 +184,28 @@ TEST_F(Cli, StatusAndReportSayWhenTheChainDoesNotVerify) {
 }
 
 TEST_F(Cli, VerifySaysWhenThereIsNothingToVerifyAndWhichIncidentsAreMissing) {
-    // A refused start leaves a journal with no incident.
-    ASSERT_EQ(run({"start", "--runbook", source_path("checklists/quarterly-drill.md"), "--mode", "drill", "--roster", "nobody=x"}).exit_code, 2);
+    // A journal whose only incident was removed holds none.
+    ASSERT_EQ(run({"start", "--runbook", source_path("checklists/quarterly-drill.md"), "--mode", "drill"}).exit_code, 0);
+    ASSERT_EQ(test::run_process({"/usr/bin/sqlite3", db(), "DROP TRIGGER events_no_delete; DROP TRIGGER incidents_no_delete; "
+                                                           "DELETE FROM events; DELETE FROM incidents;"}).exit_code, 0);
     auto empty = run({"verify"});
     EXPECT_EQ(empty.exit_code, 0);
     EXPECT_NE(empty.out.find("journal.db: holds no incident: nothing to verify"), std::string::npos) << empty.out;
     for (int i = 0; i < 4; ++i)
         ASSERT_EQ(run({"start", "--runbook", source_path("checklists/quarterly-drill.md"), "--mode", "drill"}).exit_code, 0);
-    auto removed = test::run_process({"/usr/bin/sqlite3", db(), "DROP TRIGGER events_no_delete; DROP TRIGGER incidents_no_delete; "
+    auto removed = test::run_process({"/usr/bin/sqlite3", db(), "DROP TRIGGER IF EXISTS events_no_delete; DROP TRIGGER IF EXISTS incidents_no_delete; "
                                                                 "DELETE FROM events WHERE incident_id IN (2, 3); DELETE FROM incidents WHERE id IN (2, 3);"});
     ASSERT_EQ(removed.exit_code, 0) << removed.err;
     auto v = run({"verify"});
     EXPECT_NE(v.out.find("incident 1: intact"), std::string::npos) << v.out;
     EXPECT_NE(v.out.find("incident 4: intact"), std::string::npos) << v.out;
     EXPECT_NE(v.out.find("journal.db: incidents 2–3 are not in it: removed"), std::string::npos) << v.out;
+    EXPECT_EQ(v.exit_code, 1) << "a removed incident fails verification";
+    // A bundle's snapshot holds its one incident, and says so: there the gap is expected.
+    ASSERT_EQ(run({"export", "--incident", "4", "--out", (dir / "bundle").string()}).exit_code, 0);
+    auto snapshot = run_drconsole({"verify", "--db", (dir / "bundle" / "journal.db").string()});
+    EXPECT_EQ(snapshot.exit_code, 0) << snapshot.out;
+    EXPECT_NE(snapshot.out.find("journal.db: a bundle's snapshot of incident 4 alone"), std::string::npos) << snapshot.out;
 }
 
 TEST_F(Cli, ValidateReportsEachFileAndChecksTargetsWithEnv) {

@@ -121,8 +121,21 @@ TEST(HostileInput, StartRecordsAllOrNothing) {
     auto r = test::run_drconsole({"start", "--db", db, "--runbook", test::source_path("checklists/quarterly-drill.md"), "--mode", "drill",
                                   "--roster", "ic=maria,db=dm\xff\xfeitri", "--as", "ic:maria"});
     EXPECT_EQ(r.exit_code, 2) << r.err;
-    auto count = test::run_process({"/usr/bin/sqlite3", db, "SELECT count(*) FROM incidents; SELECT count(*) FROM events;"});
-    EXPECT_EQ(count.out, "0\n0\n") << "an incident without its roster was left behind";
+    EXPECT_FALSE(std::filesystem::exists(db)) << "a refused start leaves no journal (and no incident without its roster) behind";
+    // A start that passes the checks but cannot be recorded (a severity that is not UTF-8)
+    // records nothing either.
+    r = test::run_drconsole({"start", "--db", db, "--runbook", test::source_path("checklists/quarterly-drill.md"), "--mode", "drill",
+                             "--severity", "SEV\xff", "--as", "ic:maria"});
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(db));
+    // Another program's database is never made a journal.
+    std::string other = (dir.path() / "other.db").string();
+    ASSERT_EQ(test::run_process({"/usr/bin/sqlite3", other, "CREATE TABLE invoices (id INTEGER); INSERT INTO invoices VALUES (7);"}).exit_code, 0);
+    r = test::run_drconsole({"start", "--db", other, "--runbook", test::source_path("checklists/quarterly-drill.md"), "--mode", "drill",
+                             "--as", "ic:maria"});
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_NE(r.err.find("other.db: not a drconsole journal (no schema in it)"), std::string::npos) << r.err;
+    EXPECT_EQ(test::run_process({"/usr/bin/sqlite3", other, ".tables"}).out, "invoices\n") << "its tables are as they were";
 }
 
 TEST(HostileInput, ReadingCommandsNeitherCreateNorWaitForTheWriteLock) {

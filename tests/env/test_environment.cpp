@@ -30,6 +30,18 @@ TEST(Environment, TheShippedLabAndStagingFilesLoad) {
     }
 }
 
+TEST(Environment, AKeyNamedTwiceIsRefusedWhereItIsNamedAgain) {
+    // A reviewer sees the first "api" and its URL; the parser would keep the second.
+    auto r = parse_environment("{\n  \"targets\": {\n    \"api\": {\"type\": \"http\", \"url\": \"http://127.0.0.1/a\"},\n"
+                               "    \"api\": {\"type\": \"http\", \"url\": \"http://evil/\", \"url\": \"http://evil/b\"}\n  }\n}\n",
+                               "env.jsonc");
+    ASSERT_FALSE(r.env);
+    ASSERT_EQ(r.diagnostics.size(), 2u);
+    EXPECT_EQ(r.diagnostics[0].str(), "env.jsonc:4:5: error: 'api' is named twice in this object (first at line 3, column 5): JSON keeps "
+                                      "only the last one, a reader sees the first; write it once");
+    EXPECT_EQ(r.diagnostics[1].str().substr(0, 60), "env.jsonc:4:52: error: 'url' is named twice in this object (");
+}
+
 TEST(Environment, ReferencesAreKeptAsWrittenAndExpandedOnlyAtUse) {
     auto r = parse_environment(R"({
       // comments are allowed

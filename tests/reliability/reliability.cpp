@@ -196,6 +196,13 @@ std::vector<Mutation> tamper(const fs::path& dir) {
     journal_case("tail cut back to an earlier checkpoint", sql("DELETE FROM events WHERE seq >= 7"));
     journal_case("chain recomputed after an edit",
                  [](const fs::path& db) { test::recompute_chain(db, 8, [](Event& e) { e.payload["text"] = "standby lag 0 s"; }); });
+    // A forger who knows the checkpoints name the hash they cover rewrites that too.
+    auto recompute_under_checkpoint = [](const fs::path& db) {
+        test::recompute_chain(db, 8, [](Event& e) { e.payload["text"] = "standby lag 0 s"; });
+        std::string ninth = Journal(db).events(1).at(8).hash;
+        test::recompute_chain(db, 10, [&](Event& e) { e.payload["covers_hash"] = ninth; });
+    };
+    journal_case("chain recomputed after an edit, the checkpoint's covered hash rewritten too", recompute_under_checkpoint);
     journal_case("appended after the last checkpoint, chained", [&](const fs::path& db) {
         Journal journal(db);
         Incident::attach(journal, 1).add_note("nothing was lost", "", ic);
@@ -227,7 +234,7 @@ std::vector<Mutation> tamper(const fs::path& dir) {
     bundle_case("bundle rebuilt from a recomputed chain, every file remade", [&](const fs::path& b) {
         fs::path forged = dir / "forged.db";
         fs::copy_file(pristine, forged);
-        test::recompute_chain(forged, 8, [](Event& e) { e.payload["text"] = "standby lag 0 s"; });
+        recompute_under_checkpoint(forged);
         fs::path remade = dir / "remade";
         Journal journal(forged, nullptr, JournalAccess::read_only);
         export_bundle(journal, 1, remade);
