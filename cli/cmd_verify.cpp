@@ -106,7 +106,10 @@ int run_verify(const VerifyOptions& opts) {
         if (count <= 0) throw InputError(fmt::format("--head '{}': write COUNT:HASH as printed by verify", safe_text(opts.head)));
         std::string hash = opts.head.substr(colon + 1);
         std::string problem = journal.check_head(*opts.incident, count, hash);
-        if (problem.empty()) {
+        if (problem.empty() && status != 0) {
+            std::cout << fmt::format("incident {}: head {}:{} is still there, but the chain does not verify (above)", *opts.incident, count,
+                                     safe_text(hash)) << '\n';
+        } else if (problem.empty()) {
             std::cout << fmt::format("incident {}: head {}:{} matches", *opts.incident, count, safe_text(hash)) << '\n';
         } else {
             std::cout << safe_text(fmt::format("incident {}: head {}:{} does not match: {}", *opts.incident, count, hash, problem)) << '\n';

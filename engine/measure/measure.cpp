@@ -77,11 +77,13 @@ void judge(ComponentResult& c) {
     }
     std::vector<std::string> why;
     bool pass = true;
+    // How the RTO was measured: from T0 to the completion of the last step that restores it.
+    std::string span = c.restored_by.empty() ? "" : fmt::format(" (T0 to {} done)", c.restored_by);
     if (c.rto_objective_s) {
         if (!c.rto_s) pass = false, why.push_back("RTO not measured: " + c.reason);
         else if (*c.rto_s > *c.rto_objective_s)
-            pass = false, why.push_back(fmt::format("RTO {} exceeds {}", format_seconds(c.rto_s), format_seconds(c.rto_objective_s)));
-        else why.push_back(fmt::format("RTO {} within {}", format_seconds(c.rto_s), format_seconds(c.rto_objective_s)));
+            pass = false, why.push_back(fmt::format("RTO {}{} exceeds {}", format_seconds(c.rto_s), span, format_seconds(c.rto_objective_s)));
+        else why.push_back(fmt::format("RTO {}{} within {}", format_seconds(c.rto_s), span, format_seconds(c.rto_objective_s)));
     }
     if (c.rpo_objective_s) {
         if (!c.rpo.rpo_s) pass = false, why.push_back("RPO not measured: " + c.rpo.reason);

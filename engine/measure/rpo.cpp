@@ -43,6 +43,7 @@ json reading(const Sample& s, bool value_is_time = false) {
     json j = {{"target", s.target}, {"metric", s.metric}, {"at", format_utc(s.wall_us)}, {"value", s.value}};
     if (value_is_time) j["value_utc"] = utc_of_epoch_s(s.value);
     if (s.batch) j["sealed_by_event"] = s.batch;
+    if (!s.labels.empty() && s.labels != "{}") j["labels"] = s.labels;
     return j;
 }
 
@@ -146,8 +147,10 @@ RpoFigure kafka_mirror(const Target& mirror, const std::vector<Sample>& samples,
         std::optional<double> lag_s, messages;
     };
     std::map<std::string, std::map<std::string, Partition>> topics;
+    json readings = json::array();
     for (const auto& s : samples) {
         if (s.target != mirror.id || s.wall_us != *last || (s.metric != "lag_s" && s.metric != "lag_messages")) continue;
+        readings.push_back(reading(s));
         json labels = json::parse(s.labels.empty() ? "{}" : s.labels, nullptr, false);
         if (!labels.is_object()) continue;
         Partition& p = topics[labels.value("topic", "")][labels.value("partition", "")];
@@ -158,6 +161,7 @@ RpoFigure kafka_mirror(const Target& mirror, const std::vector<Sample>& samples,
     f.method = method;
     f.uncertainty_s = seconds(mirror.interval);
     f.detail["reading_at"] = format_utc(*last);
+    f.detail["readings"] = readings;
     json pairs = json::array();
     double worst = 0;
     std::int64_t lost = 0;

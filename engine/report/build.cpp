@@ -18,11 +18,17 @@ using nlohmann::json;
 json opt(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
 json utc(const std::optional<std::int64_t>& us) { return us ? json(format_utc(*us)) : json(nullptr); }
 
+// The environment the incident started with; none when it is missing or was changed (the chain's
+// verification then says which, and the report is marked NOT verified rather than refused).
 std::shared_ptr<const Environment> stored_environment(const Journal& journal, const IncidentState& s) {
     if (s.env_sha256.empty()) return nullptr;
-    auto doc = journal.document(s.env_sha256);
-    if (!doc) return nullptr;
-    return parse_environment(doc->content, doc->path).env;
+    try {
+        auto doc = journal.document(s.env_sha256);
+        if (!doc) return nullptr;
+        return parse_environment(doc->content, doc->path).env;
+    } catch (const JournalError&) {
+        return nullptr;
+    }
 }
 
 json component_json(const ComponentResult& c, const Timeline& timeline, std::int64_t t0) {

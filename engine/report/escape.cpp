@@ -76,10 +76,17 @@ std::string t_plus(const nlohmann::json& offset_s) {
 std::vector<std::string> rpo_readings(const nlohmann::json& component) {
     std::vector<std::string> out;
     if (!component.contains("rpo_detail") || !component["rpo_detail"].contains("readings")) return out;
-    for (const auto& r : component["rpo_detail"]["readings"]) {
+    const auto& readings = component["rpo_detail"]["readings"];
+    constexpr std::size_t kShown = 12;  // a mirror of many partitions: the rest are in report.json
+    for (const auto& r : readings) {
+        if (out.size() == kShown) {
+            out.push_back(fmt::format("… and {} more readings (report.json: rpo_detail.readings)", readings.size() - kShown));
+            break;
+        }
         std::string value = r.contains("value_utc") ? str(r["value_utc"]) : fmt::format("{:g}", r.value("value", 0.0));
         std::string sealed = r.contains("sealed_by_event") ? fmt::format(" (sealed by event {})", str(r["sealed_by_event"])) : " (not sealed)";
-        out.push_back(fmt::format("{} {} read at {}: {}{}", str(r["target"]), str(r["metric"]), str(r["at"]), value, sealed));
+        std::string labels = r.contains("labels") ? " " + str(r["labels"]) : "";
+        out.push_back(fmt::format("{} {}{} read at {}: {}{}", str(r["target"]), str(r["metric"]), labels, str(r["at"]), value, sealed));
     }
     return out;
 }

@@ -65,4 +65,14 @@ TEST(KafkaRpo, AnUnmirroredTailIsReportedExactlyInMessagesAndSeconds) {
     EXPECT_EQ(pairs[0]["messages_lost"], 4);
     EXPECT_DOUBLE_EQ(kafka["rpo_uncertainty_s"].get<double>(), 0.2);
     EXPECT_EQ(kafka["pass"], true) << kafka["reason"];
+    // How the figure was obtained: the mirror's readings it used, each sealed in the chain.
+    const auto& readings = kafka["rpo_detail"]["readings"];
+    ASSERT_FALSE(readings.empty()) << kafka["rpo_detail"].dump();
+    for (const auto& reading : readings) {
+        EXPECT_EQ(reading["target"], "mm2");
+        EXPECT_TRUE(reading["sealed_by_event"].is_number()) << reading.dump();
+        EXPECT_NE(reading.value("labels", "").find("\"topic\""), std::string::npos) << reading.dump();
+    }
+    auto md = test::run_drconsole({"report", "--db", db});
+    EXPECT_NE(md.out.find("reading used: mm2 lag_messages {"), std::string::npos) << md.out;
 }
