@@ -111,7 +111,10 @@ Actor resolve_actor(const std::string& as, const std::string& default_role) {
     if (actor.role.empty()) throw InputError("name the acting role with --as ROLE:PERSON");
     if (actor.person.empty()) actor.person = current_user();
     for (const auto& name : {actor.role, actor.person})
-        if (auto problem = name_problem(name)) throw InputError(fmt::format("--as '{}': {}", safe_text(spec), *problem));
+        if (auto problem = name_problem(name))
+            throw InputError(spec.empty() || (actor.person == name && spec.find(':') == std::string::npos)
+                                 ? fmt::format("your login name '{}' ($USER): {}; name yourself with --as ROLE:PERSON", safe_text(name), *problem)
+                                 : fmt::format("--as '{}': {}", safe_text(spec), *problem));
     return actor;
 }
 

@@ -91,6 +91,10 @@ std::optional<SigningKey> signing_key(const std::string& flag);
 // With $DRCONSOLE_SIGNING_KEY set, signs a checkpoint when one is due (Incident::sign_if_due);
 // a key that cannot be read is a warning: what the command recorded stays recorded.
 void sign_if_due(Incident& incident, const Actor& actor);
+// What a checkpoint would sign that `key` has not signed before, listed on stderr for the key
+// holder to read (a signature vouches for every event it covers, whoever recorded them); then,
+// unless `yes`, asks on a terminal (without one, refuses: --yes). True: sign.
+bool confirm_unsigned(const Journal& journal, const Incident& incident, const SigningKey& key, bool yes);
 // This program's own path (/proc/self/exe), to run it again: the lab daemon, the demo's steps.
 std::string self_exe();
 // `drconsole lab tool …`, dispatched before parsing: what follows the tool's name is its own.

@@ -165,12 +165,13 @@ void add_record_commands(CLI::App& app, int& exit_code) {
 
     auto resolve = std::make_shared<RecordOptions>();
     cmd = add_recorder(app, exit_code, "resolve", "Resolve the incident: afterwards only notes and corrections", resolve,
-                       [](Journal&, Incident& i, const RecordOptions& o) {
+                       [](Journal& j, Incident& i, const RecordOptions& o) {
                            // The key is read first: a key that cannot be read records nothing.
                            auto key = signing_key(o.key);
                            Event resolved = i.resolve(o.text, incident_actor(i, o));
                            if (!key) return resolved;
                            print_recorded(resolved);
+                           confirm_unsigned(j, i, *key, true);  // what the signature vouches for, said
                            return i.sign_checkpoint(*key, incident_actor(i, o));
                        });
     cmd->add_option("summary", resolve->text, "How it ended");

@@ -41,8 +41,8 @@ struct CheckpointOptions {
     bool yes = false;
 };
 
-// What a checkpoint would sign that the key has not signed before: listed for the key holder to
-// read, since a signature vouches for every event it covers, whoever wrote them.
+}  // namespace
+
 bool confirm_unsigned(const Journal& journal, const Incident& incident, const SigningKey& key, bool yes) {
     std::int64_t since = 0;
     std::vector<Event> events = journal.events(incident.id());
@@ -67,6 +67,8 @@ bool confirm_unsigned(const Journal& journal, const Incident& incident, const Si
     std::getline(std::cin, answer);
     return answer == "y" || answer == "yes";
 }
+
+namespace {
 
 }  // namespace
 

@@ -22,7 +22,8 @@ std::map<std::string, std::string> parse_roster(const std::vector<std::string>& 
         std::size_t eq = item.find('=');
         if (eq == std::string::npos || eq == 0 || eq + 1 == item.size())
             throw InputError(fmt::format("--roster '{}': write ROLE=PERSON[,ROLE=PERSON…]", safe_text(item)));
-        roster[item.substr(0, eq)] = item.substr(eq + 1);
+        if (!roster.emplace(item.substr(0, eq), item.substr(eq + 1)).second)
+            throw InputError(fmt::format("--roster names role '{}' twice: give each role one person", safe_text(item.substr(0, eq))));
     }
     return roster;
 }

@@ -16,14 +16,17 @@ namespace drconsole {
 namespace {
 
 // A secret as it may come back in captured output: as it is, and in each form this program
-// itself encodes it into a request (URL-encoded in a path or query, JSON-escaped in a body),
+// itself encodes it into a request (URL-encoded in a path or query, JSON-escaped in a body,
+// with "/" also as "\/"),
 // so that a server echoing the request does not carry it into the journal.
 void add_redaction(TemplateValues& t, const std::string& value, const std::string& shown) {
     std::string json = nlohmann::json(value).dump();
     std::string url = clients::url_encode(value), url_lower = url;
     for (std::size_t i = 0; i + 2 < url_lower.size(); ++i)
         if (url_lower[i] == '%') url_lower[i + 1] = static_cast<char>(std::tolower(url_lower[i + 1])), url_lower[i + 2] = static_cast<char>(std::tolower(url_lower[i + 2]));
-    for (const std::string& form : {value, json.substr(1, json.size() - 2), url, url_lower})
+    std::string json_inner = json.substr(1, json.size() - 2), json_slashes;  // and "\/", as some servers write "/"
+    for (char c : json_inner) json_slashes += c == '/' ? std::string("\\/") : std::string(1, c);
+    for (const std::string& form : {value, json_inner, json_slashes, url, url_lower})
         if (!form.empty() && std::none_of(t.redactions.begin(), t.redactions.end(), [&](const auto& r) { return r.first == form; }))
             t.redactions.emplace_back(form, shown);
 }

@@ -188,6 +188,10 @@ std::optional<std::string> name_problem(std::string_view name) {
         if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || is_hidden_code_point(cp))
             return fmt::format("it holds U+{:04X}, a control or invisible character that would make it look like another name",
                                static_cast<std::uint32_t>(cp));
+        // Spaces other than the ASCII one look like it, or like nothing at the end of a name.
+        if (cp == 0x00A0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F || cp == 0x205F || cp == 0x3000)
+            return fmt::format("it holds U+{:04X}, a space that is not the ordinary one and would make it look like another name",
+                               static_cast<std::uint32_t>(cp));
     }
     return std::nullopt;
 }

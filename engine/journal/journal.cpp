@@ -60,6 +60,9 @@ struct Journal::Impl {
             if (journal::schema_version(db) > journal::kSchemaVersion) journal::migrate(db);  // refuses, naming both versions
             return;
         }
+        // A bundle's snapshot is evidence of one incident: nothing is ever recorded in it.
+        if (Statement marked = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'snapshot_of'"); marked.step())
+            throw JournalError(fmt::format("{}: a bundle's snapshot (evidence of one incident): it is read, never written to", p.string()));
         db.exec("PRAGMA journal_mode = WAL");
         db.exec("PRAGMA synchronous = FULL");
         db.exec("PRAGMA foreign_keys = ON");

@@ -206,6 +206,9 @@ TEST_F(Cli, VerifySaysWhenThereIsNothingToVerifyAndWhichIncidentsAreMissing) {
     auto snapshot = run_drconsole({"verify", "--db", (dir / "bundle" / "journal.db").string()});
     EXPECT_EQ(snapshot.exit_code, 0) << snapshot.out;
     EXPECT_NE(snapshot.out.find("journal.db: a bundle's snapshot of incident 4 alone"), std::string::npos) << snapshot.out;
+    auto written = run_drconsole({"note", "--db", (dir / "bundle" / "journal.db").string(), "--incident", "4", "forged", "--as", "ic:x"});
+    EXPECT_NE(written.exit_code, 0);
+    EXPECT_NE(written.err.find("a bundle's snapshot (evidence of one incident): it is read, never written to"), std::string::npos) << written.err;
 }
 
 TEST_F(Cli, ValidateReportsEachFileAndChecksTargetsWithEnv) {

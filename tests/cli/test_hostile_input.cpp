@@ -236,6 +236,9 @@ TEST(HostileInput, ANameWithAnInvisibleCharacterIsRefusedWhereverANameEnters) {
     r = start("ic=maria", "ic:" + lookalike);
     EXPECT_EQ(r.exit_code, 2) << r.err;
     EXPECT_NE(r.err.find("--as 'ic:ad\\u{200b}min': it holds U+200B"), std::string::npos) << r.err;
+    r = start("ic=maria,ic=bob", "ic:maria");
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("--roster names role 'ic' twice"), std::string::npos) << r.err;
     ASSERT_EQ(start("ic=maria", "ic:maria").exit_code, 0);
     r = test::run_drconsole({"handover", "--db", db, "scribe", lookalike, "--as", "ic:maria"});
     EXPECT_NE(r.exit_code, 0) << r.out;

@@ -38,7 +38,8 @@ TEST(Text, NamesWithHiddenOrControlCharactersAreRefused) {
     EXPECT_FALSE(name_problem("maria"));
     EXPECT_FALSE(name_problem("Zoë Ünal"));
     EXPECT_FALSE(name_problem("\xE6\x9D\x8E\xE9\x9B\xB7"));  // 李雷
-    for (const char* bad : {"ad\xE2\x80\x8Bmin", "\xEF\xBB\xBFmaria", "ma\x1Bria", "ma\xC2\x9Bria", "maria\xE2\x80\xAE", "", " maria", "ma\xFFria"})
+    for (const char* bad : {"ad\xE2\x80\x8Bmin", "\xEF\xBB\xBFmaria", "ma\x1Bria", "ma\xC2\x9Bria", "maria\xE2\x80\xAE", "", " maria", "ma\xFFria",
+                            "maria\xC2\xA0", "ma\xE2\x80\xAFria"})
         EXPECT_TRUE(name_problem(bad)) << bad;
     EXPECT_EQ(*name_problem("ad\xE2\x80\x8Bmin"), "it holds U+200B, a control or invisible character that would make it look like another name");
 }

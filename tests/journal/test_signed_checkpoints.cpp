@@ -118,6 +118,7 @@ TEST_F(Signed, TheCommandLineSignsAtResolveAndExportAndVerifiesBundles) {
     auto resolve = test::run_drconsole({"resolve", "--db", db, "drill over", "--as", "ic:maria"}, {"DRCONSOLE_SIGNING_KEY=" + key});
     ASSERT_EQ(resolve.exit_code, 0) << resolve.err;
     EXPECT_NE(resolve.err.find("recorded #4 checkpoint.signed as ic:maria"), std::string::npos) << resolve.err;
+    EXPECT_NE(resolve.err.find("3 events not signed by it before:\n  #1 "), std::string::npos) << "what it vouches for, said: " << resolve.err;
     auto verify = test::run_drconsole({"verify", "--db", db, "--pubkey", key + ".pub"});
     EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
     EXPECT_NE(verify.out.find("signed: 1 checkpoint with ed25519:"), std::string::npos) << verify.out;
