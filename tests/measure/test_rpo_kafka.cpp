@@ -74,5 +74,5 @@ TEST(KafkaRpo, AnUnmirroredTailIsReportedExactlyInMessagesAndSeconds) {
         EXPECT_NE(reading.value("labels", "").find("\"topic\""), std::string::npos) << reading.dump();
     }
     auto md = test::run_drconsole({"report", "--db", db});
-    EXPECT_NE(md.out.find("reading used: mm2 lag_messages {"), std::string::npos) << md.out;
+    EXPECT_NE(md.out.find("reading used: mm2 lag\\_messages {\"partition\":\"0\",\"topic\":\"orders\"} read at "), std::string::npos) << md.out;
 }
