@@ -32,7 +32,7 @@ struct PartitionKey {
 };
 
 // Calls may block past their timeouts on Debian's librdkafka 2.0.2 (a down leader): they
-// run only on a probe's own worker thread.
+// run only on a probe's reader thread, never on the console's.
 class KafkaClient {
 public:
     KafkaClient(const std::string& bootstrap, const std::map<std::string, std::string>& config);

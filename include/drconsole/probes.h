@@ -1,4 +1,5 @@
-// Probes and their scheduler: each target read on its own worker, on an interval, under a deadline.
+// Probes and their scheduler: each target read on an interval, under a deadline, by a bounded
+// pool of reader threads.
 #pragma once
 
 #include <atomic>
@@ -14,9 +15,9 @@
 
 namespace drconsole {
 
-// Reads one target. read() runs on the target's own worker thread and should return by
-// `deadline`; one that cannot (librdkafka can block far past its timeouts) only delays its
-// own target, which then shows as stale.
+// Reads one target. read() runs on a reader thread of the scheduler (never two runs of one target
+// at once) and should return by `deadline`; one that cannot (librdkafka can block far past its
+// timeouts) holds only its own reader and delays only its own target, which then shows as stale.
 class Probe {
 public:
     virtual ~Probe() = default;
@@ -26,13 +27,14 @@ public:
 struct SchedulerStats {
     std::int64_t loops = 0;
     std::int64_t max_loop_us = 0;  // the longest the coordinating thread spent in one loop
-    std::int64_t skipped = 0;      // runs not started because the target's worker was still busy
+    std::int64_t skipped = 0;      // runs not started because the target's previous run was still going
+    int readers = 0;               // reader threads: a few, more while targets wait, never more than 48
 };
 
 class ProbeScheduler {
 public:
     ProbeScheduler(std::shared_ptr<ReadingStore> store, std::shared_ptr<const Clock> clock = nullptr);
-    ~ProbeScheduler();  // stops; a worker stuck in its probe is abandoned, not waited for
+    ~ProbeScheduler();  // stops; a reader stuck in its probe is abandoned, not waited for
     ProbeScheduler(const ProbeScheduler&) = delete;
     ProbeScheduler& operator=(const ProbeScheduler&) = delete;
 
@@ -40,7 +42,7 @@ public:
     void start();
     void stop();
 
-    // Called on a worker thread after each published reading (e.g. to wake the console).
+    // Called on a reader thread after each published reading (e.g. to wake the console).
     void on_reading(std::function<void()> callback);
     SchedulerStats stats() const;
     std::shared_ptr<ReadingStore> store() const { return store_; }

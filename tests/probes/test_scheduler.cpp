@@ -1,4 +1,5 @@
 // Black-holed targets never delay the others, and the coordinating thread never blocks.
+#include <fstream>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -108,4 +109,59 @@ TEST(Scheduler, AStuckProbeIsStaleAndRunsOnlyOnce) {
     EXPECT_LT(std::chrono::steady_clock::now() - stop_started, std::chrono::milliseconds(800));
     *release = true;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));  // let the abandoned worker leave quietly
+}
+
+namespace {
+
+// A probe that answers at once, or (held) waits out its deadline as a black-holed host makes it.
+struct Timed final : Probe {
+    bool held = false;
+    Reading read(SteadyTime deadline) override {
+        if (held) std::this_thread::sleep_until(deadline);
+        Reading r;
+        r.set("up", held ? 0 : 1);
+        if (held) r.status = ProbeStatus::down;
+        return r;
+    }
+};
+
+int threads_now() {
+    std::ifstream in("/proc/self/status");
+    for (std::string line; std::getline(in, line);)
+        if (line.rfind("Threads:", 0) == 0) return std::stoi(line.substr(8));
+    return 0;
+}
+
+}  // namespace
+
+TEST(Scheduler, ManyTargetsAreReadByABoundedPoolWhileHeldOnesWaitOutTheirDeadline) {
+    auto store = std::make_shared<ReadingStore>();
+    ProbeScheduler scheduler(store);
+    const Millis interval{200}, deadline{400};
+    const int fast = 400, held = 12;
+    for (int i = 0; i < fast + held; ++i) {
+        auto p = std::make_unique<Timed>();
+        p->held = i >= fast;
+        scheduler.add("t" + std::to_string(i), std::move(p), interval, deadline);
+    }
+    int before = threads_now();
+    scheduler.start();
+    int most = 0;
+    for (int i = 0; i < 20; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        most = std::max(most, threads_now() - before);
+    }
+    // Every target read on time: none stale, however many are held.
+    auto views = store->snapshot(steady_now_us());
+    int stale = 0;
+    for (int i = 0; i < fast; ++i)
+        if (views.at("t" + std::to_string(i)).status != ProbeStatus::ok) ++stale;
+    scheduler.stop();
+    EXPECT_EQ(stale, 0) << "fast targets were starved by the held ones";
+    // Held targets each hold a reader for their deadline: the pool grew past them, and stayed bounded.
+    SchedulerStats stats = scheduler.stats();
+    EXPECT_GT(stats.readers, held) << "the pool did not grow while readers were held";
+    EXPECT_LE(stats.readers, 48);
+    EXPECT_LE(most, 49) << "threads: the readers and the coordinator, not one per target";
+    EXPECT_LT(stats.max_loop_us, 100'000) << "the coordinating thread blocked";
 }
