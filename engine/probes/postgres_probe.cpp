@@ -1,6 +1,6 @@
 // PostgreSQL probe: replication lag on a primary (per standby) and on a standby, heartbeats, up/down.
 //
-// It runs on its target's own worker thread. libpq may resolve a host name with a blocking
+// It runs on one of the scheduler's reader threads. libpq may resolve a host name with a blocking
 // getaddrinfo() inside PQconnectStart: that delays only this target, which then shows stale.
 #include <algorithm>
 #include <cstdlib>
@@ -9,6 +9,7 @@
 
 #include "drconsole/environment.h"
 #include "clients/pg_session.h"
+#include "probes/postgres_queries.h"
 #include "probes/probe_factory.h"
 #include "probes/standby_lag.h"
 
@@ -16,46 +17,6 @@ namespace drconsole::probes {
 
 using namespace clients;  // the client wrappers (engine/clients/)
 namespace {
-
-constexpr const char* kIsInRecovery = "SELECT pg_is_in_recovery()";
-
-// Lag per standby as the primary sees it; bytes from the current WAL position.
-constexpr const char* kReplication = R"sql(
-SELECT application_name, state, sync_state,
-       pg_wal_lsn_diff(pg_current_wal_lsn(), sent_lsn)   AS sent_lag_bytes,
-       pg_wal_lsn_diff(pg_current_wal_lsn(), write_lsn)  AS write_lag_bytes,
-       pg_wal_lsn_diff(pg_current_wal_lsn(), flush_lsn)  AS flush_lag_bytes,
-       pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn) AS lag_bytes,
-       EXTRACT(EPOCH FROM replay_lag)                    AS replay_lag_s,
-       EXTRACT(EPOCH FROM clock_timestamp() - reply_time) AS reply_age_s
-FROM pg_stat_replication)sql";
-
-// On a standby: its positions, replay state and WAL receiver. The receiver's columns are
-// NULL for a role without pg_read_all_stats; then only its presence is known.
-constexpr const char* kStandby = R"sql(
-SELECT pg_is_in_recovery() AS in_recovery,
-       pg_wal_lsn_diff(pg_last_wal_receive_lsn(), '0/0') AS receive_lsn,
-       pg_wal_lsn_diff(pg_last_wal_replay_lsn(), '0/0')  AS replay_lsn,
-       pg_get_wal_replay_pause_state() <> 'not paused'   AS replay_paused,
-       EXTRACT(EPOCH FROM pg_last_xact_replay_timestamp()) AS replay_ts,
-       EXTRACT(EPOCH FROM clock_timestamp())               AS now_ts,
-       to_regclass('drconsole.heartbeat') IS NOT NULL      AS has_heartbeat,
-       (SELECT count(*) FROM pg_stat_wal_receiver)         AS receivers,
-       (SELECT status FROM pg_stat_wal_receiver)           AS receiver_status,
-       (SELECT EXTRACT(EPOCH FROM clock_timestamp() - last_msg_receipt_time) FROM pg_stat_wal_receiver) AS receiver_silent_s)sql";
-
-constexpr const char* kHeartbeatSetup =
-    "CREATE SCHEMA IF NOT EXISTS drconsole; "
-    "CREATE TABLE IF NOT EXISTS drconsole.heartbeat (id int PRIMARY KEY, ts timestamptz NOT NULL)";
-constexpr const char* kHeartbeatWrite =
-    "INSERT INTO drconsole.heartbeat (id, ts) VALUES (1, clock_timestamp()) "
-    "ON CONFLICT (id) DO UPDATE SET ts = excluded.ts RETURNING EXTRACT(EPOCH FROM ts) AS ts";
-constexpr const char* kHeartbeatRead = "SELECT EXTRACT(EPOCH FROM ts) AS ts FROM drconsole.heartbeat WHERE id = 1";
-constexpr const char* kWalPosition = "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')";
-// A standby that has been promoted: what it holds of the old primary's writes.
-constexpr const char* kPromoted = R"sql(
-SELECT EXTRACT(EPOCH FROM pg_last_xact_replay_timestamp()) AS replay_ts,
-       to_regclass('drconsole.heartbeat') IS NOT NULL      AS has_heartbeat)sql";
 
 double number(const std::optional<std::string>& v) { return v ? std::strtod(v->c_str(), nullptr) : 0; }
 bool truth(const std::optional<std::string>& v) { return v && *v == "t"; }
@@ -83,16 +44,27 @@ public:
         try {
             session_->connect(deadline);
             backoff_ = std::chrono::seconds(0);
-            bool in_recovery = truth(session_->query(kIsInRecovery, deadline).rows.at(0).at(0));
+            // A server that was a standby at its last reading is read in one round trip: the
+            // standby query also says whether it still is.
+            std::optional<PgRows> standby;
+            if (was_standby_) {
+                standby = session_->query(standby_heartbeat_ ? std::string(kStandby) + kHeartbeatColumn : std::string(kStandby), deadline);
+                was_standby_ = truth(standby->at(0, "in_recovery"));
+            } else {
+                was_standby_ = truth(session_->query(kIsInRecovery, deadline).rows.at(0).at(0));
+            }
+            bool in_recovery = was_standby_;
             r.set("up", 1);
             r.set("in_recovery", in_recovery ? 1 : 0);
-            if (in_recovery) read_standby(r, deadline);
+            if (in_recovery) read_standby(r, deadline, standby ? std::move(*standby) : session_->query(kStandby, deadline));
             else if (role_ == "standby") read_promoted(r, deadline);
             else read_primary(r, deadline);
             if (!role_.empty() && (role_ == "standby") != in_recovery)
                 r.error = fmt::format("configured as {} but the server is {}", role_, in_recovery ? "in recovery" : "a primary");
         } catch (const PgError& e) {
             if (session_ && session_->connected()) {  // the server answered with an error
+                standby_heartbeat_ = false;  // e.g. the heartbeat table was dropped: the next reading looks again
+                was_standby_ = false;
                 r.status = ProbeStatus::error;
                 r.error = e.what();
                 return r;
@@ -146,8 +118,7 @@ private:
         }
     }
 
-    void read_standby(Reading& r, SteadyTime deadline) {
-        PgRows rows = session_->query(kStandby, deadline);
+    void read_standby(Reading& r, SteadyTime deadline, const PgRows& rows) {
         std::int64_t at = steady_now_us();
         double replay = number(rows.at(0, "replay_lsn"));
         double receive = rows.at(0, "receive_lsn") ? number(rows.at(0, "receive_lsn")) : replay;
@@ -184,9 +155,16 @@ private:
         for (const auto& list : {f.problems, f.notes})
             for (const auto& p : list) r.error += (r.error.empty() ? "" : "; ") + p;
         if (truth(rows.at(0, "has_heartbeat"))) {
-            PgRows hb = session_->query(kHeartbeatRead, deadline);
-            if (!hb.rows.empty() && hb.rows[0][0]) {
-                double standby_ts = number(hb.rows[0][0]);
+            std::optional<std::string> heartbeat;
+            if (standby_heartbeat_) {
+                heartbeat = rows.at(0, "heartbeat_ts");
+            } else {
+                PgRows hb = session_->query(kHeartbeatRead, deadline);
+                if (!hb.rows.empty()) heartbeat = hb.rows[0][0];
+                standby_heartbeat_ = true;  // from the next reading on, in the same round trip
+            }
+            if (heartbeat) {
+                double standby_ts = number(heartbeat);
                 r.set("heartbeat_ts", standby_ts);
                 if (auto primary = primary_heartbeat())
                     r.set("heartbeat_lag_s", std::max(0.0, *primary - standby_ts), {}, "heartbeat");
@@ -242,6 +220,8 @@ private:
     bool heartbeat_ready_ = false;
     SteadyTime next_heartbeat_{};
     double last_heartbeat_ = 0;
+    bool was_standby_ = false;        // in recovery at the last reading
+    bool standby_heartbeat_ = false;  // the standby holds the heartbeat table: read with kStandby
     std::vector<std::string> standbys_;  // standby targets that name this one as their primary
     double not_receiving_after_s_ = 2;
 };
