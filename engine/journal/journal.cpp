@@ -88,7 +88,8 @@ constexpr std::string_view kSelectEvents =
     "SELECT incident_id, seq, wall_us, mono_us, kind, role, person, step_id, payload, prev_hash, hash "
     "FROM events WHERE incident_id = ?1 AND seq > ?2 ORDER BY seq";
 
-Event read_event(const Statement& s) {
+// An event's columns; its payload is left as stored (column 8) for the caller to parse or not.
+Event read_event_unparsed(const Statement& s) {
     Event e;
     e.incident = s.integer(0);
     e.seq = s.integer(1);
@@ -97,9 +98,14 @@ Event read_event(const Statement& s) {
     e.kind = s.text(4);
     e.actor = {s.text(5), s.text(6)};
     e.step = s.is_null(7) ? "" : s.text(7);
-    e.payload = nlohmann::json::parse(s.text(8), nullptr, false);
     e.prev_hash = s.text(9);
     e.hash = s.text(10);
+    return e;
+}
+
+Event read_event(const Statement& s) {
+    Event e = read_event_unparsed(s);
+    e.payload = nlohmann::json::parse(s.text(8), nullptr, false);
     return e;
 }
 
@@ -313,11 +319,26 @@ std::vector<Event> Journal::create_incident(const IncidentRecord& record, const 
     return sealed;
 }
 
-std::vector<Event> Journal::events(std::int64_t incident, std::int64_t after_seq) const {
+std::vector<Event> Journal::events(std::int64_t incident, std::int64_t after_seq, SealDetail seals) const {
     std::vector<Event> out;
     Statement s = impl_->db.prepare(kSelectEvents);
     s.bind(1, incident).bind(2, after_seq);
-    while (s.step()) out.push_back(read_event(s));
+    while (s.step()) {
+        if (seals == SealDetail::full || s.text(4) != event_kind::samples_recorded) {
+            out.push_back(read_event(s));
+            continue;
+        }
+        // A seal names every sample of its batch: the brief is a small part of a large text.
+        Event e = read_event_unparsed(s);
+        std::string text = s.text(8);
+        if (auto brief = journal::seal_brief(text)) {
+            e.payload = {{"count", brief->count}, {"from_us", brief->from_us}, {"sha256", brief->sha256}, {"to_us", brief->to_us}};
+        } else {
+            e.payload = nlohmann::json::parse(text, nullptr, false);
+            if (e.payload.is_object()) e.payload.erase("series");
+        }
+        out.push_back(std::move(e));
+    }
     return out;
 }
 
@@ -377,12 +398,21 @@ std::vector<ChainReport> Journal::verify(std::optional<std::int64_t> only, const
         std::string other_keys;  // the keys its checkpoints name, to say which signed when it was not `key`
         Statement s = impl_->db.prepare(kSelectEvents);
         s.bind(1, record.id).bind(2, std::int64_t{0});
+        std::vector<journal::SealRef> seals;
         while (s.step() && r.problem.empty()) {
-            Event e = read_event(s);
+            Event e = read_event_unparsed(s);
+            std::string text = s.text(8);
+            // Stored in canonical form, the payload hashes as it is: a seal's (which names every
+            // sample of its batch) is then read only for its brief. Any other text is parsed and
+            // checked as before.
+            bool hashes = e.seq == expected && chain_hash_of_stored(prev, e, text) == e.hash;
+            bool seal = e.kind == event_kind::samples_recorded;
+            std::optional<journal::SealBrief> brief = hashes && seal ? journal::seal_brief(text) : std::nullopt;
+            if (!brief) e.payload = nlohmann::json::parse(text, nullptr, false);
             if (e.seq != expected) r.problem = fmt::format("event {}: missing (found event {} next): an event was removed", expected, e.seq);
-            else if (e.payload.is_discarded()) r.problem = fmt::format("event {}: payload is not valid JSON", e.seq);
+            else if (!brief && e.payload.is_discarded()) r.problem = fmt::format("event {}: payload is not valid JSON", e.seq);
             else if (e.prev_hash != prev) r.problem = fmt::format("event {}: prev_hash does not match event {}'s hash: events removed or reordered", e.seq, e.seq - 1);
-            else if (chain_hash(prev, canonical_json(e)) != e.hash) r.problem = fmt::format("event {}: hash mismatch: its content was changed", e.seq);
+            else if (!hashes && chain_hash(prev, canonical_json(e)) != e.hash) r.problem = fmt::format("event {}: hash mismatch: its content was changed", e.seq);
             else if (e.seq == 1 && (e.kind != event_kind::incident_started || e.payload.value("runbook_sha256", "") != record.runbook_sha256))
                 r.problem = "event 1: does not start the incident recorded in the incidents table";
             if (e.seq == 1 && e.payload.is_object()) env_sha256 = e.payload.value("env_sha256", "");
@@ -400,18 +430,24 @@ std::vector<ChainReport> Journal::verify(std::optional<std::int64_t> only, const
                     if (!problem->empty()) r.problem = *problem;
                     else r.signed_through = e.seq, r.signed_us = e.wall_us, r.signed_final = e.payload.value("resolved", false), ++r.checkpoints;
                 }
-            prev = e.hash;
-            r.count = e.seq;
+            if (seal && r.problem.empty()) {
+                if (brief) seals.push_back({e.seq, std::move(*brief), nullptr});
+                else seals.push_back({e.seq, {}, std::make_shared<Event>(std::move(e))});
+            }
+            prev = s.text(10);
+            r.count = s.integer(1);
             ++expected;
         }
         if (r.problem.empty() && r.count == 0) r.problem = "no events: the incident.started event is missing";
         if (r.problem.empty()) {
             // The samples an RPO rests on: each as its seal in the chain says.
-            std::vector<Event> seals;
-            for (auto& e : events(record.id))
-                if (e.kind == event_kind::samples_recorded) seals.push_back(std::move(e));
-            r.sample_problems = journal::check_samples(seals, samples(record.id));
             r.sealed_batches = static_cast<std::int64_t>(seals.size());
+            r.sample_problems = journal::check_stored_samples(impl_->db, record.id, seals, [&](std::int64_t seq) {
+                Statement one = impl_->db.prepare(std::string(kSelectEvents) + " LIMIT 1");
+                one.bind(1, record.id).bind(2, seq - 1);
+                if (!one.step() || one.integer(1) != seq) throw JournalError(fmt::format("event {} vanished while it was verified", seq));
+                return read_event(one);
+            }, r.samples);
             if (!r.sample_problems.empty())
                 r.problem = fmt::format("{} sample problem{}: {}", r.sample_problems.size(), r.sample_problems.size() == 1 ? "" : "s",
                                         r.sample_problems.front().text);
@@ -441,6 +477,7 @@ std::vector<ChainReport> Journal::verify(std::optional<std::int64_t> only, const
                                         "is not finished, or its tail was cut back to that checkpoint",
                                         key->fingerprint(), r.signed_through);
         }
+        if (r.samples == 0) r.samples = sample_count(record.id);  // not read when the chain is broken
         r.intact = r.problem.empty();
         r.head = prev;
         reports.push_back(std::move(r));
@@ -463,16 +500,39 @@ void Journal::add_samples(const std::vector<Sample>& samples) {
     tx.commit();
 }
 
+namespace {
+
+Sample read_sample(const Statement& s) {
+    return {s.integer(0), s.text(1), s.text(2), s.integer(3), s.integer(4), s.real(5), s.text(6), s.text(7), s.is_null(8) ? 0 : s.integer(8)};
+}
+
+}  // namespace
+
 std::vector<Sample> Journal::samples(std::int64_t incident) const {
     std::vector<Sample> out;
     Statement s = impl_->db.prepare(
         "SELECT incident_id, target, metric, wall_us, mono_us, value, status, labels, batch FROM samples WHERE incident_id = ?1 "
         "ORDER BY wall_us, rowid");
     s.bind(1, incident);
-    while (s.step())
-        out.push_back({s.integer(0), s.text(1), s.text(2), s.integer(3), s.integer(4), s.real(5), s.text(6), s.text(7),
-                       s.is_null(8) ? 0 : s.integer(8)});
+    while (s.step()) out.push_back(read_sample(s));
     return out;
+}
+
+std::vector<Sample> Journal::samples(std::int64_t incident, const std::vector<std::string>& targets) const {
+    std::vector<Sample> out;
+    if (targets.empty()) return out;
+    Statement s = impl_->db.prepare(
+        "SELECT incident_id, target, metric, wall_us, mono_us, value, status, labels, batch FROM samples "
+        "WHERE incident_id = ?1 AND target IN (SELECT value FROM json_each(?2)) ORDER BY wall_us, rowid");
+    s.bind(1, incident).bind(2, nlohmann::json(targets).dump());
+    while (s.step()) out.push_back(read_sample(s));
+    return out;
+}
+
+std::int64_t Journal::sample_count(std::int64_t incident) const {
+    Statement s = impl_->db.prepare("SELECT count(*) FROM samples WHERE incident_id = ?1");
+    s.bind(1, incident);
+    return s.step() ? s.integer(0) : 0;
 }
 
 std::filesystem::path default_journal_path() {

@@ -97,6 +97,10 @@ std::string describe(const Event& event);
 std::string canonical_json(const Event& event);
 // SHA-256 hex of prev_hash (64 hex characters) followed by the canonical JSON.
 std::string chain_hash(const std::string& prev_hash, const std::string& canonical);
+// The same hash from the payload as stored (`payload_text`) without parsing it: equal to
+// chain_hash(prev_hash, canonical_json(event)) whenever the text is the payload's canonical form,
+// which is how the journal stores it. Any other text gives another hash: parse it and ask again.
+std::string chain_hash_of_stored(const std::string& prev_hash, const Event& event, std::string_view payload_text);
 // What a signed checkpoint signs: the incident, the last event it covers, that event's hash,
 // and whether the incident was resolved then (a final checkpoint).
 std::string checkpoint_message(std::int64_t incident, std::int64_t seq, const std::string& hash, bool resolved);

@@ -67,6 +67,7 @@ struct ChainReport {
     std::string head;     // hash of the last event
     std::vector<SampleProblem> sample_problems;  // samples that differ from their seals
     std::int64_t sealed_batches = 0;
+    std::int64_t samples = 0;  // the incident's stored samples
     // With a public key: the checkpoints it signed that verify, and the last event they cover
     // (a checkpoint covers every event before it, and itself).
     std::int64_t checkpoints = 0;
@@ -101,7 +102,11 @@ public:
     std::vector<Event> create_incident(const IncidentRecord& record, const std::vector<EventDraft>& first_events,
                                        const std::vector<StoredDocument>& documents);
 
-    std::vector<Event> events(std::int64_t incident, std::int64_t after_seq = 0) const;
+    // How much of a samples.recorded event's payload events() reads: all of it, or its brief
+    // ({"count", "from_us", "sha256", "to_us"}) without the series that names every sample (for
+    // readers that show or fold events; verify() checks the whole of every seal).
+    enum class SealDetail { full, brief };
+    std::vector<Event> events(std::int64_t incident, std::int64_t after_seq = 0, SealDetail seals = SealDetail::full) const;
     std::vector<IncidentRecord> incidents() const;
     std::optional<IncidentRecord> incident(std::int64_t id) const;
     std::optional<StoredDocument> document(const std::string& sha256) const;
@@ -135,6 +140,9 @@ public:
     // incident. An incident's samples are recorded with append_samples().
     void add_samples(const std::vector<Sample>& samples);
     std::vector<Sample> samples(std::int64_t incident) const;
+    // The samples of these targets only (time order, as samples() has them); how many the incident has.
+    std::vector<Sample> samples(std::int64_t incident, const std::vector<std::string>& targets) const;
+    std::int64_t sample_count(std::int64_t incident) const;
 
     // Writes a new journal file `to` (which must not exist) holding one incident only, read
     // consistently: its record, events, samples and the runbook and environment it started with.
