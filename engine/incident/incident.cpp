@@ -82,14 +82,16 @@ Incident Incident::start(Journal& journal, const StartRequest& req) {
     return Incident(journal, fold(req.runbook, journal.create_incident(record, first, documents)));
 }
 
-Incident Incident::attach(Journal& journal, std::int64_t id) {
+Incident Incident::attach(Journal& journal, std::int64_t id) { return attach(journal, id, journal.events(id)); }
+
+Incident Incident::attach(Journal& journal, std::int64_t id, const std::vector<Event>& events) {
     auto record = journal.incident(id);
     if (!record) throw InputError(fmt::format("no incident {} in {}", id, journal.path().string()));
     auto doc = journal.document(record->runbook_sha256);
     if (!doc) throw JournalError(fmt::format("incident {}: its runbook ({}) is missing from the journal", id, record->runbook_sha256));
     RunbookResult parsed = parse_runbook(doc->content, record->runbook_path);
     if (!parsed.runbook) throw JournalError(fmt::format("incident {}: its stored runbook no longer parses", id));
-    return Incident(journal, fold(parsed.runbook, journal.events(id)));
+    return Incident(journal, fold(parsed.runbook, events));
 }
 
 EventDraft Incident::acted(EventDraft d, const std::optional<ActedAt>& at) const {

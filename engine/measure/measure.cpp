@@ -10,6 +10,9 @@
 namespace drconsole {
 namespace {
 
+// Whether the incident recorded any sample at all (the input may hold only the RPO targets').
+bool recorded(const MeasureInput& in) { return in.samples_recorded >= 0 ? in.samples_recorded > 0 : !in.samples->empty(); }
+
 namespace k = event_kind;
 
 double to_s(std::int64_t us) { return static_cast<double>(us) / 1e6; }
@@ -111,7 +114,7 @@ ComponentResult measure_service(const Objective* objective, const std::vector<Co
     measure_rto(c, s, timeline, t0);
     std::string target = rpo_target_of(*s.runbook, c.component);
     if (!target.empty()) {
-        c.rpo = measure_rpo(target, in.env, *in.samples, c.restored_us.value_or(s.resolved_us.value_or(INT64_MAX)));
+        c.rpo = measure_rpo(target, in.env, *in.samples, c.restored_us.value_or(s.resolved_us.value_or(INT64_MAX)), recorded(in));
     } else {
         c.rpo.method = "worst component";
         for (const auto& p : parts) {
@@ -311,7 +314,7 @@ Measurement measure(const MeasureInput& in) {
         if (o.rpo) c.rpo_objective_s = to_s(*o.rpo);
         measure_rto(c, s, timeline, t0);
         std::int64_t boundary = c.restored_us.value_or(s.resolved_us.value_or(INT64_MAX));
-        c.rpo = measure_rpo(rpo_target_of(*s.runbook, c.component), in.env, *in.samples, boundary);
+        c.rpo = measure_rpo(rpo_target_of(*s.runbook, c.component), in.env, *in.samples, boundary, recorded(in));
         m.components.push_back(std::move(c));
     }
     ComponentResult service = measure_service(service_objective, m.components, s, timeline, t0, in);

@@ -216,6 +216,19 @@ RpoFigure prometheus(const Target& target, const std::vector<Sample>& samples, s
 }  // namespace
 
 RpoFigure measure_rpo(const std::string& rpo_target, const Environment* env, const std::vector<Sample>& samples, std::int64_t boundary_us) {
+    return measure_rpo(rpo_target, env, samples, boundary_us, !samples.empty());
+}
+
+std::vector<std::string> rpo_sources(const std::string& rpo_target, const Environment* env) {
+    const Target* target = env ? env->find(rpo_target) : nullptr;
+    if (!target) return {};
+    std::vector<std::string> sources{rpo_target};
+    if (target->type == TargetType::postgres && !target->primary.empty()) sources.push_back(target->primary);
+    return sources;
+}
+
+RpoFigure measure_rpo(const std::string& rpo_target, const Environment* env, const std::vector<Sample>& samples, std::int64_t boundary_us,
+                      bool any_recorded) {
     if (rpo_target.empty()) return not_measured("", "", "no step that restores it names an rpo= target");
     if (!env) return not_measured(rpo_target, "", "the incident ran without an environment, so no readings were taken");
     const Target* target = env->find(rpo_target);
@@ -228,7 +241,7 @@ RpoFigure measure_rpo(const std::string& rpo_target, const Environment* env, con
                          : target->type == TargetType::prometheus ? "prometheus"
                          : env->find(target->primary) && env->find(target->primary)->heartbeat ? "postgres-heartbeat"
                                                                                                 : "postgres-replay-timestamp";
-    if (configured && samples.empty())
+    if (configured && !any_recorded)
         return not_measured(rpo_target, method, "no readings were recorded for this incident: no console was open on it with its "
                                             "environment and no 'drconsole probe --db' ran, so the RPO cannot be measured");
     std::vector<std::string> sources{rpo_target};

@@ -15,6 +15,9 @@ namespace {
 
 using nlohmann::json;
 
+// A lag chart draws at most this many points.
+constexpr std::size_t kLagPointsShown = 600;
+
 json opt(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
 json utc(const std::optional<std::int64_t>& us) { return us ? json(format_utc(*us)) : json(nullptr); }
 
@@ -66,7 +69,7 @@ json lag_series(const std::string& component, const std::string& target_id, cons
             if (s.target == target_id && s.metric == metric && (s.status == "ok" || s.status == "degraded"))
                 by_time[s.wall_us] = std::max(by_time.count(s.wall_us) ? by_time[s.wall_us] : s.value, s.value);
         if (by_time.empty()) continue;
-        constexpr std::size_t limit = 600;
+        constexpr std::size_t limit = kLagPointsShown;
         std::size_t per = (by_time.size() + limit - 1) / limit;
         json points = json::array();
         std::size_t i = 0;
@@ -78,7 +81,12 @@ json lag_series(const std::string& component, const std::string& target_id, cons
             if (++i % per == 0 || i == by_time.size())
                 points.push_back({static_cast<double>(timeline.at(bucket_at) - t0) / 1e6, bucket_max});
         }
-        return {{"component", component}, {"target", target_id}, {"metric", metric}, {"objective_s", opt(objective)}, {"points", points}};
+        // Said where the chart is: how many readings it shows of how many, and how they were chosen.
+        std::string shown = per == 1 ? fmt::format("all {} readings shown", by_time.size())
+                                     : fmt::format("{} of {} readings shown: the largest of each run of {} kept, so no peak is lost",
+                                                   points.size(), by_time.size(), per);
+        return {{"component", component}, {"target", target_id}, {"metric", metric}, {"objective_s", opt(objective)},
+                {"readings", by_time.size()}, {"points_shown", shown}, {"points", points}};
     }
     return nullptr;
 }
@@ -107,17 +115,30 @@ json checkpoints_claimed(const std::vector<Event>& events) {
     return out;
 }
 
+// The targets whose samples the figures and charts read: each RPO target and its primary. The
+// others' samples (most of a long incident's) are verified with the chain and counted, not loaded.
+std::vector<std::string> measured_targets(const Runbook& rb, const Environment* env) {
+    std::vector<std::string> out;
+    for (const auto& phase : rb.phases)
+        for (const auto& step : phase.steps)
+            for (const auto& t : rpo_sources(step.rpo_target, env))
+                if (std::find(out.begin(), out.end(), t) == out.end()) out.push_back(t);
+    return out;
+}
+
 }  // namespace
 
 json build_report(Journal& journal, std::int64_t id) {
-    Incident incident = Incident::attach(journal, id);
+    // Seals are read in brief: the chain's verification below reads every sample they name.
+    std::vector<Event> events = journal.events(id, 0, Journal::SealDetail::brief);
+    Incident incident = Incident::attach(journal, id, events);
     const IncidentState& s = incident.state();
-    std::vector<Event> events = journal.events(id);
-    std::vector<Sample> samples = journal.samples(id);
     auto env = stored_environment(journal, s);
     auto chain = journal.verify(id);
     bool verified = !chain.empty() && chain.front().intact;
-    Measurement m = measure({&s, &events, &samples, env.get(), verified});
+    std::int64_t recorded = chain.empty() ? journal.sample_count(id) : chain.front().samples;
+    std::vector<Sample> samples = journal.samples(id, measured_targets(*s.runbook, env.get()));
+    Measurement m = measure({&s, &events, &samples, env.get(), verified, recorded});
     // A figure whose readings fail verification says so: a missing reading may have been removed.
     if (!chain.empty() && !chain.front().sample_problems.empty()) {
         for (auto& c : m.components) {
@@ -291,7 +312,7 @@ json build_report(Journal& journal, std::int64_t id) {
     if (c)
         for (const auto& p : c->sample_problems) sample_problem_lines.push_back(p.text);
     r["chain"] = {{"head", c ? c->head : ""}, {"count", c ? c->count : 0}, {"verified", verified}, {"problem", c ? c->problem : "no events"},
-                  {"sealed_sample_batches", c ? c->sealed_batches : 0}, {"samples", samples.size()},
+                  {"sealed_sample_batches", c ? c->sealed_batches : 0}, {"samples", recorded},
                   {"sample_problems", sample_problem_lines}, {"checkpoints", checkpoints_claimed(events)}};
     json jumps = json::array();
     for (const auto& j : m.clock_jumps) jumps.push_back({{"seq", j.seq}, {"at", format_utc(j.wall_us)}, {"jump_s", static_cast<double>(j.jump_us) / 1e6}});

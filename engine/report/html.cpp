@@ -61,7 +61,8 @@ void charts(std::string& o, const json& r) {
     o += "<h2>Replication lag</h2>";
     if (r["lag_series"].empty()) o += "<p>No lag was recorded for any component's RPO target.</p>";
     for (const auto& s : r["lag_series"])
-        o += "<figure>" + report::lag_svg(s) + "<figcaption>" + html(str(s["component"])) + "</figcaption></figure>";
+        o += "<figure>" + report::lag_svg(s) + "<figcaption>" + html(str(s["component"])) + " (" + html(s.value("points_shown", "")) +
+             ")</figcaption></figure>";
     o += "\n<h2>Phase durations</h2><table><tr><th>Phase</th><th>Kind</th><th>Started</th><th>Ended</th><th>Duration</th></tr>";
     for (const auto& p : r["phases"])
         o += "<tr>" + td(html(str(p["name"]))) + td(html(str(p["kind"]))) + td(report::t_plus(p["start_offset_s"])) + td(report::t_plus(p["end_offset_s"])) +

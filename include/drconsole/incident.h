@@ -144,6 +144,8 @@ public:
     static void check_start(const StartRequest& request);
     // Rebuilds state from the journal alone (runbook read from the stored document).
     static Incident attach(Journal& journal, std::int64_t id);
+    // The same from the incident's events already read (all of them, in seq order).
+    static Incident attach(Journal& journal, std::int64_t id, const std::vector<Event>& events);
 
     const IncidentState& state() const { return state_; }
     Journal& journal() const { return *journal_; }

@@ -40,6 +40,7 @@ private:
     std::vector<std::pair<std::int64_t, std::int64_t>> points_;  // (wall as recorded, on the timeline), seq order
     std::vector<ClockJump> jumps_;
     int reboots_ = 0;
+    bool wall_ordered_ = true;  // no event's wall time is before its predecessor's
 };
 
 struct RpoFigure {
@@ -140,6 +141,9 @@ struct MeasureInput {
     const std::vector<Sample>* samples = nullptr;
     const Environment* env = nullptr;  // null: the incident ran without one
     bool chain_verified = false;
+    // When `samples` holds only the RPO targets' samples (and their primaries'): how many the
+    // incident has in all. -1: `samples` holds them all.
+    std::int64_t samples_recorded = -1;
 };
 
 Measurement measure(const MeasureInput& input);
@@ -148,6 +152,12 @@ Measurement measure(const MeasureInput& input);
 // failover), from the samples of the step's rpo= target.
 RpoFigure measure_rpo(const std::string& rpo_target, const Environment* env, const std::vector<Sample>& samples,
                       std::int64_t boundary_us);
+// The same, from the samples of the RPO target and its primary only (`any_recorded`: whether
+// the incident has samples of any target).
+RpoFigure measure_rpo(const std::string& rpo_target, const Environment* env, const std::vector<Sample>& samples,
+                      std::int64_t boundary_us, bool any_recorded);
+// The targets measure_rpo() reads for a component restored by steps naming `rpo_target`.
+std::vector<std::string> rpo_sources(const std::string& rpo_target, const Environment* env);
 
 // "4m05.250s", "0.8s", "not measured"
 std::string format_seconds(std::optional<double> seconds);

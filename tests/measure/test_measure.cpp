@@ -228,3 +228,39 @@ TEST(Rto, TheServiceIsNotRestoredWhileAComponentIsNotEvenWhenItsOwnStepIsDone) {
     EXPECT_NE(r.why_not.find("kafka is not"), std::string::npos) << r.why_not;
     EXPECT_FALSE(s.measure_now().service()->rto_s) << "the report agrees with the header";
 }
+
+// Timeline::at finds its answer by halving when wall times never go back; the walk it replaces
+// is kept here as the reference, on an ordered timeline and on one whose wall clock stepped back.
+TEST(Timeline, AnswersAsTheWalkOfEveryEventDoes) {
+    auto walk = [](const std::vector<std::pair<std::int64_t, std::int64_t>>& points, std::int64_t wall) {
+        const std::pair<std::int64_t, std::int64_t>* base = nullptr;
+        for (const auto& p : points) {
+            if (p.first == wall) return p.second;
+            if (p.first <= wall) base = &p;
+        }
+        if (!base) base = &points.front();
+        return base->second + (wall - base->first);
+    };
+    for (bool stepped_back : {false, true}) {
+        std::vector<Event> events;
+        std::vector<std::pair<std::int64_t, std::int64_t>> points;
+        std::int64_t wall = 1'000'000'000, mono = 5;
+        for (int i = 0; i < 40; ++i) {
+            Event e;
+            e.seq = i + 1;
+            std::int64_t d = (i % 3 == 0) ? 0 : 1'000'000 + i;  // some events share a wall time
+            wall += d, mono += d;
+            if (stepped_back && i == 20) wall -= 30'000'000;
+            if (i == 30) wall += 5'000'000;  // a jump forward the monotonic clock did not see
+            e.wall_us = wall, e.mono_us = mono;
+            events.push_back(e);
+        }
+        Timeline timeline(events);
+        // The reference's points: as Timeline builds them (wall as recorded, timeline time).
+        for (std::size_t i = 0; i < events.size(); ++i)
+            points.emplace_back(events[i].wall_us, i == 0 ? events[0].wall_us : points.back().second + (events[i].mono_us - events[i - 1].mono_us));
+        for (std::int64_t probe = 990'000'000; probe < 1'060'000'000; probe += 250'001)
+            ASSERT_EQ(timeline.at(probe), walk(points, probe)) << probe << (stepped_back ? " stepped back" : "");
+        for (const auto& e : events) ASSERT_EQ(timeline.at(e.wall_us), walk(points, e.wall_us)) << e.seq;
+    }
+}
