@@ -129,13 +129,16 @@ std::string batch_sha256(const std::vector<Sample>& batch) {
     order.reserve(batch.size());
     for (const auto& s : batch) order.push_back(&s);
     std::sort(order.begin(), order.end(), [](const Sample* a, const Sample* b) { return canonical_less(*a, *b); });
-    std::string all;
-    all.reserve(batch.size() * 96);
+    // Hashed in pieces of about 64 KiB: one small buffer, whatever the batch's size.
+    Sha256Stream all;
+    std::string piece;
+    piece.reserve(1 << 16);
     for (const Sample* s : order) {
-        append_canonical_line(all, *s);
-        all += '\n';
+        append_canonical_line(piece, *s);
+        piece += '\n';
+        if (piece.size() >= (1 << 16) - 512) all.add(piece), piece.clear();
     }
-    return sha256_hex(all);
+    return all.add(piece).hex();
 }
 
 SampleProblem unsealed_problem(const Sample& s) {
@@ -202,9 +205,9 @@ std::vector<SampleProblem> check_stored_samples(Database& db, std::int64_t incid
                                                 const std::function<Event(std::int64_t seq)>& load_seal, std::int64_t& stored) {
     std::vector<SampleProblem> problems;
     std::size_t next_seal = 0;
-    auto check = [&](const SealRef& seal, std::vector<Sample> batch) {
+    auto check = [&](const SealRef& seal, const std::vector<Sample>& batch) {
         if (!seal.event && seal.brief.count == static_cast<std::int64_t>(batch.size()) && batch_sha256(batch) == seal.brief.sha256) return;
-        check_batch(seal.event ? *seal.event : load_seal(seal.seq), std::move(batch), problems);
+        check_batch(seal.event ? *seal.event : load_seal(seal.seq), batch, problems);
     };
     // Seals before `batch` whose samples are all gone are checked (and named) in their turn.
     auto seals_before = [&](std::int64_t batch) {
@@ -215,12 +218,12 @@ std::vector<SampleProblem> check_stored_samples(Database& db, std::int64_t incid
         std::int64_t rowid;
     };
     std::vector<Unsealed> unsealed;
-    std::vector<Sample> batch;
+    std::vector<Sample> batch;  // its capacity is kept from batch to batch
     std::optional<std::int64_t> current;  // the batch being gathered (rows come in batch order)
     auto close = [&] {
         if (!current) return;
         seals_before(*current);
-        if (next_seal < seals.size() && seals[next_seal].seq == *current) check(seals[next_seal++], std::move(batch));
+        if (next_seal < seals.size() && seals[next_seal].seq == *current) check(seals[next_seal++], batch);
         batch.clear();
     };
     Statement rows = db.prepare(
