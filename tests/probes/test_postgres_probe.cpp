@@ -174,6 +174,36 @@ TEST_F(PostgresProbeTest, HeartbeatsMeasureLagFromBothSides) {
                                                      *s.value("heartbeat_ts"));
 }
 
+// A standby reading is one round trip (one statement, one transaction on the server), not
+// pg_is_in_recovery(), the standby query and the heartbeat read one after another.
+TEST_F(PostgresProbeTest, AStandbyIsReadInOneRoundTrip) {
+    publish_primary();  // the heartbeat table exists on the primary, and is replayed
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    standby.reset();
+    const int readings = 10;
+    auto transactions = [&] {
+        // Each backend's counts are flushed when it ends: this connection's own statement is
+        // counted by the next look.
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        return std::stol(cluster->sql(cluster->standby_port(),
+                                      "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()"));
+    };
+    long before = transactions();
+    standby = probes::make_postgres_probe(target("pg-standby", cluster->standby_port(), "standby"), store);
+    for (int i = 0; i < readings; ++i) {
+        Reading r = read_standby_alone();
+        ASSERT_EQ(*r.value("in_recovery"), 1) << r.error;
+        if (i > 0) ASSERT_TRUE(r.value("heartbeat_ts")) << "the heartbeat still comes with the reading";
+    }
+    standby.reset();  // its connection ends: its counts are flushed
+    long spent = transactions() - before;
+    // The first reading finds out what the server is (three statements); each one after is one;
+    // the counting connections add a few. Three a reading would be more than 30.
+    EXPECT_LT(spent, 2 * readings) << "statements for " << readings << " readings (and the counting connections' own)";
+    EXPECT_GE(spent, readings) << "the count missed readings: the check would prove nothing";
+}
+
+// Kills the shared primary: the last of this fixture's tests.
 TEST_F(PostgresProbeTest, AKilledPrimaryIsDownWithinTheDeadlineWhileTheStandbyReports) {
     ASSERT_EQ(read_primary().status, ProbeStatus::ok);
     cluster->kill_primary();
