@@ -35,10 +35,22 @@ std::int64_t pick_incident(const Journal& journal, const std::optional<std::int6
     return newest;
 }
 
-// To stdout, or to FILE through a temporary file renamed into place (a reader never sees half).
+// To stdout, or to FILE through a temporary file renamed into place (a reader never sees half);
+// written straight into what is not a regular file (/dev/null, /dev/stdout, a FIFO), which a
+// rename would replace.
 void emit(const std::string& text, const std::string& out) {
     if (out.empty() || out == "-") {
         std::cout << text;
+        return;
+    }
+    std::error_code ec;
+    auto kind = std::filesystem::status(out, ec).type();
+    if (!ec && kind != std::filesystem::file_type::regular && kind != std::filesystem::file_type::not_found) {
+        if (kind == std::filesystem::file_type::directory) throw InputError(fmt::format("{}: a directory, not a file to write the report to", out));
+        std::ofstream f(out, std::ios::binary);
+        f << text;
+        f.close();
+        if (!f) throw JournalError(fmt::format("{}: cannot write", out));
         return;
     }
     std::string tmp = fmt::format("{}.tmp-{}", out, ::getpid());

@@ -1,8 +1,12 @@
 // The command line end to end: the real binary, a real journal file, a walked drill.
+#include <sys/stat.h>
+
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <map>
 #include <set>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -450,4 +454,24 @@ TEST_F(Cli, AFaultStepsActionStampsT0InADrillAndIsRefusedInARealIncident) {
     auto s = nlohmann::json::parse(status.out);
     EXPECT_TRUE(s["incident"]["fault_at"].is_string()) << status.out;
     EXPECT_EQ(s["incident"]["t0_source"], "fault injected") << status.out;
+}
+
+// `-o /dev/null` or a FIFO is written into, never replaced by a regular file through a rename.
+TEST_F(Cli, AReportToADeviceOrFifoIsWrittenIntoNotRenamedOver) {
+    ASSERT_EQ(run({"start", "--runbook", source_path("checklists/kafka-cluster-failover.md"), "--mode", "drill", "--as", "ic:alice"}).exit_code, 0);
+    auto fifo = dir / "report.fifo";
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    std::string received;
+    std::thread reader([&] {
+        std::ifstream in(fifo);
+        received.assign(std::istreambuf_iterator<char>(in), {});
+    });
+    auto report = run({"report", "--format", "md", "-o", fifo.string()});
+    reader.join();
+    EXPECT_EQ(report.exit_code, 0) << report.err;
+    EXPECT_TRUE(std::filesystem::is_fifo(fifo)) << "the FIFO was replaced by a regular file";
+    EXPECT_NE(received.find("afka"), std::string::npos) << "the report did not come through the FIFO";
+    auto into_dir = run({"report", "--format", "md", "-o", dir.path().string()});
+    EXPECT_EQ(into_dir.exit_code, 2);
+    EXPECT_NE(into_dir.err.find("a directory"), std::string::npos) << into_dir.err;
 }
