@@ -84,6 +84,21 @@ SourcePos position_of(std::string_view text, std::size_t byte_offset) {
     return {line, column_of(text.substr(line_start), byte_offset - line_start)};
 }
 
+LineIndex::LineIndex(std::string_view text) : text_(text) {
+    starts_.push_back(0);
+    for (std::size_t i = 0; i < text.size(); ++i)
+        if (text[i] == '\n') starts_.push_back(i + 1);
+}
+
+SourcePos LineIndex::position(std::size_t byte_offset) const {
+    byte_offset = std::min(byte_offset, text_.size());
+    // The last line starting at or before the offset (a '\n' itself belongs to the line it ends).
+    auto it = std::upper_bound(starts_.begin(), starts_.end(), byte_offset);
+    std::size_t line = static_cast<std::size_t>(it - starts_.begin());
+    std::size_t start = starts_[line - 1];
+    return {static_cast<int>(line), column_of(text_.substr(start), byte_offset - start)};
+}
+
 std::vector<std::string_view> split_lines(std::string_view text) {
     std::vector<std::string_view> lines;
     std::size_t start = 0;

@@ -15,7 +15,7 @@ std::string pointer_child(const std::string& parent, std::string_view key) {
     return out;
 }
 
-JsonPositions::JsonPositions(std::string_view text) : text_(text) {
+JsonPositions::JsonPositions(std::string_view text) : text_(text), lines_(text) {
     skip_space();
     parse_value("");
 }
@@ -67,7 +67,7 @@ void JsonPositions::parse_value(const std::string& pointer) {
             std::string key = parse_string();
             std::string child = pointer_child(pointer, key);
             if (auto [first, fresh] = named.emplace(key, key_at); !fresh)
-                duplicates_.push_back({child, key, position_of(text_, key_at), position_of(text_, first->second)});
+                duplicates_.push_back({child, key, lines_.position(key_at), lines_.position(first->second)});
             keys_[child] = key_at;
             skip_space();
             ++pos_;  // ':'
@@ -100,14 +100,14 @@ void JsonPositions::parse_value(const std::string& pointer) {
 SourcePos JsonPositions::value(const std::string& pointer) const {
     std::string p = pointer;
     while (true) {
-        if (auto it = values_.find(p); it != values_.end()) return position_of(text_, it->second);
+        if (auto it = values_.find(p); it != values_.end()) return lines_.position(it->second);
         if (p.empty()) return {1, 1};
         p = p.substr(0, p.rfind('/'));
     }
 }
 
 SourcePos JsonPositions::key(const std::string& pointer) const {
-    if (auto it = keys_.find(pointer); it != keys_.end()) return position_of(text_, it->second);
+    if (auto it = keys_.find(pointer); it != keys_.end()) return lines_.position(it->second);
     return value(pointer);
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "drconsole/diagnostic.h"
+#include "drconsole/text.h"
 
 namespace drconsole::env {
 
@@ -34,6 +35,7 @@ private:
     SourcePos here() const;
 
     std::string_view text_;
+    LineIndex lines_;  // an environment of a thousand targets asks for thousands of positions
     std::size_t pos_ = 0;
     std::map<std::string, std::size_t> values_, keys_;
     std::vector<Duplicate> duplicates_;

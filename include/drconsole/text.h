@@ -17,6 +17,17 @@ std::optional<std::size_t> first_invalid_utf8(std::string_view text);
 // The 1-based line and character column of a byte offset in `text`.
 SourcePos position_of(std::string_view text, std::size_t byte_offset);
 
+// The same for many offsets in one text: where its lines start, found once.
+class LineIndex {
+public:
+    explicit LineIndex(std::string_view text);
+    SourcePos position(std::size_t byte_offset) const;
+
+private:
+    std::string_view text_;
+    std::vector<std::size_t> starts_;  // byte offset of each line's first byte
+};
+
 // The 1-based character column of a byte offset within one line.
 int column_of(std::string_view line, std::size_t byte_offset);
 

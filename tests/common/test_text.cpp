@@ -79,3 +79,14 @@ TEST(Clock, FormatsUtcAndOffsets) {
     EXPECT_EQ(format_offset(-86'400'000'000), "T-1d 00:00");
     EXPECT_EQ(format_elapsed(-5), "00:00");
 }
+
+TEST(Text, ALineIndexGivesWhatPositionOfGivesAtEveryByte) {
+    const std::string text = "{\n  \"a\": \"é\",\r\n\n  \"b\": [1,\n2]\n}";
+    LineIndex index(text);
+    for (std::size_t i = 0; i <= text.size() + 2; ++i) {
+        SourcePos want = position_of(text, std::min(i, text.size())), got = index.position(i);
+        EXPECT_EQ(got.line, want.line) << "byte " << i;
+        EXPECT_EQ(got.column, want.column) << "byte " << i;
+    }
+    EXPECT_EQ(LineIndex("").position(0).line, 1);
+}
