@@ -46,20 +46,36 @@ std::string url_encode(const std::string& text) {
     return encoded;
 }
 
-HttpResponse http_fetch(const HttpRequest& req, SteadyTime deadline, const std::atomic<bool>* cancel) {
+struct HttpClient::Handles {
+    std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> easy{curl_easy_init(), &curl_easy_cleanup};
+    std::unique_ptr<CURLM, decltype(&curl_multi_cleanup)> multi{curl_multi_init(), &curl_multi_cleanup};
+};
+
+HttpClient::HttpClient() {
     global_init();
+    handles_ = std::make_unique<Handles>();
+}
+HttpClient::~HttpClient() = default;
+HttpClient::HttpClient(HttpClient&&) noexcept = default;
+HttpClient& HttpClient::operator=(HttpClient&&) noexcept = default;
+
+HttpResponse http_fetch(const HttpRequest& req, SteadyTime deadline, const std::atomic<bool>* cancel) {
+    return HttpClient().fetch(req, deadline, cancel);
+}
+
+HttpResponse HttpClient::fetch(const HttpRequest& req, SteadyTime deadline, const std::atomic<bool>* cancel) {
     HttpResponse resp;
     auto started = std::chrono::steady_clock::now();
-    std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> easy(curl_easy_init(), &curl_easy_cleanup);
-    std::unique_ptr<CURLM, decltype(&curl_multi_cleanup)> multi(curl_multi_init(), &curl_multi_cleanup);
-    if (!easy || !multi) {
+    if (!handles_->easy || !handles_->multi) {
         resp.error = "libcurl could not start a request";
         return resp;
     }
+    CURL* e = handles_->easy.get();
+    CURLM* multi = handles_->multi.get();
+    curl_easy_reset(e);  // nothing of the last request's options; its connection and DNS caches stay
     Sink sink{&resp.body, req.max_body, &resp.truncated};
     std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(nullptr, &curl_slist_free_all);
     for (const auto& h : req.headers) headers.reset(curl_slist_append(headers.release(), h.c_str()));
-    CURL* e = easy.get();
     long budget = remaining_ms(deadline);
     curl_easy_setopt(e, CURLOPT_URL, req.url.c_str());
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
@@ -76,15 +92,15 @@ HttpResponse http_fetch(const HttpRequest& req, SteadyTime deadline, const std::
         curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, static_cast<long>(req.body.size()));
     }
     if (headers) curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers.get());
-    curl_multi_add_handle(multi.get(), e);
+    curl_multi_add_handle(multi, e);
 
     CURLcode result = CURLE_OPERATION_TIMEDOUT;
     bool done = false;
     while (!done) {
         int running = 0;
-        curl_multi_perform(multi.get(), &running);
+        curl_multi_perform(multi, &running);
         int queued = 0;
-        while (CURLMsg* msg = curl_multi_info_read(multi.get(), &queued)) {
+        while (CURLMsg* msg = curl_multi_info_read(multi, &queued)) {
             if (msg->msg == CURLMSG_DONE) {
                 result = msg->data.result;
                 done = true;
@@ -96,9 +112,9 @@ HttpResponse http_fetch(const HttpRequest& req, SteadyTime deadline, const std::
             resp.cancelled = true;
             break;
         }
-        curl_multi_poll(multi.get(), nullptr, 0, static_cast<int>(std::min(remaining_ms(deadline), 50L)), nullptr);
+        curl_multi_poll(multi, nullptr, 0, static_cast<int>(std::min(remaining_ms(deadline), 50L)), nullptr);
     }
-    curl_multi_remove_handle(multi.get(), e);
+    curl_multi_remove_handle(multi, e);
     resp.total_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
     if (done && result == CURLE_OK) {
         resp.completed = true;

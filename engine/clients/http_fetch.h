@@ -2,6 +2,7 @@
 #pragma once
 
 #include <atomic>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,22 @@ struct HttpResponse {
 // Never returns later than `deadline` (plus the slice of one poll, at most 50 ms); nor, once
 // `cancel` is set, later than one slice after.
 HttpResponse http_fetch(const HttpRequest& request, SteadyTime deadline, const std::atomic<bool>* cancel = nullptr);
+
+// The same through handles kept from one request to the next (a probe's): no new multi handle and
+// wake-up socket pair per request, and the connection kept where the server allows it. One
+// request at a time.
+class HttpClient {
+public:
+    HttpClient();
+    ~HttpClient();
+    HttpClient(HttpClient&&) noexcept;
+    HttpClient& operator=(HttpClient&&) noexcept;
+    HttpResponse fetch(const HttpRequest& request, SteadyTime deadline, const std::atomic<bool>* cancel = nullptr);
+
+private:
+    struct Handles;
+    std::unique_ptr<Handles> handles_;
+};
 
 std::string url_encode(const std::string& text);
 

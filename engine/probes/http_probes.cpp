@@ -19,7 +19,7 @@ public:
         HttpRequest req;
         req.url = expand_references(url_);
         req.max_body = 4096;
-        HttpResponse resp = http_fetch(req, deadline);
+        HttpResponse resp = client_.fetch(req, deadline);
         if (!resp.completed) {
             Reading down = Reading::down(resp.error);
             down.set("latency_ms", resp.total_ms);
@@ -40,6 +40,7 @@ public:
 private:
     std::string url_;
     int expect_;
+    HttpClient client_;  // kept: one multi handle for the probe's life, the connection where the server allows
 };
 
 double prometheus_number(const nlohmann::json& pair) {
@@ -62,7 +63,7 @@ public:
         for (const auto& [name, promql] : queries_) {
             HttpRequest req;
             req.url = base + "/api/v1/query?query=" + url_encode(promql);
-            HttpResponse resp = http_fetch(req, deadline);
+            HttpResponse resp = client_.fetch(req, deadline);
             if (!resp.completed) {
                 failures.push_back(fmt::format("{}: {}", name, resp.error));
                 continue;
@@ -100,6 +101,7 @@ public:
 private:
     std::string url_;
     std::map<std::string, std::string> queries_;
+    HttpClient client_;
 };
 
 }  // namespace
