@@ -99,6 +99,8 @@ int schema_version(Database& db) {
 }
 
 void migrate(Database& db) {
+    // The common case, a journal of this version, is a read: no write transaction, no sync.
+    if (schema_version(db) == kSchemaVersion) return;
     Transaction tx(db);
     int version = schema_version(db);
     if (version > kSchemaVersion)
