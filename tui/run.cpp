@@ -126,12 +126,13 @@ int run_script(ConsoleApp& app, const RunOptions& o) {
 // IC's step within a second even on a loaded machine.
 constexpr std::chrono::milliseconds kJournalEvery{100};
 constexpr std::chrono::milliseconds kPaintEvery{250};
+constexpr std::chrono::milliseconds kKeyFirst{50};
 
 int run_terminal(ConsoleApp& app, const RunOptions& o) {
     using Clock = std::chrono::steady_clock;
     install_terminal_signal_handlers();
     Terminal term(o.monochrome);
-    auto last_poll = Clock::now(), last_paint = Clock::time_point{};
+    auto last_poll = Clock::now(), last_paint = Clock::time_point{}, last_tick = Clock::now();
     bool changed = true;
     std::optional<Canvas> last;
     int w = 0, h = 0;
@@ -155,6 +156,7 @@ int run_terminal(ConsoleApp& app, const RunOptions& o) {
         int timeout = static_cast<int>(std::clamp<std::int64_t>(wait, 0, kPaintEvery.count()));
         pollfd fds[2] = {{STDIN_FILENO, POLLIN, 0}, {o.wake_fd, POLLIN, 0}};
         int n = ::poll(fds, o.wake_fd >= 0 ? 2 : 1, app.confirm_held() ? std::min(timeout, 20) : timeout);
+        bool keyed = false;
         if (n > 0 && (fds[0].revents & POLLIN)) {
             // While the terminal is too small nobody sees what a key would do: only Esc, q and ?
             // act then. Ctrl-L redraws the whole screen.
@@ -170,8 +172,14 @@ int run_terminal(ConsoleApp& app, const RunOptions& o) {
                 bool q_or_help = *key == Key::of(U'q') || *key == Key::of(U'?');
                 if (too_small && !(key->code == Key::Code::esc || (q_or_help && !app.dialog_open()))) continue;
                 app.handle(*key);
+                keyed = true;
             }
         }
+        // What a key did is painted before anything else is looked at: the readings, the clocks
+        // and the journal wait for the next turn (at once when they are due), never longer than
+        // kKeyFirst however fast keys come, and not while a key is held to confirm.
+        if (keyed && !app.confirm_held() && Clock::now() - last_tick < kKeyFirst) continue;
+        last_tick = Clock::now();
         if (n > 0 && o.wake_fd >= 0 && (fds[1].revents & POLLIN)) {
             char buf[256];
             while (::read(o.wake_fd, buf, sizeof buf) > 0) {
