@@ -12,7 +12,7 @@ DEB_PACKAGES := g++ cmake make pkg-config git \
 FUZZ_PACKAGES := clang libclang-rt-14-dev
 FUZZ_SECONDS  ?= 300
 
-.PHONY: deps build build-test demo test bench fuzz reliability clean
+.PHONY: deps build build-test build-bench demo test bench bench-quick fuzz reliability clean
 
 deps:
 	@scripts/install-deps.sh $(DEB_PACKAGES)
@@ -32,10 +32,20 @@ demo: build
 test: build-test
 	cd build-test && ctest --output-on-failure -j $(JOBS)
 
-bench: deps
+# drconsole side by side with psql, kcat, sqlite3, fdatasync and Prometheus on the lab: writes
+# bench/results.md (bench-quick: fewer rounds and smaller data, to build-bench/results-quick.md).
+BENCH_RUN = build-bench/bench/drbench --drconsole build-bench/drconsole --fill-journal build-bench/bench/fill_journal --source .
+
+build-bench: deps
 	cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DDRCONSOLE_TESTS=OFF -DDRCONSOLE_BENCH=ON
 	cmake --build build-bench -j $(JOBS)
+
+bench: build-bench
+	$(BENCH_RUN) --out bench/results.md
 	build-bench/bench/bench_journal
+
+bench-quick: build-bench
+	$(BENCH_RUN) --quick --out build-bench/results-quick.md
 
 # The journal under kills at every fsync, tamper mutations with and without signatures: a table.
 reliability: build-test
