@@ -127,19 +127,23 @@ int run_script(ConsoleApp& app, const RunOptions& o) {
 constexpr std::chrono::milliseconds kJournalEvery{100};
 constexpr std::chrono::milliseconds kPaintEvery{250};
 constexpr std::chrono::milliseconds kKeyFirst{50};
+constexpr std::chrono::milliseconds kReadingsEvery{100};
 
 int run_terminal(ConsoleApp& app, const RunOptions& o) {
     using Clock = std::chrono::steady_clock;
     install_terminal_signal_handlers();
     Terminal term(o.monochrome);
     auto last_poll = Clock::now(), last_paint = Clock::time_point{}, last_tick = Clock::now();
-    bool changed = true;
+    bool changed = true, readings = false;
     std::optional<Canvas> last;
     int w = 0, h = 0;
     while (!stop_requested() && !app.quit_requested()) {
-        // Painted at once after a key, a reading or another's event, and at least every
-        // kPaintEvery for the clocks; a look at an unchanged journal paints nothing.
-        if (changed || app.confirm_held() || Clock::now() - last_paint >= kPaintEvery) {
+        // Painted at once after a key or another's event, within kReadingsEvery of new readings
+        // (a hundred targets read each second would otherwise repaint a hundred times a second,
+        // and a key would wait behind those paints), and at least every kPaintEvery for the
+        // clocks; a look at an unchanged journal paints nothing.
+        auto now = Clock::now();
+        if (changed || app.confirm_held() || now - last_paint >= kPaintEvery || (readings && now - last_paint >= kReadingsEvery)) {
             term.size(w, h);
             if (o.size) std::tie(w, h) = *o.size;
             Canvas canvas(w, h, o.utf8);
@@ -147,11 +151,11 @@ int run_terminal(ConsoleApp& app, const RunOptions& o) {
             term.paint(canvas);
             last = std::move(canvas);
             last_paint = Clock::now();
-            changed = false;
+            changed = readings = false;
         }
 
         // Wake for a key, a reading, the next look at the journal or the next paint.
-        auto due = std::min(last_poll + kJournalEvery, last_paint + kPaintEvery);
+        auto due = std::min(last_poll + kJournalEvery, last_paint + (readings ? kReadingsEvery : kPaintEvery));
         auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(due - Clock::now()).count();
         int timeout = static_cast<int>(std::clamp<std::int64_t>(wait, 0, kPaintEvery.count()));
         pollfd fds[2] = {{STDIN_FILENO, POLLIN, 0}, {o.wake_fd, POLLIN, 0}};
@@ -184,7 +188,7 @@ int run_terminal(ConsoleApp& app, const RunOptions& o) {
             char buf[256];
             while (::read(o.wake_fd, buf, sizeof buf) > 0) {
             }
-            changed = true;
+            readings = true;
         }
         changed = app.tick() || changed;
         if (auto now = Clock::now(); now - last_poll >= kJournalEvery) {
