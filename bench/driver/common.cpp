@@ -23,37 +23,8 @@ extern char** environ;
 namespace bench {
 
 Process run(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env) {
-    int out[2];
-    if (pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    double start = now_ms();
-    pid_t pid = fork();
-    if (pid < 0) throw std::runtime_error("fork failed");
-    if (pid == 0) {
-        dup2(out[1], 1);
-        dup2(out[1], 2);  // what it says on standard error too: the reason when it fails
-        int null = open("/dev/null", O_RDWR);
-        dup2(null, 0);
-        for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
-        execvp(args[0], args.data());
-        _exit(127);
-    }
-    close(out[1]);
-    Process p;
-    char buf[65536];
-    ssize_t n;
-    while ((n = read(out[0], buf, sizeof buf)) > 0) p.out.append(buf, static_cast<std::size_t>(n));
-    close(out[0]);
-    int status = 0;
-    struct rusage ru {};
-    wait4(pid, &status, 0, &ru);
-    p.wall_ms = now_ms() - start;
-    p.cpu_ms = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
-    p.max_rss_kb = ru.ru_maxrss;
-    p.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    return p;
+    Child child = spawn(argv, env, true);
+    return finish(child);
 }
 
 namespace {
@@ -187,7 +158,7 @@ void write_many_targets(const std::filesystem::path& path, const Lab& lab, int h
     std::ofstream(path) << env.dump(2) << "\n";
 }
 
-Child spawn(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env) {
+Child spawn(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env, bool with_stderr) {
     int out[2];
     if (pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
     std::vector<char*> args;
@@ -200,7 +171,7 @@ Child spawn(const std::vector<std::string>& argv, const std::map<std::string, st
         dup2(out[1], 1);
         int null = open("/dev/null", O_RDWR);
         dup2(null, 0);
-        dup2(null, 2);
+        dup2(with_stderr ? out[1] : null, 2);  // run(): what it says on stderr too, the reason when it fails
         for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
         execvp(args[0], args.data());
         _exit(127);

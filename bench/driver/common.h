@@ -35,7 +35,8 @@ struct Row {
     std::string note;         // how it was measured
 };
 
-// A whole process run to its end: wall time, its CPU (user + system, from wait4) and peak RSS.
+// A whole process run to its end: wall time, its CPU (user + system, from wait4) and peak RSS;
+// `out` holds its standard output and error.
 struct Process {
     int status = -1;           // exit status, or 128 + signal
     double wall_ms = 0, cpu_ms = 0;
@@ -97,7 +98,7 @@ struct Child {
     int out = -1;  // its stdout, non-blocking
     double started_ms = 0;
 };
-Child spawn(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {});
+Child spawn(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {}, bool with_stderr = false);
 // Waits for it: wall, CPU and peak RSS as run() gives them (out: what was not read yet).
 Process finish(Child& child);
 int threads_of(pid_t pid);  // from /proc/PID/status; 0 when gone

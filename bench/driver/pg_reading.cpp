@@ -94,8 +94,8 @@ std::vector<Row> pg_reading(const Options& o, const Lab& lab) {
     rows.push_back({"PostgreSQL standby lag reading: CPU vs psql", fmt::format("{} p50", ms(dc)),
                     fmt::format("psql per reading: {} p50", ms(median(psql.cpu))), times(median(psql.cpu) / dc) + " less CPU",
                     "≥ 100× less CPU", median(psql.cpu) / dc >= 100, ""});
-    rows.push_back({"PostgreSQL standby lag reading: wall vs the bare query", fmt::format("{} p50", ms(dw)),
-                    fmt::format("bare query, persistent connection: {} p50", ms(median(raw.wall))), times(dw / median(raw.wall)) + " the bare query",
+    rows.push_back({"PostgreSQL standby lag reading: wall vs the bare query", fmt::format("{} p50 (CPU {})", ms(dw), ms(dc)),
+                    fmt::format("bare query, persistent connection: {} p50 (CPU {})", ms(median(raw.wall)), ms(median(raw.cpu))), times(dw / median(raw.wall)) + " the bare query",
                     "≤ 1.3× the bare query", dw / median(raw.wall) <= 1.3, ""});
     return rows;
 }
