@@ -17,6 +17,7 @@
 #include <thread>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 extern char** environ;
 
@@ -105,11 +106,13 @@ std::string machine_description() {
 void write_results(const std::filesystem::path& path, const Options& o, const std::vector<Row>& rows, double seconds) {
     std::ofstream out(path);
     out << "# Benchmark results\n\n"
-        << "Written by `make " << (o.quick ? "bench-quick" : "bench") << "` (bench/driver): drconsole against what an SRE "
+        << "Written by " << (o.only.empty() ? fmt::format("`make {}`", o.quick ? "bench-quick" : "bench") : std::string("drbench --only"))
+        << " (bench/driver): drconsole against what an SRE "
         << "would otherwise run, on the same machine, at the same moment. The machine is shared and noisy: read the "
         << "ratios, not the absolute times.\n\n"
         << "- Machine: " << machine_description() << "\n"
-        << "- Build: Release; mode: " << (o.quick ? "quick (fewer rounds, smaller data)" : "full") << "; run took "
+        << "- Build: Release; mode: " << (o.quick ? "quick (fewer rounds, smaller data)" : "full")
+        << (o.only.empty() ? std::string() : fmt::format(", only {}", fmt::join(o.only, ", "))) << "; run took "
         << fmt::format("{:.0f} s", seconds) << "\n\n"
         << "| figure | drconsole | comparison | ratio | target | met? |\n|---|---|---|---|---|---|\n";
     auto cell = [](std::string s) {

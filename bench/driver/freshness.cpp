@@ -152,9 +152,9 @@ std::vector<Row> freshness(const Options& o, const Lab& lab) {
         return other >= d ? times(other / d) + " fresher" : times(d / other) + " older";
     };
     std::string how = fmt::format(
-        "{} runs: the lab's WAL link holds the standby's WAL back (`drconsole lab lag pg 10s`), so its lag grows from 0 at 1 s/s and "
+        "{} run(s): the lab's WAL link holds the standby's WAL back (`drconsole lab lag pg 10s`), so its lag grows from 0 at 1 s/s and "
         "truly reaches {:.0f} s {:.0f} s after the change; each figure's age is when it first showed ≥ {:.0f} s minus that moment "
-        "(polled every 50 ms). drconsole: `drconsole probe --json` on the lab (the console repaints on the same reading). Prometheus: "
+        "(polled every 50 ms). drconsole: `drconsole probe --json` on the lab (the console shows the same reading within 100 ms). Prometheus: "
         "`max(pg_replication_lag)` from prometheus-postgres-exporter on the standby (its documented replication-lag query), "
         "through two Prometheus servers started here, scraping every 1 s and at the default 15 s; runs start at random moments so the scrape phase varies; medians (worst in brackets).",
         runs, threshold, threshold, threshold);

@@ -49,7 +49,7 @@ std::vector<Row> kafka_reading(const Options& o, const Lab& lab) {
         }
     }
     double d = median(drc), c = median(kcat);
-    return {{"Kafka mirror lag reading: wall vs kcat -Q", fmt::format("{} p50 (p99 {}; CPU {})", ms(d), ms(percentile(drc, 99)), ms(median(drc_cpu))),
+    return {{"Kafka mirror lag reading: wall vs kcat -Q", fmt::format("{} p50 (p99 {}; CPU of the reading thread {}, librdkafka's own threads not counted)", ms(d), ms(percentile(drc, 99)), ms(median(drc_cpu))),
              fmt::format("two `kcat -Q` per reading: {} p50 (CPU {})", ms(c), ms(median(kcat_cpu))), times(c / d) + " less wall", "≥ 30× less wall",
              c / d >= 30,
              fmt::format("{} readings of each at {} ms spacing, A/B interleaved, after one warm-up; medians. drconsole: the kafka-mirror "
