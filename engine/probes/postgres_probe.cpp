@@ -46,9 +46,10 @@ public:
             backoff_ = std::chrono::seconds(0);
             // A server that was a standby at its last reading is read in one round trip: the
             // standby query also says whether it still is.
+            const std::string standby_sql = standby_heartbeat_ ? std::string(kStandby) + kHeartbeatColumn : std::string(kStandby);
             std::optional<PgRows> standby;
             if (was_standby_) {
-                standby = session_->query(standby_heartbeat_ ? std::string(kStandby) + kHeartbeatColumn : std::string(kStandby), deadline);
+                standby = session_->query(standby_sql, deadline);
                 was_standby_ = truth(standby->at(0, "in_recovery"));
             } else {
                 was_standby_ = truth(session_->query(kIsInRecovery, deadline).rows.at(0).at(0));
@@ -56,7 +57,8 @@ public:
             bool in_recovery = was_standby_;
             r.set("up", 1);
             r.set("in_recovery", in_recovery ? 1 : 0);
-            if (in_recovery) read_standby(r, deadline, standby ? std::move(*standby) : session_->query(kStandby, deadline));
+            // (A standby again after a promotion, e.g. at failback: the same query as before it.)
+            if (in_recovery) read_standby(r, deadline, standby ? std::move(*standby) : session_->query(standby_sql, deadline));
             else if (role_ == "standby") read_promoted(r, deadline);
             else read_primary(r, deadline);
             if (!role_.empty() && (role_ == "standby") != in_recovery)
