@@ -156,6 +156,25 @@ void reap_abandoned(Incident& incident, const Actor& actor) {
         print_recorded(e);
         std::cerr << safe_text("drconsole: " + describe(e)) << '\n';
     }
+    // An approval that did not come in time is found now and recorded as timed out.
+    for (const auto& e : incident.expire_approvals(actor)) {
+        print_recorded(e);
+        std::cerr << safe_text("drconsole: " + describe(e)) << '\n';
+    }
+}
+
+std::map<std::string, std::string> parse_set_values(const std::vector<std::string>& items) {
+    std::map<std::string, std::string> out;
+    for (const auto& item : items) {
+        std::size_t eq = item.find('=');
+        if (eq == std::string::npos || eq == 0)
+            throw InputError(fmt::format("--set '{}': write NAME=VALUE, e.g. --set lsn=0/3000060", safe_text(item)));
+        std::string name = item.substr(0, eq);
+        if (auto bad = first_invalid_utf8(item)) throw InputError(fmt::format("--set {}: not valid UTF-8 (byte {})", safe_text(name), *bad + 1));
+        if (out.count(name)) throw InputError(fmt::format("--set {} is given twice", safe_text(name)));
+        out[name] = item.substr(eq + 1);
+    }
+    return out;
 }
 
 std::string self_exe() {

@@ -62,6 +62,9 @@ void print_recorded(const Event& event);
 // Finds actions whose process died (drconsole/step_run.h), records them abandoned, and says so.
 void reap_abandoned(Incident& incident, const Actor& actor);
 
+// --set NAME=VALUE, repeated: the values a step's requires= names. InputError when malformed.
+std::map<std::string, std::string> parse_set_values(const std::vector<std::string>& items);
+
 // Refuses (RuleViolation) unless the step's gate passes on live readings, or is overridden:
 // with --override the reason and the live values are recorded first (the rules allow only the IC).
 void require_gate(Incident& incident, const Step& step, const Actor& actor, const Environment* env, const std::string& override_reason);
@@ -69,7 +72,8 @@ void require_gate(Incident& incident, const Step& step, const Actor& actor, cons
 // Runs a step's action (gate checked on live readings, --override for the IC); 0 only when the
 // action succeeded and everything was recorded.
 int run_step_action(Journal& journal, Incident& incident, const std::string& step, const std::string& as,
-                    const std::string& env_path, const std::string& override_reason, bool dry_run = false);
+                    const std::string& env_path, const std::string& override_reason, bool dry_run = false,
+                    const std::map<std::string, std::string>& values = {});
 
 // Each subcommand file registers itself; the callbacks set `exit_code`.
 void add_validate(CLI::App& app, int& exit_code);

@@ -14,7 +14,8 @@ namespace {
 
 struct RecordOptions {
     IncidentOptions incident;
-    std::string step, verb, reason, text, role, person, env, override_reason, detected_at, t0_rule = "earliest", owner, at, key;
+    std::string step, verb, reason, text, role, person, env, override_reason, detected_at, t0_rule = "earliest", owner, at, key, cleanup_reason;
+    std::vector<std::string> set;  // --set NAME=VALUE
     bool action_item = false;
     std::int64_t seq = 0;
     bool dry_run = false;
@@ -46,7 +47,8 @@ CLI::App* add_recorder(CLI::App& app, int& exit_code, const std::string& name, c
         // An action whose process died (a crash, kill -9) is found now and recorded as abandoned.
         reap_abandoned(incident, resolve_actor(opts->incident.as, default_role(incident, opts->step)));
         if (opts->verb == "run") {
-            exit_code = run_step_action(journal, incident, opts->step, opts->incident.as, opts->env, opts->override_reason, opts->dry_run);
+            exit_code = run_step_action(journal, incident, opts->step, opts->incident.as, opts->env, opts->override_reason, opts->dry_run,
+                                        parse_set_values(opts->set));
         } else {
             Event e = record(journal, incident, *opts);
             print_recorded(e);
@@ -62,14 +64,18 @@ Event record_step(Journal& journal, Incident& incident, const RecordOptions& o) 
     Actor actor = resolve_actor(o.incident.as, default_role(incident, o.step));
     if (o.verb == "start") return incident.start_step(o.step, actor);
     if (o.verb == "unstart") return incident.unstart_step(o.step, o.reason, actor);
+    if (!o.set.empty() && o.verb != "done" && o.verb != "run") throw InputError("--set records a step's values when it completes: done or run");
     if (o.verb == "done") {
-        // The rules first (a step not applicable here, already done): no gate is read for nothing.
-        if (auto why = incident.why_not(EventDraft{std::string(event_kind::step_completed), actor, o.step, {}})) throw RuleViolation(*why);
+        auto values = parse_set_values(o.set);
+        // The rules first (a step not applicable here, already done, values missing): no gate is read for nothing.
+        nlohmann::json payload = nlohmann::json::object();
+        if (!values.empty()) payload["values"] = values;
+        if (auto why = incident.why_not(EventDraft{std::string(event_kind::step_completed), actor, o.step, payload})) throw RuleViolation(*why);
         if (const Step* step = incident.state().runbook->find_step(o.step); step && step->gate) {
             auto env = incident_environment(journal, incident.state(), o.env);
             require_gate(incident, *step, actor, env.get(), o.override_reason);
         }
-        return incident.complete_step(o.step, actor);
+        return incident.complete_step(o.step, actor, values);
     }
     if (o.verb == "skip") return incident.skip_step(o.step, o.reason, actor);
     if (o.verb == "fail") return incident.fail_step(o.step, o.reason, actor);
@@ -103,12 +109,30 @@ void add_record_commands(CLI::App& app, int& exit_code) {
     cmd->add_option("--env", step->env, "done, run: the environment for live gate readings (default: the incident's)");
     cmd->add_option("--override", step->override_reason, "done, run: the IC's reason to go ahead although the gate does not pass");
     cmd->add_flag("--dry-run", step->dry_run, "run: show what the action would run, with values filled in; record that it did not run");
+    cmd->add_option("--set", step->set, "done, run: a value the step records (its requires=), NAME=VALUE; repeat for each")->allow_extra_args(false);
     cmd->footer("The acting role defaults to the step's owner role; the person to $USER.\n"
                 "A skipped or failed step is retried only after 'reopen'; a step started by mistake is put back with\n"
                 "'unstart' (not while its action runs). Exit status 2: refused, nothing recorded.\n"
                 "done: a step with a gate completes only when the gate passes on live readings, or with --override.\n"
                 "run: checks the gate on live readings, runs the action (Ctrl-C cancels it), records its output and\n"
-                "completes the step when it succeeds; exit status 0 only then.");
+                "completes the step when it succeeds; exit status 0 only then.\n"
+                "A step with approve=ROLE completes (or runs its action) only after another person holding ROLE ran\n"
+                "'drconsole approve STEP'; one with requires=\"lsn, ticket\" completes with --set lsn=… --set ticket=….");
+
+    auto approve = std::make_shared<RecordOptions>();
+    cmd = add_recorder(app, exit_code, "approve", "Approve a started step that asks for approval (approve=ROLE): four eyes", approve,
+                       [](Journal&, Incident& i, const RecordOptions& o) {
+                           const Step* step = i.state().runbook->find_step(o.step);
+                           std::string role = step && !step->approve.empty() ? step->approve : "ic";
+                           return i.approve_step(o.step, o.text, resolve_actor(o.incident.as, role));
+                       });
+    cmd->add_option("step", approve->step, "Step id (see 'drconsole status')")->required();
+    cmd->add_option("--comment", approve->text, "What the approver checked or decided");
+    cmd->get_option("--as")->description("Who approves: the step's approve= role and a person other than the one who asked (default ROLE:$USER)");
+    cmd->footer("The step's owner starts it (that asks for the approval); another person holding the approving role\n"
+                "approves; then the owner completes it or runs its action, and its gate and preflight are read again\n"
+                "at that instant. With approve_timeout=10m, an approval that does not come in time is recorded as\n"
+                "timed out and the step fails: 'drconsole step STEP reopen' asks again.");
 
     auto note = std::make_shared<RecordOptions>();
     cmd = add_recorder(app, exit_code, "note", "Add a note to the timeline (allowed after resolve too)", note,
@@ -168,13 +192,17 @@ void add_record_commands(CLI::App& app, int& exit_code) {
                        [](Journal& j, Incident& i, const RecordOptions& o) {
                            // The key is read first: a key that cannot be read records nothing.
                            auto key = signing_key(o.key);
-                           Event resolved = i.resolve(o.text, incident_actor(i, o));
+                           Event resolved = i.resolve(o.text, incident_actor(i, o), std::nullopt, o.cleanup_reason);
                            if (!key) return resolved;
                            print_recorded(resolved);
                            confirm_unsigned(j, i, *key, true);  // what the signature vouches for, said
                            return i.sign_checkpoint(*key, incident_actor(i, o));
                        });
     cmd->add_option("summary", resolve->text, "How it ended");
+    cmd->add_option("--cleanup-reason", resolve->cleanup_reason,
+                    "Why the incident may end although a cleanup step (always) failed or was skipped (the IC's decision)");
+    cmd->footer("Every cleanup step (always) must have run first: it runs whatever happened before it. One that failed\n"
+                "or was skipped lets the incident resolve only with --cleanup-reason.");
     cmd->add_option("--key", resolve->key, "Sign a checkpoint right after the resolution (default: $DRCONSOLE_SIGNING_KEY, if set)");
 
     auto reopen = std::make_shared<RecordOptions>();

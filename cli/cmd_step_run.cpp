@@ -36,7 +36,8 @@ void require_gate(Incident& incident, const Step& step, const Actor& actor, cons
 }
 
 int run_step_action(Journal& journal, Incident& incident, const std::string& step_id, const std::string& as,
-                    const std::string& env_path, const std::string& override_reason, bool dry_run) {
+                    const std::string& env_path, const std::string& override_reason, bool dry_run,
+                    const std::map<std::string, std::string>& values) {
     const Step* step = incident.state().runbook->find_step(step_id);
     if (!step) throw RuleViolation(incident.state().runbook->no_such_step(step_id));
     if (!step->action) throw RuleViolation(fmt::format("step '{}' has no action to run", step_id));
@@ -51,6 +52,8 @@ int run_step_action(Journal& journal, Incident& incident, const std::string& ste
     }
 
     StepRun run(incident, env, step_id, actor, override_reason);
+    run.set_completion_values(values);
+    // Checked at the instant the action runs (after any approval or wait), never earlier.
     run.check(nullptr);
     for (const auto& c : run.preflight_checks())
         std::cerr << safe_text(fmt::format("preflight {:<38} {:<4} {}", c.name, to_string(c.outcome), c.value)) << '\n';
@@ -66,6 +69,14 @@ int run_step_action(Journal& journal, Incident& incident, const std::string& ste
         std::cerr << safe_text(fmt::format("drconsole: the action of {} failed: {}", step->id, result.error)) << '\n';
         return 1;
     }
+    if (!run.completes_with_values())
+        std::cerr << safe_text(fmt::format("drconsole: the action of {} succeeded; the step completes when its values are recorded: "
+                                           "drconsole step {} done{}", step->id, step->id, [&] {
+                                               std::string hint;
+                                               for (const auto& n : step->requires_values) hint += " --set " + n + "=…";
+                                               return hint;
+                                           }()))
+                  << '\n';
     return 0;
 }
 

@@ -10,7 +10,7 @@ set(header_module
   event.h=journal event_kinds.h=journal journal.h=journal
   gate.h=runbook runbook.h=runbook
   gate_eval.h=probes probes.h=probes readings.h=probes
-  incident.h=incident recorder.h=incident
+  incident.h=incident recorder.h=incident deadlines.h=incident
   measure.h=measure report.h=report)
 
 # What each module may include besides itself: its library target (drc_MODULE, CMakeLists.txt)

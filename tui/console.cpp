@@ -44,8 +44,8 @@ bool ConsoleApp::poll_journal() { return incident_.refresh(&events_) > 0; }
 std::vector<std::string> ConsoleApp::phase_steps() const {
     std::vector<std::string> ids;
     const auto& phases = state().runbook->phases;
-    if (phase_ < phases.size())
-        for (const auto& s : phases[phase_].steps) ids.push_back(s.id);
+    (void)phases;
+    for (const Step* s : shown_steps(phase_)) ids.push_back(s->id);
     return ids;
 }
 
@@ -121,13 +121,13 @@ std::map<Action, std::string> ConsoleApp::disabled_actions(const std::map<std::s
     };
     refuse(Action::comms, refusal(k::comms_sent, nullptr));
     refuse(Action::note, refusal(k::note, selected_step(), {{"text", "?"}}));
-    refuse(Action::resolve, refusal(k::incident_resolved, nullptr, {{"summary", "?"}}));
+    refuse(Action::resolve, refusal(k::incident_resolved, nullptr, {{"summary", "?"}, {"cleanup_reason", "?"}}));
     // Who takes which role is typed in the dialog; any other person taking this console's role asks the same rules.
     refuse(Action::handover, refusal(k::role_assigned, nullptr, {{"role", who_.role}, {"person", "?"}}));
     refuse(Action::fault, refusal(k::fault_injected, nullptr, {{"description", "?"}}));
     const Step* step = selected_step();
     if (!step) {
-        for (Action a : {Action::act, Action::run_action, Action::skip, Action::fail, Action::unstart, Action::override_gate, Action::details})
+        for (Action a : {Action::act, Action::run_action, Action::approve, Action::skip, Action::fail, Action::unstart, Action::override_gate, Action::details})
             off[a] = "no step selected";
     } else {
         const StepState& st = s.step(step->id);
@@ -145,6 +145,7 @@ std::map<Action, std::string> ConsoleApp::disabled_actions(const std::map<std::s
         }
         if (!step->action) refuse(Action::run_action, fmt::format("{} has no action to run", step->id));
         if (!gate_holds) refuse(Action::run_action, gate_why);
+        refuse(Action::approve, refusal(k::step_approved, step));
         refuse(Action::skip, refusal(k::step_skipped, step, {{"reason", "?"}}));
         refuse(Action::unstart, refusal(k::step_unstarted, step));
         refuse(Action::fail, refusal(k::step_failed, step, {{"reason", "?"}}));
@@ -263,6 +264,15 @@ void ConsoleApp::handle(const Key& key) {
     if (auto why = off.find(*action); why != off.end()) {
         message_ = fmt::format("{}: {}", binding(*action).name, why->second);
         message_is_error_ = true;
+        // Cleanup runs before the end: r shows the first cleanup step that has not run.
+        if (*action == Action::resolve)
+            for (std::size_t p = 0; p < state().runbook->phases.size(); ++p)
+                for (const Step* st : shown_steps(p))
+                    if (st->always && state().step(st->id).open()) {
+                        phase_ = p;
+                        selected_ = st->id;
+                        return;
+                    }
         return;
     }
     act(*action);
@@ -291,16 +301,16 @@ void ConsoleApp::move(int delta) {
     // Crossing into the next (or previous) phase skips phases without steps, and says so.
     if (next < 0) {
         for (std::size_t p = phase_; p-- > 0;)
-            if (!phases[p].steps.empty()) {
+            if (auto shown = shown_steps(p); !shown.empty()) {
                 phase_ = p;
-                selected_ = phases[p].steps.back().id;
+                selected_ = shown.back()->id;
                 break;
             }
     } else if (next >= static_cast<long>(ids.size())) {
         for (std::size_t p = phase_ + 1; p < phases.size(); ++p)
-            if (!phases[p].steps.empty()) {
+            if (auto shown = shown_steps(p); !shown.empty()) {
                 phase_ = p;
-                selected_ = phases[p].steps.front().id;
+                selected_ = shown.front()->id;
                 break;
             }
     } else {
@@ -332,11 +342,15 @@ void ConsoleApp::act(Action action) {
         case Action::act:
             if (s.step(step->id).status == StepStatus::pending) {
                 record([&] { return incident_.start_step(step->id, step_actor(*step)); }, step->id);
-            } else if (!step->confirm.empty()) {
-                open_confirm(Action::act, "Complete " + step->id, question_of(*step, "Mark it done?"), step->id);
-            } else if (record([&] { return incident_.complete_step(step->id, step_actor(*step)); }, step->id) == Outcome::recorded) {
-                select_next_open();
+            } else {
+                begin_completion(*step);
             }
+            break;
+        case Action::approve:
+            open_text(action, "Approve " + step->id,
+                      fmt::format("You approve as {} {}; it was asked by {}. Comment (optional):", safe_text(who_.role), safe_text(who_.person),
+                                  safe_text(s.step(step->id).started_by ? s.step(step->id).started_by->person : "?")),
+                      step->id);
             break;
         case Action::run_action:
             if (running_) {
@@ -400,6 +414,7 @@ View ConsoleApp::view() const {
     v.details = details_;
     v.who = who_;
     v.gates = gate_results();
+    for (auto& d : step_deadlines(state())) v.deadlines[d.step] = d;
     v.disabled = disabled_actions(v.gates);
     v.has_probes = store_ != nullptr;
     if (recorder_status_) v.recorder = recorder_status_();

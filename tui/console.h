@@ -86,6 +86,20 @@ private:
     // The engine's StepRun: checked on a worker, begun and finished here (tui/console_actions.cpp).
     void start_action(const Step& step, const std::string& override_reason = {});
     void begin_action();
+    // Completing a step (tui/console_controls.cpp): the values its requires= names, one dialog
+    // each, then its confirm question, then its gate read again at that instant.
+    void begin_completion(const Step& step);
+    void ask_next_value(const Step& step);
+    void after_values(const Step& step);
+    void complete_now(const Step& step);
+    // A text dialog of the completion: a value typed; false when it is not one (the dialog stays).
+    bool take_value(const Dialog& d, const std::string& text);
+    // Approvals that did not come in time, recorded as timed out; true when any was.
+    bool expire_approvals();
+    // The cleanup (always) steps that failed or were skipped: "a, b failed".
+    std::string cleanup_incomplete() const;
+    // Steps shown in phase `p`: those of this incident's mode.
+    std::vector<const Step*> shown_steps(std::size_t p) const;
     // After a step is done: the next open step of the phase, else of the next phases.
     void select_next_open();
     // Why the rules would refuse `kind` on the selected step now; nothing when they would take it.
@@ -126,6 +140,9 @@ private:
     bool dialog_fresh_ = false;       // no key has reached the dialog yet
     bool typing_guard_ = false;  // a confirm got a non-answer key: typed keys are text, dropped until Enter/Esc
     bool quit_ = false;
+    std::map<std::string, std::string> values_;  // typed so far for the step being completed
+    std::string values_step_;
+    std::string resolve_cleanup_reason_;  // the IC's reason to resolve with cleanup incomplete
 };
 
 // Renders a whole screen from a View (pure: no curses).

@@ -81,6 +81,7 @@ void ConsoleApp::begin_action() {
 
 bool ConsoleApp::tick() {
     bool report = report_written();
+    if (expire_approvals()) report = true;
     if (confirm_hold_until_us_ && steady_now_us() >= confirm_hold_until_us_) {
         confirm_hold_until_us_ = 0;  // nothing followed the y: it answered the question
         message_.clear();

@@ -174,7 +174,12 @@ void ConsoleApp::submit_dialog() {
     if (d.kind == Dialog::Kind::confirm && asks_twice(d.purpose, step, d.pending)) text = d.pending;
     switch (d.purpose) {
         case Action::act:
-            if (record([&] { return incident_.complete_step(step->id, step_actor(*step)); }, d.step) == Outcome::recorded) select_next_open();
+            if (!step) break;
+            if (d.kind == Dialog::Kind::text) take_value(d, text);  // one of the values the step records
+            else complete_now(*step);
+            break;
+        case Action::approve:
+            if (step) keep_open_if_refused(record([&] { return incident_.approve_step(step->id, text, who_); }, d.step));
             break;
         case Action::run_action:
             if (running_) {
@@ -215,9 +220,18 @@ void ConsoleApp::submit_dialog() {
                     dialog_.error = "a summary is required: how did it end?";
                     return;
                 }
-                if (auto refusal = incident_.why_not({std::string(event_kind::incident_resolved), who_, "", {{"summary", text}}})) {
+                if (auto refusal = incident_.why_not({std::string(event_kind::incident_resolved), who_, "", {{"summary", text}, {"cleanup_reason", "?"}}})) {
                     dialog_ = d;
                     dialog_.error = "refused: " + *refusal;
+                    return;
+                }
+                // A cleanup step that failed or was skipped: the IC says why it may end anyway.
+                resolve_cleanup_reason_.clear();
+                if (std::string incomplete = cleanup_incomplete(); !incomplete.empty()) {
+                    open_text(Action::resolve, "Resolve: cleanup did not complete",
+                              fmt::format("Cleanup did not complete ({}). Your reason to resolve anyway:", incomplete));
+                    dialog_.opened_us = d.opened_us;
+                    dialog_.pending = text;
                     return;
                 }
                 // Steps still open are said before the end, not found afterwards in the report.
@@ -232,13 +246,27 @@ void ConsoleApp::submit_dialog() {
                 dialog_.pending = text;
                 return;
             }
+            if (d.title == "Resolve: cleanup did not complete") {
+                if (text.empty()) {
+                    dialog_ = d;
+                    dialog_.error = "a reason is required: why may the incident end with its cleanup incomplete?";
+                    return;
+                }
+                resolve_cleanup_reason_ = text;
+                open_text(Action::resolve, "Resolve the incident",
+                          fmt::format("Type resolve to end the incident now (cleanup incomplete: {}); then only notes, corrections, reopen. "
+                                      "Summary: \"{}\"", text, d.pending));
+                dialog_.opened_us = d.opened_us;
+                dialog_.pending = d.pending;
+                return;
+            }
             if (text != "resolve") {
                 dialog_ = d;
                 dialog_.input.clear();
                 dialog_.error = "type resolve exactly to end the incident (Esc cancels)";
                 return;
             }
-            keep_open_if_refused(record([&] { return incident_.resolve(d.pending, who_, at); }));
+            keep_open_if_refused(record([&] { return incident_.resolve(d.pending, who_, at, resolve_cleanup_reason_); }));
             if (state().resolved() && signing_key_ && state().last_checkpoint_seq != state().last_seq)
                 record([&] { return incident_.sign_checkpoint(*signing_key_, who_); });
             if (state().resolved())

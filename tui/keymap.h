@@ -22,7 +22,7 @@ struct Key {
 };
 
 enum class Action {
-    move_up, move_down, prev_phase, next_phase, next_pane, act, run_action, skip, fail, unstart, note, comms, handover,
+    move_up, move_down, prev_phase, next_phase, next_pane, act, run_action, approve, skip, fail, unstart, note, comms, handover,
     fault, override_gate, details, search, resolve, help, quit,
 };
 

@@ -42,13 +42,17 @@ void render_checklist(const View& v, Canvas& c, Rect r) {
     const auto& phases = s.runbook->phases;
     if (v.phase >= phases.size()) return;
     const Phase& phase = phases[v.phase];
+    // The steps of the other mode (when=drill in a real incident, when=real in a drill) are not shown.
+    std::vector<const Step*> shown;
+    for (const auto& st : phase.steps)
+        if (st.in_mode(s.mode)) shown.push_back(&st);
     draw_title(c, r, fmt::format("{} {}/{}: {} ({})", g.bullet, v.phase + 1, phases.size(), safe_text(phase.name), to_string(phase.kind)),
                v.focus == Pane::checklist);
     int y = r.y + 1;
     // Keep the selection visible when the phase has more steps than rows.
     std::size_t first = 0, selected_index = 0;
-    for (std::size_t i = 0; i < phase.steps.size(); ++i)
-        if (phase.steps[i].id == v.selected) selected_index = i;
+    for (std::size_t i = 0; i < shown.size(); ++i)
+        if (shown[i]->id == v.selected) selected_index = i;
     std::size_t rows = static_cast<std::size_t>(std::max(r.h - 1, 1));
     if (selected_index >= rows) first = selected_index - rows + 1;
     bool narrow = r.w < 70;
@@ -59,8 +63,8 @@ void render_checklist(const View& v, Canvas& c, Rect r) {
     // Narrow, the role column goes (the details below name the owner) so the step reads.
     int role_w = narrow ? 0 : std::clamp(longest + 1, 4, std::max(9, r.w / 5)), status_w = narrow ? 15 : std::max(16, r.w / 4);
     int text_w = r.w - 4 - role_w - status_w - (narrow ? 1 : 2);
-    for (std::size_t i = first; i < phase.steps.size() && y < r.y + r.h; ++i, ++y) {
-        const Step& step = phase.steps[i];
+    for (std::size_t i = first; i < shown.size() && y < r.y + r.h; ++i, ++y) {
+        const Step& step = *shown[i];
         const StepState& st = s.step(step.id);
         Role role = Role::step_pending;
         std::string mark(g.pending), status;
@@ -103,6 +107,26 @@ void render_checklist(const View& v, Canvas& c, Rect r) {
                 status = "gate " + std::string(to_string(gate->second.outcome)) + ": " + safe_text(gate->second.reason);
             }
         }
+        if (!step.approve.empty() && st.status == StepStatus::started) {
+            if (st.approved_us) status += ", approved by " + safe_text(st.approved_by->person);
+            else {
+                role = Role::step_blocked;
+                status = "awaiting approval: " + safe_text(step.approve);
+            }
+        }
+        // A time budget: late is said before anything else about an open step.
+        if (auto d = v.deadlines.find(step.id); d != v.deadlines.end()) {
+            std::int64_t late = d->second.late_us(v.now_us);
+            if (open && late > 0) {
+                role = Role::step_failed;
+                status = "LATE +" + mmss(late) + " " + status;
+            } else if (open) {
+                status += (status.empty() ? "due " : ", due ") + offset_text(d->second.due_us - s.t0_us());
+            } else if (late > 0) {
+                status += " (+" + mmss(late) + " late)";
+            }
+        }
+        if (step.always && status.empty()) status = "cleanup";
         if (step.id == v.running_step) {
             role = Role::step_active;
             status = "running " + mmss(v.running_us) + " (a cancels)";
@@ -149,6 +173,31 @@ void render_details(const View& v, Canvas& c, Rect r, bool wrap) {
         line("gate " + safe_text(step->gate_text) + "  " + result, gate != v.gates.end() && gate->second.outcome == GateOutcome::pass ? Role::step_done : Role::step_blocked);
     }
     if (!step->confirm.empty()) line("asks first: " + safe_text(step->confirm == "yes" ? "confirm" : step->confirm), Role::dim);
+    if (!step->approve.empty()) {
+        std::string approval = st.approved_us ? fmt::format("approved by {} at {}{}", safe_text(st.approved_by->person),
+                                                            offset_text(*st.approved_us - s.t0_us()),
+                                                            st.approval_comment.empty() ? "" : ": " + safe_text(st.approval_comment))
+                               : st.approval_expired ? std::string("the approval timed out: reopen to ask again")
+                               : st.status == StepStatus::started ? std::string("awaiting approval (p at the approver's console)")
+                                                                  : std::string("asked for when it starts");
+        line(fmt::format("approval by {} (another person){}: {}", safe_text(step->approve),
+                         step->approve_timeout ? ", within " + format_duration(*step->approve_timeout) : "", approval),
+             st.approved_us ? Role::step_done : Role::step_blocked);
+    }
+    if (auto d = v.deadlines.find(step->id); d != v.deadlines.end())
+        line(fmt::format("{}: by {}{}", safe_text(d->second.basis), offset_text(d->second.due_us - s.t0_us()),
+                         d->second.late_us(v.now_us) > 0 ? fmt::format(", LATE +{}", mmss(d->second.late_us(v.now_us))) : ""),
+             d->second.late_us(v.now_us) > 0 ? Role::step_failed : Role::dim);
+    if (!step->requires_values.empty()) {
+        std::string values;
+        for (const auto& name : step->requires_values) {
+            auto it = st.values.find(name);
+            values += fmt::format("{}{}={}", values.empty() ? "" : ", ", safe_text(name), it == st.values.end() ? "…" : safe_text(it->second));
+        }
+        line("records on completion: " + values, Role::dim);
+    }
+    if (step->always) line("cleanup: runs before the incident is resolved, whatever happened before it", Role::dim);
+    if (!step->when.empty()) line(fmt::format("only in a {}", step->when == "drill" ? "drill" : "real incident"), Role::dim);
     for (const auto& d : step->details) line(safe_text(d), Role::dim);
     if (step->action) {
         line(fmt::format("action: {}{}  (a runs it)", to_string(step->action->kind), step->action->target.empty() ? "" : " on " + safe_text(step->action->target)));

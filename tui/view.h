@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "drconsole/deadlines.h"
 #include "drconsole/gate_eval.h"
 #include "drconsole/incident.h"
 #include "drconsole/readings.h"
@@ -47,6 +48,7 @@ struct View {
     bool has_probes = false;
     std::optional<RecorderStatus> recorder;   // whether this console's readings are recorded (none: not recording)
     std::map<std::string, GateResult> gates;  // by step id
+    std::map<std::string, StepDeadline> deadlines;  // by step id: the steps with due= or budget=
     std::int64_t now_us = 0;                  // wall clock
     std::size_t phase = 0;                    // index of the phase shown in the checklist
     std::string selected;                     // selected step id

@@ -21,7 +21,16 @@ std::string describe(const Event& e) {
         case EventKind::role_handed_over: return fmt::format("handed over {} from {} to {}", text("role"), text("from"), text("to"));
         case EventKind::step_started: return "started " + e.step;
         case EventKind::step_unstarted: return with("put back " + e.step + " (not started)", "reason");
-        case EventKind::step_completed: return "completed " + e.step;
+        case EventKind::step_completed: {
+            std::string values;
+            if (p.is_object() && p.contains("values") && p["values"].is_object())
+                for (const auto& [name, value] : p["values"].items())
+                    values += fmt::format("{}{}={}", values.empty() ? " (" : ", ", name, value.is_string() ? value.get<std::string>() : "?");
+            return "completed " + e.step + (values.empty() ? "" : values + ")");
+        }
+        case EventKind::step_approved: return with(fmt::format("approved {} (as {})", e.step, e.actor.role), "comment");
+        case EventKind::approval_expired:
+            return fmt::format("approval of {} by {} TIMED OUT: the step failed", e.step, text("role"));
         case EventKind::step_skipped: return with("skipped " + e.step, "reason");
         case EventKind::step_failed: return with("failed " + e.step, "reason");
         case EventKind::step_reopened: return with("reopened " + e.step, "reason");
@@ -53,7 +62,10 @@ std::string describe(const Event& e) {
                        ? fmt::format("incident declared (first detected {})", format_utc(p.value("detected_us", std::int64_t{0})))
                        : std::string("incident declared");
         case EventKind::comms_sent: return with("comms update sent", "summary");
-        case EventKind::incident_resolved: return with("RESOLVED", "summary");
+        case EventKind::incident_resolved: {
+            std::string cleanup = text("cleanup_reason");
+            return with("RESOLVED", "summary") + (cleanup.empty() ? "" : " (cleanup did not complete: " + cleanup + ")");
+        }
         case EventKind::incident_reopened: return with(fmt::format("REOPENED (resolution #{} undone)", p.value("resolved_seq", 0)), "reason");
         case EventKind::checkpoint_signed:
             // The signature is checked by verify --pubkey only: here it is a claim.

@@ -1,4 +1,6 @@
 // Folding events into incident state: the only place state changes.
+#include <fmt/format.h>
+
 #include "drconsole/incident.h"
 
 namespace drconsole {
@@ -109,6 +111,9 @@ void apply(IncidentState& s, const Event& e) {
             st.status = StepStatus::pending;
             st.started_us.reset();
             st.started_by.reset();
+            st.approved_us.reset();  // the request goes with the start
+            st.approved_by.reset();
+            st.approval_comment.clear();
             break;
         }
         case EventKind::step_completed:
@@ -122,6 +127,27 @@ void apply(IncidentState& s, const Event& e) {
             st.ended_by = e.actor;
             st.reason = p.value("reason", "");
             if (st.attempts == 0) st.attempts = 1;
+            if (*kind == EventKind::step_completed && p.contains("values") && p["values"].is_object())
+                for (const auto& [name, value] : p["values"].items())
+                    if (value.is_string()) st.values[name] = value.get<std::string>();
+            break;
+        }
+        case EventKind::step_approved: {
+            StepState& st = s.steps[e.step];
+            st.approved_us = acted;
+            st.approved_by = e.actor;
+            st.approval_comment = p.value("comment", "");
+            break;
+        }
+        case EventKind::approval_expired: {
+            // No approval came in time: the attempt failed; reopening the step asks again.
+            StepState& st = s.steps[e.step];
+            st.status = StepStatus::failed;
+            st.ended_us = e.wall_us;
+            st.ended_by = e.actor;
+            st.approval_expired = true;
+            st.reason = fmt::format("no approval by {} within {}", p.value("role", ""),
+                                    format_duration(Millis(p.value("timeout_ms", std::int64_t{0}))));
             break;
         }
         case EventKind::step_reopened: {
@@ -183,11 +209,13 @@ void apply(IncidentState& s, const Event& e) {
             s.resolved_us = acted;
             s.resolved_seq = e.seq;
             s.resolution = p.value("summary", "");
+            s.cleanup_reason = p.value("cleanup_reason", "");
             break;
         case EventKind::incident_reopened:
             s.resolved_us.reset();
             s.resolved_seq = 0;
             s.resolution.clear();
+            s.cleanup_reason.clear();
             break;
         case EventKind::preflight_checked:
         case EventKind::action_dry_run:

@@ -54,6 +54,11 @@ Incident Incident::start(Journal& journal, const StartRequest& req) {
     const Runbook& rb = *req.runbook;
     std::map<std::string, std::string> not_applicable;
     if (req.env) not_applicable = steps_needing_missing(rb, *req.env, req.allow_missing);
+    // A step for the other mode (when=drill, when=real) is not part of this incident.
+    for (const auto& phase : rb.phases)
+        for (const auto& step : phase.steps)
+            if (!step.in_mode(req.mode))
+                not_applicable[step.id] = step.when == "drill" ? "a drill-only step (when=drill)" : "a real-incident step (when=real)";
     // One environment serves many runbooks: its roster fills the roles this runbook has.
     std::map<std::string, std::string> roster;
     if (req.env)
@@ -133,7 +138,48 @@ std::size_t Incident::refresh(std::vector<Event>* out) {
 }
 
 Event Incident::start_step(const std::string& step, const Actor& a) { return submit(draft(k::step_started, a, step)); }
-Event Incident::complete_step(const std::string& step, const Actor& a) { return submit(draft(k::step_completed, a, step)); }
+Event Incident::complete_step(const std::string& step, const Actor& a, const std::map<std::string, std::string>& values) {
+    nlohmann::json payload = nlohmann::json::object();
+    if (!values.empty()) payload["values"] = values;
+    return submit(draft(k::step_completed, a, step, std::move(payload)));
+}
+
+namespace {
+
+// When the approval of a started step stops being possible: its start plus approve_timeout.
+std::optional<std::int64_t> approval_deadline(const Step& step, const StepState& st) {
+    if (step.approve.empty() || !step.approve_timeout || st.status != StepStatus::started || !st.started_us || st.approved_us)
+        return std::nullopt;
+    return *st.started_us + step.approve_timeout->count() * 1000;
+}
+
+}  // namespace
+
+Event Incident::approve_step(const std::string& step, const std::string& comment, const Actor& a) {
+    if (const Step* s = state_.runbook->find_step(step))
+        if (auto deadline = approval_deadline(*s, state_.step(step)); deadline && journal_->clock().wall_us() > *deadline)
+            throw RuleViolation(fmt::format("the approval of '{}' was due within {} of its request, by {}: it timed out (reopen the step "
+                                            "to ask again)", step, format_duration(*s->approve_timeout), format_utc(*deadline)));
+    nlohmann::json payload = nlohmann::json::object();
+    if (!comment.empty()) payload["comment"] = comment;
+    return submit(draft(k::step_approved, a, step, std::move(payload)));
+}
+
+std::vector<Event> Incident::expire_approvals(const Actor& a) {
+    std::vector<Event> out;
+    std::int64_t now = journal_->clock().wall_us();
+    for (const auto& phase : state_.runbook->phases)
+        for (const auto& step : phase.steps)
+            if (auto deadline = approval_deadline(step, state_.step(step.id)); deadline && now > *deadline) {
+                try {
+                    out.push_back(submit(draft(k::approval_expired, a, step.id,
+                                               {{"role", step.approve}, {"timeout_ms", step.approve_timeout->count()}})));
+                } catch (const RuleViolation&) {
+                    // Approved or expired by another writer just now.
+                }
+            }
+    return out;
+}
 Event Incident::skip_step(const std::string& step, const std::string& reason, const Actor& a, std::optional<ActedAt> at) {
     return submit(acted(draft(k::step_skipped, a, step, {{"reason", reason}}), at));
 }
@@ -230,8 +276,10 @@ Event Incident::reopen_incident(const std::string& reason, const Actor& a) {
     return submit(draft(k::incident_reopened, a, {}, {{"reason", reason}, {"resolved_seq", state_.resolved_seq}}));
 }
 
-Event Incident::resolve(const std::string& summary, const Actor& a, std::optional<ActedAt> at) {
-    return submit(acted(draft(k::incident_resolved, a, {}, {{"summary", summary}}), at));
+Event Incident::resolve(const std::string& summary, const Actor& a, std::optional<ActedAt> at, const std::string& cleanup_reason) {
+    nlohmann::json payload = {{"summary", summary}};
+    if (!cleanup_reason.empty()) payload["cleanup_reason"] = cleanup_reason;
+    return submit(acted(draft(k::incident_resolved, a, {}, std::move(payload)), at));
 }
 
 }  // namespace drconsole

@@ -1,4 +1,6 @@
 // The rules of an incident: which commands the current state allows. Pure; used inside the write transaction.
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "drconsole/clock.h"
@@ -18,6 +20,51 @@ std::string who(const std::optional<Actor>& actor) {
 
 std::string when(const IncidentState& s, std::optional<std::int64_t> us) {
     return us ? format_offset(*us - s.t0_us()) : std::string("?");
+}
+
+std::string join_names(const std::vector<std::string>& names) {
+    std::string out;
+    for (std::size_t i = 0; i < names.size(); ++i) out += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
+    return out;
+}
+
+// Why a step with approve=ROLE cannot go ahead yet (its completion or its action), or nothing.
+std::optional<std::string> awaits_approval(const IncidentState& s, const Step& step) {
+    if (step.approve.empty()) return std::nullopt;
+    const StepState& st = s.step(step.id);
+    if (st.approved_us) return std::nullopt;
+    if (st.status == StepStatus::pending)
+        return fmt::format("step '{}' needs the approval of {} (another person): start it to ask for it", step.id, step.approve);
+    return fmt::format("step '{}' waits for the approval of {} (another person), asked at {}: drconsole approve {}", step.id, step.approve,
+                       when(s, st.started_us), step.id);
+}
+
+void check_approval(const IncidentState& s, const EventDraft& d, bool expiry) {
+    const Step* step = s.runbook->find_step(d.step);
+    if (!step) refuse(s.runbook->no_such_step(d.step));
+    if (step->approve.empty()) refuse(fmt::format("step '{}' asks for no approval (it has no approve=ROLE)", d.step));
+    const StepState& st = s.step(d.step);
+    if (st.status == StepStatus::pending) refuse(fmt::format("step '{}' is not started: its start asks for the approval", d.step));
+    if (!st.open()) refuse(fmt::format("step '{}' is {}: there is nothing to approve", d.step, to_string(st.status)));
+    if (st.approved_us)
+        refuse(fmt::format("step '{}' is already approved ({} by {})", d.step, when(s, st.approved_us), who(st.approved_by)));
+    if (expiry) {
+        if (!step->approve_timeout) refuse(fmt::format("the approval of '{}' has no approve_timeout", d.step));
+        return;
+    }
+    if (d.actor.role != step->approve)
+        refuse(fmt::format("only the {} approves '{}' (acting as {}): --as {}:PERSON", step->approve, d.step, d.actor.role, step->approve));
+    auto holder = s.roster.find(step->approve);
+    if (holder == s.roster.end())
+        refuse(fmt::format("nobody holds role '{}' yet: assign it before approving (drconsole handover {} PERSON)", step->approve, step->approve));
+    if (holder->second != d.actor.person)
+        refuse(fmt::format("the {} is {} now, not {}: only the person holding the role approves", step->approve, holder->second, d.actor.person));
+    // Four eyes: whoever asked (started the step) and whoever will act cannot approve it.
+    if (st.started_by && st.started_by->person == d.actor.person)
+        refuse(fmt::format("{} asked for this approval (started '{}'): another person holding {} approves it", d.actor.person, d.step,
+                           step->approve));
+    if (auto owner = s.roster.find(step->role); owner != s.roster.end() && owner->second == d.actor.person)
+        refuse(fmt::format("{} holds {}, the role that carries out '{}': another person approves it", d.actor.person, step->role, d.step));
 }
 
 void check_step(const IncidentState& s, const EventDraft& d) {
@@ -47,6 +94,22 @@ void check_step(const IncidentState& s, const EventDraft& d) {
         if (st.action_running) refuse(fmt::format("the action of '{}' is running: cancel it first", d.step));
     } else if (d.kind == k::step_completed) {
         if (!open) refuse(already());
+        const Step& step = *s.runbook->find_step(d.step);
+        if (auto why = awaits_approval(s, step)) refuse(*why);
+        std::string missing;
+        const nlohmann::json values = d.payload.value("values", nlohmann::json::object());
+        for (const auto& name : step.requires_values) {
+            auto v = values.find(name);
+            if (v == values.end() || !v->is_string() || trim(v->get<std::string>()).empty()) missing += (missing.empty() ? "" : ", ") + name;
+            else if (auto bad = first_invalid_utf8(v->get<std::string>())) refuse(fmt::format("value '{}' is not valid UTF-8", name));
+        }
+        if (!missing.empty())
+            refuse(fmt::format("completing '{}' records {}: give {} (--set NAME=VALUE)", d.step, join_names(step.requires_values),
+                               missing.find(',') == std::string::npos ? "it" : "each: " + missing));
+        for (const auto& [name, value] : values.items())
+            if (std::find(step.requires_values.begin(), step.requires_values.end(), name) == step.requires_values.end())
+                refuse(fmt::format("step '{}' does not record a value '{}' ({})", d.step, name,
+                                   step.requires_values.empty() ? "it has no requires=" : "it records " + join_names(step.requires_values)));
     } else if (d.kind == k::step_skipped || d.kind == k::step_failed) {
         if (!open) refuse(already());
         if (d.payload.value("reason", "").empty())
@@ -63,6 +126,26 @@ void require_ic(const IncidentState& s, const Actor& actor, std::string_view wha
     auto ic = s.roster.find("ic");
     if (ic != s.roster.end() && ic->second != actor.person)
         refuse(fmt::format("only the IC {}: the IC is {} now, not {}", what, ic->second, actor.person));
+}
+
+// Cleanup (`always`) steps run before the incident is resolved, whatever happened before them;
+// one that failed or was skipped lets it resolve only with the IC's reason.
+void check_cleanup(const IncidentState& s, const std::string& reason) {
+    std::vector<std::string> open, not_done;
+    for (const auto& phase : s.runbook->phases)
+        for (const auto& step : phase.steps) {
+            if (!step.always) continue;
+            const StepState& st = s.step(step.id);
+            if (st.open()) open.push_back(step.id);
+            else if (st.status == StepStatus::failed || st.status == StepStatus::skipped)
+                not_done.push_back(fmt::format("{} {}", step.id, to_string(st.status)));
+        }
+    if (!open.empty())
+        refuse(fmt::format("cleanup {} {} {} not run yet: run {} before resolving (or fail or skip {} with a reason)",
+                           open.size() == 1 ? "step" : "steps", join_names(open), open.size() == 1 ? "has" : "have",
+                           open.size() == 1 ? "it" : "them", open.size() == 1 ? "it" : "each"));
+    if (!not_done.empty() && trim(reason).empty())
+        refuse(fmt::format("cleanup did not complete ({}): resolving needs the IC's reason (--cleanup-reason)", join_names(not_done)));
 }
 
 }  // namespace
@@ -150,6 +233,7 @@ void check_command(const IncidentState& s, const EventDraft& d) {
                     refuse(fmt::format("step '{}' is {}: {}", d.step, to_string(st.status),
                                        st.status == StepStatus::pending ? "start it before running its action" : "reopen it to run its action again"));
                 if (st.action_running) refuse(fmt::format("the action of '{}' is already running", d.step));
+                if (auto why = awaits_approval(s, *step)) refuse(*why);
             } else if (!st.action_running) {
                 refuse(fmt::format("the action of '{}' is not running", d.step));
             }
@@ -177,6 +261,8 @@ void check_command(const IncidentState& s, const EventDraft& d) {
         case EventKind::samples_recorded:
             if (!d.payload.contains("sha256") || !d.payload.contains("series")) refuse("a batch of samples is recorded with its seal");
             break;
+        case EventKind::step_approved: check_approval(s, d, false); break;
+        case EventKind::approval_expired: check_approval(s, d, true); break;
         case EventKind::comms_sent: break;  // always allowed while open
         case EventKind::checkpoint_signed:
             if (d.payload.value("covers_seq", std::int64_t{-1}) != s.last_seq || d.payload.value("covers_hash", "") != s.head_hash ||
@@ -185,6 +271,7 @@ void check_command(const IncidentState& s, const EventDraft& d) {
             break;
         case EventKind::incident_resolved:
             if (s.runbook->has_role("ic")) require_ic(s, d.actor, "resolves the incident");
+            check_cleanup(s, d.payload.value("cleanup_reason", ""));
             break;
         case EventKind::incident_reopened:
             if (!s.resolved()) refuse("the incident is open: only a resolved incident is reopened");

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "drconsole/clock.h"
+#include "drconsole/deadlines.h"
 #include "drconsole/measure.h"
 
 namespace drconsole {
@@ -143,6 +144,15 @@ void add_deviations(Measurement& m, const IncidentState& s, const std::vector<Ev
             if (s.resolved() && st.open())
                 m.deviations.push_back({"not done", step.id, *s.resolved_us, fmt::format("{} when the incident was resolved", to_string(st.status))});
         }
+    // Time budgets: a step that ended after its deadline, or was still open past it at the end.
+    std::int64_t end = s.resolved_us.value_or(events.empty() ? m.t0_us : events.back().wall_us);
+    for (const auto& d : step_deadlines(s)) {
+        std::int64_t late = d.late_us(end);
+        if (late <= 0) continue;
+        m.deviations.push_back({"overdue", d.step, d.due_us,
+                                d.ended_us ? fmt::format("ended {} late ({})", format_seconds(to_s(late)), d.basis)
+                                           : fmt::format("still open at the end, {} past its deadline ({})", format_seconds(to_s(late)), d.basis)});
+    }
     for (const auto& e : events) {
         if (e.kind == k::gate_overridden)
             m.deviations.push_back({"gate overridden", e.step, e.wall_us, fmt::format("{} by {} ({})", e.payload.value("reason", ""), e.actor.person, e.actor.role)});
@@ -153,7 +163,6 @@ void add_deviations(Measurement& m, const IncidentState& s, const std::vector<Ev
     if (s.comms.every) {
         std::int64_t cadence = s.comms.every->count() * 1000;
         std::int64_t last = m.t0_us;
-        std::int64_t end = s.resolved_us.value_or(events.empty() ? m.t0_us : events.back().wall_us);
         for (std::int64_t sent : s.comms_us) {
             if (sent < m.t0_us) continue;
             if (sent - last > cadence)

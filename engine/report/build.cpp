@@ -9,6 +9,7 @@
 #include "drconsole/incident.h"
 #include "drconsole/measure.h"
 #include "drconsole/report.h"
+#include "report/controls.h"
 
 namespace drconsole {
 namespace {
@@ -183,6 +184,7 @@ json build_report(Journal& journal, std::int64_t id) {
                      {"t0_source", m.t0_source},
                      {"resolved_at", utc(s.resolved_us)},
                      {"resolution", s.resolution},
+                     {"cleanup_reason", s.cleanup_reason},
                      {"resolution_corrections", resolution_corrections(s)},
                      {"comms_cadence", {{"every_s", s.comms.every ? json(static_cast<double>(s.comms.every->count()) / 1000) : json(nullptr)},
                                         {"source", s.comms.source},
@@ -296,6 +298,8 @@ json build_report(Journal& journal, std::int64_t id) {
     for (const auto& d : m.deviations)
         deviations.push_back({{"kind", d.kind}, {"step", d.step}, {"at", format_utc(d.at_us)}, {"t_plus", format_offset(timeline.at(d.at_us) - t0)}, {"detail", d.detail}});
     r["deviations"] = deviations;
+    json controls = report::controls_json(s, [&](std::int64_t us) { return format_offset(timeline.at(us) - t0); });
+    for (const char* key : {"approvals", "values", "cleanup"}) r[key] = controls[key];
     json items = json::array();
     for (const auto& n : s.notes)
         if (n.action_item)

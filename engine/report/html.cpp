@@ -70,6 +70,35 @@ void charts(std::string& o, const json& r) {
     o += "</table>\n";
 }
 
+// Approvals, required values and cleanup: each section only when the runbook has any.
+void controls(std::string& o, const json& r) {
+    auto cell = [](const json& row, const char* key) { return td(html(str(row.value(key, json(""))))); };
+    if (!r.value("approvals", json::array()).empty()) {
+        o += "<h2>Approvals</h2><table><tr><th>Step</th><th>Approver role</th><th>Asked by</th><th>State</th><th>By</th><th>T+</th><th>Comment</th></tr>";
+        for (const auto& a : r["approvals"])
+            o += "<tr>" + cell(a, "step") + cell(a, "role") + cell(a, "requested_by") + cell(a, "state") + cell(a, "approved_by") + cell(a, "t_plus") +
+                 cell(a, "comment") + "</tr>";
+        o += "</table>\n";
+    }
+    if (!r.value("values", json::array()).empty()) {
+        o += "<h2>Recorded values</h2><table><tr><th>Step</th><th>Value</th><th>Recorded</th><th>By</th><th>T+</th></tr>";
+        for (const auto& v : r["values"])
+            o += "<tr>" + cell(v, "step") + cell(v, "name") + td(v["value"].is_null() ? std::string("not recorded") : "<code>" + html(str(v["value"])) + "</code>") +
+                 cell(v, "by") + cell(v, "t_plus") + "</tr>";
+        o += "</table>\n";
+    }
+    if (!r.value("cleanup", json::array()).empty()) {
+        o += "<h2>Cleanup</h2><ul>";
+        for (const auto& c : r["cleanup"])
+            o += "<li>" + html(fmt::format("{} {} {}: {}{}{}{}", str(c["state"]) == "done" ? "✓" : "✗", str(c["step"]), str(c["text"]), str(c["state"]),
+                                           c.contains("t_plus") ? " at " + str(c["t_plus"]) : "", c.contains("action") ? "; action " + str(c["action"]) : "",
+                                           str(c["reason"]).empty() ? "" : " — " + str(c["reason"]))) + "</li>";
+        if (!str(r["incident"].value("cleanup_reason", json(""))).empty())
+            o += "<li>" + html("Resolved with cleanup incomplete: " + str(r["incident"]["cleanup_reason"])) + "</li>";
+        o += "</ul>\n";
+    }
+}
+
 void timeline(std::string& o, const json& r) {
     o += "<h2>Timeline</h2><table class=\"timeline\"><tr><th>T+</th><th>Wall clock (UTC)</th><th>Role</th><th>Person</th><th>What</th></tr>";
     for (const auto& e : r["events"])
@@ -81,6 +110,7 @@ void timeline(std::string& o, const json& r) {
             o += "<li>" + html(str(n["step"]) + " (" + str(n["phase"]) + "): " + str(n["reason"])) + "</li>";
         o += "</ul>\n";
     }
+    controls(o, r);
     o += "<h2>Deviations</h2><ul>";
     if (r["deviations"].empty()) o += "<li>None: every step was done as written.</li>";
     for (const auto& d : r["deviations"])

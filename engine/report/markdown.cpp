@@ -43,6 +43,37 @@ void timeline(std::string& o, const json& r) {
     o += "\n";
 }
 
+// Approvals, required values and cleanup: each section only when the runbook has any.
+void controls(std::string& o, const json& r) {
+    if (!r.value("approvals", json::array()).empty()) {
+        o += "## Approvals\n\n| Step | Approver role | Asked by | State | By | T+ | Comment |\n|------|------|------|------|------|------|------|\n";
+        for (const auto& a : r["approvals"])
+            o += fmt::format("| `{}` | {} | {} | {} | {} | {} | {} |\n", md(str(a["step"])), md(str(a["role"])), md(str(a["requested_by"])),
+                             md(str(a["state"])), md(str(a.value("approved_by", json("")))), str(a.value("t_plus", json(""))),
+                             md(str(a.value("comment", json("")))));
+        o += "\n";
+    }
+    if (!r.value("values", json::array()).empty()) {
+        o += "## Recorded values\n\n| Step | Value | Recorded | By | T+ |\n|------|------|------|------|------|\n";
+        for (const auto& v : r["values"])
+            o += fmt::format("| `{}` | {} | {} | {} | {} |\n", md(str(v["step"])), md(str(v["name"])),
+                             v["value"].is_null() ? "not recorded" : "`" + md(str(v["value"])) + "`", md(str(v["by"])), str(v["t_plus"]));
+        o += "\n";
+    }
+    if (!r.value("cleanup", json::array()).empty()) {
+        o += "## Cleanup\n\n";
+        for (const auto& c : r["cleanup"]) {
+            std::string state = str(c["state"]);
+            o += fmt::format("- {} `{}` {}: {}{}{}{}\n", state == "done" ? "✓" : "✗", md(str(c["step"])), md(str(c["text"])), md(state),
+                             c.contains("t_plus") ? " at " + str(c["t_plus"]) : "", c.contains("action") ? "; action " + md(str(c["action"])) : "",
+                             str(c["reason"]).empty() ? "" : " — " + md(str(c["reason"])));
+        }
+        if (!str(r["incident"].value("cleanup_reason", json(""))).empty())
+            o += "- Resolved with cleanup incomplete: " + md(str(r["incident"]["cleanup_reason"])) + "\n";
+        o += "\n";
+    }
+}
+
 void findings(std::string& o, const json& r) {
     if (!r.value("not_applicable", json::array()).empty()) {
         o += "## Not applicable here\n\nSteps that need a target this environment lacks (`start --allow-missing`), recorded at the start:\n\n";
@@ -50,6 +81,7 @@ void findings(std::string& o, const json& r) {
             o += fmt::format("- `{}` ({}): {}\n", md(str(n["step"])), md(str(n["phase"])), md(str(n["reason"])));
         o += "\n";
     }
+    controls(o, r);
     o += "## Deviations\n\n";
     if (r["deviations"].empty()) o += "None: every step was done as written.\n";
     for (const auto& d : r["deviations"])

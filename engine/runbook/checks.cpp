@@ -122,6 +122,11 @@ void check_runbook(ParseContext& ctx, Runbook& rb) {
                     ctx.diag.error(step.fault_pos, fmt::format("a drill has one fault: step '{}' already has 'fault'", fault_step->id));
                 fault_step = &step;
             }
+            if (!step.wait_text.empty() && !step.action)
+                ctx.diag.error(step.wait_pos, "wait: the step has no action to run once the condition holds");
+            if (!step.approve.empty() && step.approve == step.role)
+                ctx.diag.error(step.approve_pos, fmt::format("approve={}: the step's own role cannot approve it (four eyes need another role)",
+                                                             step.approve));
             for (const auto& component : step.restores) {
                 if (!rb.objective(component) && component != kServiceComponent) {
                     std::vector<std::string> names;
@@ -142,6 +147,11 @@ void check_runbook(ParseContext& ctx, Runbook& rb) {
     } else {
         rb.roles = used_roles;
     }
+    // An approving role is a role of the runbook: without a roles table, one that some step owns.
+    for (const auto& phase : rb.phases)
+        for (const auto& step : phase.steps)
+            if (!step.approve.empty() && step.approve != step.role && !rb.has_role(step.approve))
+                ctx.diag.error(step.approve_pos, fmt::format("approve: unknown role '{}' (roles: {})", step.approve, join(rb.roles)));
     if (rb.objectives.empty() && !rb.phases.empty())
         ctx.diag.warning({1, 1}, "no objectives table ('Component | RPO | RTO'): achieved RPO/RTO will not be judged");
     for (const auto& o : rb.objectives) {

@@ -40,6 +40,11 @@ struct ParseContext {
 // Reads an objectives ("Component | RPO | RTO") or roles ("Role | …") table; others are left alone.
 void read_table(ParseContext& ctx, cmark_node* table, Runbook& runbook);
 
+// Reads a step's attribute block ({#id role=… gate="…" …}) into `step`, with a diagnostic for
+// each attribute that is unknown, repeated or malformed.
+struct AttributeBlock;
+void read_step_attributes(ParseContext& ctx, Step& step, const AttributeBlock& attrs, int line_no, std::size_t text_at);
+
 // Checks that need the whole runbook: ids, roles, milestones, title, phases.
 void check_runbook(ParseContext& ctx, Runbook& runbook);
 

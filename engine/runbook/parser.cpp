@@ -20,8 +20,6 @@ namespace drconsole {
 namespace runbook {
 namespace {
 
-constexpr std::string_view kStepAttributes = "role, gate, restores, rpo, timeout, confirm, fault";
-
 // "Severity: SEV-1" anywhere in the summary (any case): the first such word.
 std::string severity_in(std::string_view text) {
     for (std::size_t at = find_nocase(text, "severity:"); at != std::string_view::npos; at = find_nocase(text, "severity:", at + 1)) {
@@ -213,7 +211,7 @@ private:
         s.text = std::string(trim(attrs ? line.substr(0, attrs->start) : line));
         s.pos = ctx_.at(line_no, text_at);
         if (s.text.empty()) ctx_.diag.error(s.pos, "step has no text before its attribute block");
-        if (attrs) step_attributes(s, *attrs, line_no, text_at);
+        if (attrs) read_step_attributes(ctx_, s, *attrs, line_no, text_at);
         if (s.id.empty()) s.id = derive_step_id(s.text);
 
         for (int l = line_no + 1; l <= cmark_node_get_end_line(first); ++l) s.details.emplace_back(trim(ctx_.line(l)));
@@ -222,72 +220,6 @@ private:
             else details(s, child);
         }
         rb_.phases.back().steps.push_back(std::move(s));
-    }
-
-    void step_attributes(Step& s, const AttributeBlock& attrs, int line_no, std::size_t text_at) {
-        std::vector<std::string_view> seen;
-        for (const auto& a : attrs.items) {
-            SourcePos key_pos = ctx_.at(line_no, text_at + a.key_offset);
-            SourcePos value_pos = ctx_.at(line_no, text_at + a.value_offset);
-            if (std::find(seen.begin(), seen.end(), a.key) != seen.end()) {
-                ctx_.diag.error(key_pos, fmt::format("attribute '{}' is given twice", a.key));
-                continue;
-            }
-            seen.push_back(a.key);
-            if (a.flag && a.key != "confirm" && a.key != "fault") {
-                ctx_.diag.error(key_pos, a.key == "role" || a.key == "gate" || a.key == "restores" || a.key == "rpo" ||
-                                                 a.key == "timeout"
-                                             ? fmt::format("attribute '{}' needs a value: {}=…", a.key, a.key)
-                                             : fmt::format("unknown attribute '{}' (known: #id, {})", a.key, kStepAttributes));
-                continue;
-            }
-            if (a.key == "id") {
-                if (!is_identifier(a.value))
-                    ctx_.diag.error(value_pos, fmt::format("step id '{}' must use lowercase letters, digits, '-' or '_'", a.value));
-                s.id = a.value;
-                s.explicit_id = true;
-            } else if (a.key == "role") {
-                s.role = a.value;
-                s.role_pos = value_pos;
-                if (!is_identifier(a.value))
-                    ctx_.diag.error(value_pos, fmt::format("role '{}' must be an id such as 'ic' or 'db'", a.value));
-            } else if (a.key == "gate") {
-                s.gate_text = a.value;
-                s.gate_pos = value_pos;
-                try {
-                    s.gate = parse_gate(a.value);
-                } catch (const TextError& e) {
-                    // Offsets inside a quoted value are exact unless it holds escapes.
-                    ctx_.diag.error(ctx_.at(line_no, text_at + a.value_offset + e.offset()), fmt::format("gate: {}", e.what()));
-                }
-            } else if (a.key == "restores") {
-                s.restores_pos = value_pos;
-                std::size_t start = 0;
-                while (start <= a.value.size()) {
-                    std::size_t comma = a.value.find(',', start);
-                    if (comma == std::string::npos) comma = a.value.size();
-                    s.restores.emplace_back(trim(std::string_view(a.value).substr(start, comma - start)));
-                    start = comma + 1;
-                }
-            } else if (a.key == "rpo") {
-                s.rpo_target = a.value;
-                s.rpo_pos = value_pos;
-            } else if (a.key == "timeout") {
-                try {
-                    s.timeout = parse_duration(a.value);
-                } catch (const TextError& e) {
-                    ctx_.diag.error(ctx_.at(line_no, text_at + a.value_offset + e.offset()), fmt::format("timeout: {}", e.what()));
-                }
-            } else if (a.key == "confirm") {
-                s.confirm = a.flag ? "yes" : a.value;
-            } else if (a.key == "fault") {
-                if (!a.flag) ctx_.diag.error(key_pos, "'fault' takes no value: write {… fault}");
-                s.fault = true;
-                s.fault_pos = key_pos;
-            } else {
-                ctx_.diag.error(key_pos, fmt::format("unknown attribute '{}' (known: #id, {})", a.key, kStepAttributes));
-            }
-        }
     }
 
     void action(Step& s, cmark_node* block) {

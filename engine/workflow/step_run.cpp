@@ -104,9 +104,16 @@ Event StepRun::finish(Incident& incident, const ActionResult& result, const OnRe
         last = incident.inject_fault(fmt::format("{} (step {})", step_.text, step_.id), actor_);
         if (recorded) recorded(last);
     }
-    last = incident.complete_step(step_.id, actor_);
+    if (!completes_with_values()) return last;  // the step waits for the values it records
+    last = incident.complete_step(step_.id, actor_, completion_values_);
     if (recorded) recorded(last);
     return last;
+}
+
+bool StepRun::completes_with_values() const {
+    for (const auto& name : step_.requires_values)
+        if (auto v = completion_values_.find(name); v == completion_values_.end() || v->second.empty()) return false;
+    return true;
 }
 
 std::vector<Event> reap_abandoned_actions(Incident& incident, const Actor& actor) {

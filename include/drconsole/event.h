@@ -37,6 +37,8 @@ inline constexpr std::string_view action_dry_run = name_of(EventKind::action_dry
 inline constexpr std::string_view samples_recorded = name_of(EventKind::samples_recorded);
 inline constexpr std::string_view incident_reopened = name_of(EventKind::incident_reopened);
 inline constexpr std::string_view checkpoint_signed = name_of(EventKind::checkpoint_signed);
+inline constexpr std::string_view step_approved = name_of(EventKind::step_approved);
+inline constexpr std::string_view approval_expired = name_of(EventKind::approval_expired);
 }  // namespace event_kind
 
 struct Actor {

@@ -37,6 +37,8 @@ enum class EventKind {
     samples_recorded,
     incident_reopened,
     checkpoint_signed,
+    step_approved,
+    approval_expired,
 };
 
 struct EventKindInfo {
@@ -71,6 +73,8 @@ inline constexpr std::array kEventKinds{
     EventKindInfo{EventKind::samples_recorded, "samples.recorded", "count, sha256, series, first_us, last_us, problems", false},
     EventKindInfo{EventKind::incident_reopened, "incident.reopened", "reason, resolved_seq (the resolution it undoes)", true},
     EventKindInfo{EventKind::checkpoint_signed, "checkpoint.signed", "covers_seq, covers_hash, resolved, key (fingerprint), signature (Ed25519, base64)", true},
+    EventKindInfo{EventKind::step_approved, "step.approved", "comment (optional)", true},
+    EventKindInfo{EventKind::approval_expired, "approval.expired", "role, timeout_ms", true},
 };
 
 constexpr const EventKindInfo& info(EventKind kind) { return kEventKinds[static_cast<std::size_t>(kind)]; }
@@ -86,7 +90,7 @@ constexpr std::optional<EventKind> kind_of(std::string_view name) {
 constexpr bool catalogue_in_order() {
     for (std::size_t i = 0; i < kEventKinds.size(); ++i)
         if (static_cast<std::size_t>(kEventKinds[i].kind) != i) return false;
-    return static_cast<std::size_t>(EventKind::checkpoint_signed) + 1 == kEventKinds.size();
+    return static_cast<std::size_t>(EventKind::approval_expired) + 1 == kEventKinds.size();
 }
 static_assert(catalogue_in_order(), "kEventKinds lists every EventKind once, in enum order");
 

@@ -46,6 +46,12 @@ struct StepState {
     int action_exit = -1;
     std::string action_error, action_output_sha256, action_kind;
     int action_runs = 0;
+    // Four eyes (approve=ROLE): the approval of the latest attempt, or that it timed out.
+    std::optional<std::int64_t> approved_us;
+    std::optional<Actor> approved_by;
+    std::string approval_comment;
+    bool approval_expired = false;
+    std::map<std::string, std::string> values;  // the values its completion recorded (requires=…)
 };
 
 struct RoleSpell {
@@ -92,6 +98,7 @@ struct IncidentState {
     std::optional<std::int64_t> fault_us, declared_us, detected_us, resolved_us;
     T0Rule t0_rule = T0Rule::earliest;
     std::string resolution;
+    std::string cleanup_reason;     // why it was resolved although a cleanup step did not complete
     std::int64_t resolved_seq = 0;  // the event that resolved it (0 while open)
     std::map<std::string, std::string> roster;  // role -> person, now
     std::vector<RoleSpell> role_history;
@@ -162,7 +169,14 @@ public:
     std::size_t refresh(std::vector<Event>* out = nullptr);
 
     Event start_step(const std::string& step, const Actor& actor);
-    Event complete_step(const std::string& step, const Actor& actor);
+    // `values`: what the step's requires= names, recorded with its completion.
+    Event complete_step(const std::string& step, const Actor& actor, const std::map<std::string, std::string>& values = {});
+    // Another person holding the step's approve= role approves its latest attempt (four eyes);
+    // refused once approve_timeout has passed since the request (the step's start).
+    Event approve_step(const std::string& step, const std::string& comment, const Actor& actor);
+    // Records approval.expired for each started step whose approval did not come within its
+    // approve_timeout (the step fails; reopen asks again). Every front end calls it as it acts.
+    std::vector<Event> expire_approvals(const Actor& actor);
     Event skip_step(const std::string& step, const std::string& reason, const Actor& actor, std::optional<ActedAt> at = {});
     Event fail_step(const std::string& step, const std::string& reason, const Actor& actor, std::optional<ActedAt> at = {});
     Event reopen_step(const std::string& step, const std::string& reason, const Actor& actor);
@@ -187,7 +201,8 @@ public:
     // last signature. nullopt when none was due.
     static constexpr std::int64_t kCheckpointEvery = 50;
     std::optional<Event> sign_if_due(const SigningKey& key, const Actor& actor);
-    Event resolve(const std::string& summary, const Actor& actor, std::optional<ActedAt> at = {});
+    // `cleanup_reason`: the IC's reason to resolve although an `always` (cleanup) step failed or was skipped.
+    Event resolve(const std::string& summary, const Actor& actor, std::optional<ActedAt> at = {}, const std::string& cleanup_reason = {});
     // Records that the step's action starts (what will run, without secret values), then how it ended.
     Event action_started(const std::string& step, nlohmann::json description, const Actor& actor);
     Event action_finished(const std::string& step, nlohmann::json result, const Actor& actor);

@@ -79,7 +79,7 @@ struct Criterion {
 };
 
 struct Deviation {
-    std::string kind;  // skipped | failed | not done | gate overridden | preflight overridden | comms late
+    std::string kind;  // skipped | failed | not done | overdue | gate overridden | preflight overridden | comms late
     std::string step;
     std::int64_t at_us = 0;
     std::string detail;

@@ -53,10 +53,26 @@ struct Step {
     std::optional<Millis> timeout;
     std::string confirm;                // non-empty: ask before completing; the text is the prompt
     bool fault = false;                 // its action injects a drill's fault: T0 is stamped when it succeeds
+    // Four eyes: the step completes only after another person holding this role approves it.
+    std::string approve;
+    std::optional<Millis> approve_timeout;  // from the request (the step's start) to the approval
+    // Graceful: the action runs once this condition holds; after wait_timeout the IC decides.
+    std::optional<GateExpr> wait;
+    std::string wait_text;
+    std::optional<Millis> wait_timeout;
+    std::string when;                   // "drill" or "real": the step exists only in that mode; "" in both
+    bool always = false;                // cleanup: it must have run before the incident is resolved
+    std::optional<Millis> due;          // a deadline from T0
+    std::optional<Millis> budget;       // a deadline from the start of its phase
+    std::vector<std::string> requires_values;  // values asked for when the step completes ("lsn", "ticket")
     std::vector<std::string> details;   // lines under the step, dedented
     std::optional<Action> action;
     SourcePos pos;                      // the step's text
-    SourcePos role_pos, gate_pos, rpo_pos, restores_pos, fault_pos;
+    SourcePos role_pos, gate_pos, rpo_pos, restores_pos, fault_pos, approve_pos, wait_pos, when_pos, always_pos, due_pos,
+        requires_pos;
+
+    // Whether the step exists in an incident of `mode` ("drill" | "real").
+    bool in_mode(std::string_view mode) const { return when.empty() || when == mode; }
 };
 
 struct Phase {

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -64,6 +65,11 @@ public:
     const Step& step() const { return step_; }
     const Actor& actor() const { return actor_; }
 
+    // The values the step's requires= names, recorded when it completes. Without all of them the
+    // step stays started after its action succeeds (finish() says so by returning action.finished).
+    void set_completion_values(std::map<std::string, std::string> values) { completion_values_ = std::move(values); }
+    bool completes_with_values() const;
+
     // What would run, secrets shown by name: for a dry run.
     nlohmann::json plan() const;
 
@@ -99,6 +105,7 @@ private:
     std::vector<PreflightCheck> preflight_;
     std::string preflight_target_;
     bool gate_overridden_already_ = false;
+    std::map<std::string, std::string> completion_values_;
 };
 
 // Actions whose process ended without recording how they ended (a crash, kill -9): ends the
