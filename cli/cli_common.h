@@ -73,7 +73,7 @@ void require_gate(Incident& incident, const Step& step, const Actor& actor, cons
 // action succeeded and everything was recorded.
 int run_step_action(Journal& journal, Incident& incident, const std::string& step, const std::string& as,
                     const std::string& env_path, const std::string& override_reason, bool dry_run = false,
-                    const std::map<std::string, std::string>& values = {});
+                    const std::map<std::string, std::string>& values = {}, const std::string& force_reason = {});
 
 // Each subcommand file registers itself; the callbacks set `exit_code`.
 void add_validate(CLI::App& app, int& exit_code);

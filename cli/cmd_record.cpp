@@ -14,7 +14,7 @@ namespace {
 
 struct RecordOptions {
     IncidentOptions incident;
-    std::string step, verb, reason, text, role, person, env, override_reason, detected_at, t0_rule = "earliest", owner, at, key, cleanup_reason;
+    std::string step, verb, reason, text, role, person, env, override_reason, detected_at, t0_rule = "earliest", owner, at, key, cleanup_reason, force_reason;
     std::vector<std::string> set;  // --set NAME=VALUE
     bool action_item = false;
     std::int64_t seq = 0;
@@ -48,7 +48,7 @@ CLI::App* add_recorder(CLI::App& app, int& exit_code, const std::string& name, c
         reap_abandoned(incident, resolve_actor(opts->incident.as, default_role(incident, opts->step)));
         if (opts->verb == "run") {
             exit_code = run_step_action(journal, incident, opts->step, opts->incident.as, opts->env, opts->override_reason, opts->dry_run,
-                                        parse_set_values(opts->set));
+                                        parse_set_values(opts->set), opts->force_reason);
         } else {
             Event e = record(journal, incident, *opts);
             print_recorded(e);
@@ -109,6 +109,8 @@ void add_record_commands(CLI::App& app, int& exit_code) {
     cmd->add_option("--env", step->env, "done, run: the environment for live gate readings (default: the incident's)");
     cmd->add_option("--override", step->override_reason, "done, run: the IC's reason to go ahead although the gate does not pass");
     cmd->add_flag("--dry-run", step->dry_run, "run: show what the action would run, with values filled in; record that it did not run");
+    cmd->add_option("--force", step->force_reason,
+                    "run: a step with wait=: go now without waiting for its condition, accepting the loss (the IC's reason)");
     cmd->add_option("--set", step->set, "done, run: a value the step records (its requires=), NAME=VALUE; repeat for each")->allow_extra_args(false);
     cmd->footer("The acting role defaults to the step's owner role; the person to $USER.\n"
                 "A skipped or failed step is retried only after 'reopen'; a step started by mistake is put back with\n"
@@ -117,7 +119,10 @@ void add_record_commands(CLI::App& app, int& exit_code) {
                 "run: checks the gate on live readings, runs the action (Ctrl-C cancels it), records its output and\n"
                 "completes the step when it succeeds; exit status 0 only then.\n"
                 "A step with approve=ROLE completes (or runs its action) only after another person holding ROLE ran\n"
-                "'drconsole approve STEP'; one with requires=\"lsn, ticket\" completes with --set lsn=… --set ticket=….");
+                "'drconsole approve STEP'; one with requires=\"lsn, ticket\" completes with --set lsn=… --set ticket=….\n"
+                "A step with wait=\"COND\" wait_timeout=2m (graceful) runs its action once COND holds on live readings,\n"
+                "printing the catch-up; after wait_timeout it stops (exit status 3) and nothing ran. --force \"REASON\" (the IC)\n"
+                "goes now and records the values at that instant. Ctrl-C stops waiting.");
 
     auto approve = std::make_shared<RecordOptions>();
     cmd = add_recorder(app, exit_code, "approve", "Approve a started step that asks for approval (approve=ROLE): four eyes", approve,

@@ -3,7 +3,7 @@
 
 # The module each public header belongs to.
 set(header_module
-  action_text.h=runbook actions.h=actions preflight.h=actions step_run.h=workflow
+  action_text.h=runbook actions.h=actions preflight.h=actions step_run.h=workflow step_wait.h=workflow
   clock.h=common diagnostic.h=common duration.h=common files.h=common sha256.h=common text.h=common runner.h=common
   scan.h=common limits.h=common safe_json.h=common signing.h=common
   environment.h=env

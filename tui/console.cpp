@@ -140,7 +140,8 @@ std::map<Action, std::string> ConsoleApp::disabled_actions(const std::map<std::s
             refuse(Action::run_action, refusal(k::step_started, step));
         } else {
             refuse(Action::act, refusal(k::step_completed, step));
-            refuse(Action::run_action, refusal(k::action_started, step));
+            // A step that waits for its condition first: a starts the wait, then the action.
+            refuse(Action::run_action, must_wait(*step) ? refusal(k::wait_started, step) : refusal(k::action_started, step));
             if (!gate_holds) refuse(Action::act, gate_why);
         }
         if (!step->action) refuse(Action::run_action, fmt::format("{} has no action to run", step->id));
@@ -149,8 +150,10 @@ std::map<Action, std::string> ConsoleApp::disabled_actions(const std::map<std::s
         refuse(Action::skip, refusal(k::step_skipped, step, {{"reason", "?"}}));
         refuse(Action::unstart, refusal(k::step_unstarted, step));
         refuse(Action::fail, refusal(k::step_failed, step, {{"reason", "?"}}));
-        // o goes past a failing gate, or past the preflight that refused the step's last run.
-        if (overridable_step_ == step->id && step->action && (!step->gate || s.gate_overrides.count(step->id))) {
+        // g goes now without waiting (forced), past a failing gate, or past the preflight that refused the step's last run.
+        if (forcible(*step)) {
+            refuse(Action::override_gate, refusal(k::wait_ended, step, {{"outcome", "forced"}, {"reason", "?"}}));
+        } else if (overridable_step_ == step->id && step->action && (!step->gate || s.gate_overrides.count(step->id))) {
             refuse(Action::override_gate, refusal(k::preflight_checked, step, {{"overridden", "?"}}));
         } else {
             refuse(Action::override_gate, refusal(k::gate_overridden, step, {{"reason", "?"}}));
@@ -161,6 +164,10 @@ std::map<Action, std::string> ConsoleApp::disabled_actions(const std::map<std::s
     if (running_) {
         off[Action::quit] = fmt::format("the action of {} is running: wait, or cancel it with a", running_->step());
         off.erase(Action::run_action);  // a cancels it
+    }
+    if (waiting_) {
+        off[Action::quit] = fmt::format("waiting for {} before the action of {}: a stops waiting first", waiting_->step().wait_text, waiting_->step().id);
+        if (step && step->id == waiting_->step().id) off.erase(Action::run_action);  // a stops waiting
     }
     return off;
 }
@@ -353,7 +360,10 @@ void ConsoleApp::act(Action action) {
                       step->id);
             break;
         case Action::run_action:
-            if (running_) {
+            if (waiting_ && waiting_->step().id == step->id) {
+                open_confirm(action, "Stop waiting for " + step->id, fmt::format("Stop waiting for {}? The action does not run. (y/n)", step->wait_text),
+                             step->id);
+            } else if (running_) {
                 open_confirm(action, "Cancel the running action of " + running_->step(), "Kill it and its child processes?", running_->step());
             } else if (promotes_standby(*step)) {
                 // A promotion cannot be undone: y is not enough, the step's id is typed.
@@ -384,7 +394,10 @@ void ConsoleApp::act(Action action) {
         case Action::handover: open_text(action, "Hand over a role", "ROLE PERSON:"); break;
         case Action::fault: open_text(action, "Inject the fault (T0)", "What was broken:"); break;
         case Action::override_gate:
-            if (overridable_step_ == step->id && step->action) open_text(action, "Run " + step->id + " anyway", "Reason:", step->id);
+            if (forcible(*step))
+                open_text(action, "Force " + step->id + " now",
+                          fmt::format("Go now without waiting for {}, accepting the loss. Reason:", step->wait_text), step->id);
+            else if (overridable_step_ == step->id && step->action) open_text(action, "Run " + step->id + " anyway", "Reason:", step->id);
             else open_text(action, "Override the gate of " + step->id, "Reason:", step->id);
             break;
         case Action::search: open_text(action, "Search the timeline", "Text:"); break;
@@ -418,6 +431,10 @@ View ConsoleApp::view() const {
     v.disabled = disabled_actions(v.gates);
     v.has_probes = store_ != nullptr;
     if (recorder_status_) v.recorder = recorder_status_();
+    if (waiting_ && wait_reading_) {
+        v.waiting_step = waiting_->step().id;
+        v.waiting_text = waiting_->describe(*wait_reading_);
+    }
     if (running_) {
         v.running_step = running_->step();
         v.running_us = steady_now_us() - running_->started_mono;

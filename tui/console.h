@@ -10,6 +10,7 @@
 #include "drconsole/clock.h"
 #include "drconsole/incident.h"
 #include "drconsole/journal.h"
+#include "drconsole/step_wait.h"
 #include "tui/canvas.h"
 #include "tui/view.h"
 
@@ -96,6 +97,15 @@ private:
     bool take_value(const Dialog& d, const std::string& text);
     // Approvals that did not come in time, recorded as timed out; true when any was.
     bool expire_approvals();
+    // Graceful or forced (wait=…): waiting for the step's condition on live readings, then its
+    // action; g forces it (the IC, with a reason); a stops waiting.
+    void begin_wait(const Step& step);
+    bool tick_wait();  // true when the screen changed
+    void end_wait(const std::string& outcome, const std::string& reason = {});
+    // The step's action waits for its condition (not yet held or forced this run).
+    bool must_wait(const Step& step) const;
+    // g forces it now: started, waiting or not, its action not running, its gate not in the way.
+    bool forcible(const Step& step) const;
     // The cleanup (always) steps that failed or were skipped: "a, b failed".
     std::string cleanup_incomplete() const;
     // Steps shown in phase `p`: those of this incident's mode.
@@ -143,6 +153,8 @@ private:
     std::map<std::string, std::string> values_;  // typed so far for the step being completed
     std::string values_step_;
     std::string resolve_cleanup_reason_;  // the IC's reason to resolve with cleanup incomplete
+    std::unique_ptr<StepWait> waiting_;     // the wait this console is running, if any
+    std::optional<WaitReading> wait_reading_;
 };
 
 // Renders a whole screen from a View (pure: no curses).

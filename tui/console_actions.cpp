@@ -82,6 +82,7 @@ void ConsoleApp::begin_action() {
 bool ConsoleApp::tick() {
     bool report = report_written();
     if (expire_approvals()) report = true;
+    if (tick_wait()) report = true;
     if (confirm_hold_until_us_ && steady_now_us() >= confirm_hold_until_us_) {
         confirm_hold_until_us_ = 0;  // nothing followed the y: it answered the question
         message_.clear();
@@ -105,6 +106,12 @@ bool ConsoleApp::tick() {
     // Warnings do not stop a promotion, but the person who ran it sees them.
     std::string warnings = r->run->preflight_warnings();
     if (!warnings.empty() && not_recorded_.empty() && r->result->ok) message_ += "; preflight warned: " + warnings;
+    if (r->result->ok && !r->run->completes_with_values()) {
+        std::string names;
+        for (const auto& n : r->run->step().requires_values) names += (names.empty() ? "" : ", ") + n;
+        message_ += fmt::format("; Enter records {} and completes it", names);
+        return true;
+    }
     if (r->result->ok) select_next_open();
     return true;
 }

@@ -101,4 +101,71 @@ std::string ConsoleApp::cleanup_incomplete() const {
     return out;
 }
 
+bool ConsoleApp::must_wait(const Step& step) const {
+    const StepState& st = state().step(step.id);
+    return step.wait && st.wait_outcome != "held" && st.wait_outcome != "forced";
+}
+
+bool ConsoleApp::forcible(const Step& step) const {
+    const StepState& st = state().step(step.id);
+    if (!must_wait(step) || st.status != StepStatus::started || st.action_running || running_) return false;
+    if (!step.gate || state().gate_overrides.count(step.id)) return true;
+    auto gates = gate_results();
+    auto gate = gates.find(step.id);
+    return gate != gates.end() && gate->second.outcome == GateOutcome::pass;
+}
+
+void ConsoleApp::begin_wait(const Step& step) {
+    if (!store_) {
+        message_ = fmt::format("refused: {} waits for {}, and this console has no live readings (open it with --env)", step.id, step.wait_text);
+        message_is_error_ = true;
+        return;
+    }
+    auto wait = std::make_unique<StepWait>(step, steady_now_us());
+    WaitReading r = wait->observe(*store_, steady_now_us());
+    Outcome o = record([&] {
+        if (state().step(step.id).status == StepStatus::pending) incident_.start_step(step.id, step_actor(step));
+        return incident_.wait_started(step.id, wait->started_payload(r), step_actor(step));
+    }, step.id);
+    if (o != Outcome::recorded) return;
+    waiting_ = std::move(wait);
+    wait_reading_ = r;
+    tick_wait();  // it may hold already
+}
+
+bool ConsoleApp::tick_wait() {
+    if (!waiting_ || !store_) return false;
+    // Another console or a script may have ended it (or forced it) meanwhile.
+    if (!state().step(waiting_->step().id).waiting) {
+        waiting_.reset();
+        wait_reading_.reset();
+        return true;
+    }
+    wait_reading_ = waiting_->observe(*store_, steady_now_us());
+    if (wait_reading_->condition.outcome == GateOutcome::pass) end_wait("held");
+    else if (wait_reading_->timed_out) end_wait("timed_out");
+    return true;
+}
+
+void ConsoleApp::end_wait(const std::string& outcome, const std::string& reason) {
+    const Step* step = selected_step();
+    std::unique_ptr<StepWait> wait = std::move(waiting_);
+    if (wait) step = state().runbook->find_step(wait->step().id);
+    if (!step) return;
+    if (!wait) wait = std::make_unique<StepWait>(*step, steady_now_us());  // forced without waiting first
+    WaitReading r = store_ ? wait->observe(*store_, steady_now_us()) : WaitReading{};
+    wait_reading_.reset();
+    Outcome o = record([&] { return incident_.wait_ended(step->id, wait->ended_payload(outcome, r, reason), step_actor(*step)); }, step->id);
+    if (o != Outcome::recorded) return;
+    if (outcome == "held" || outcome == "forced") {
+        std::string said = message_;
+        start_action(*step);  // its gate and preflight are read again now, on the worker
+        if (message_.empty()) message_ = said;
+    } else if (outcome == "timed_out") {
+        message_ = fmt::format("{} did not hold within {} ({}); the action did not run: a waits again, g goes now (the IC, accepting the loss)",
+                               step->wait_text, format_duration(*step->wait_timeout), r.condition.reason);
+        message_is_error_ = true;
+    }
+}
+
 }  // namespace drconsole::tui

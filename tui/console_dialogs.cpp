@@ -186,6 +186,8 @@ void ConsoleApp::submit_dialog() {
                 running_->cancel = true;
                 message_ = "cancelling the action of " + running_->step() + "…";
                 message_is_error_ = false;
+            } else if (waiting_ && d.step == waiting_->step().id) {
+                end_wait("cancelled");
             } else if (step) {
                 if (d.kind == Dialog::Kind::text && text != step->id) {
                     dialog_ = d;
@@ -193,7 +195,8 @@ void ConsoleApp::submit_dialog() {
                     dialog_.error = fmt::format("type {} exactly to run it (Esc cancels)", step->id);
                     return;
                 }
-                start_action(*step);
+                if (must_wait(*step)) begin_wait(*step);  // graceful: the action runs once its condition holds
+                else start_action(*step);
             }
             break;
         case Action::skip:
@@ -286,7 +289,9 @@ void ConsoleApp::submit_dialog() {
         }
         case Action::override_gate:
             if (!step) break;
-            if (overridable_step_ == step->id && step->action) {
+            if (d.title.rfind("Force ", 0) == 0) {
+                end_wait("forced", text);  // going now, the loss accepted: then the action
+            } else if (overridable_step_ == step->id && step->action) {
                 // Past the gate or preflight that refused the last run: run it again with the reason.
                 start_action(*step, text);
             } else {

@@ -127,6 +127,10 @@ void render_checklist(const View& v, Canvas& c, Rect r) {
             }
         }
         if (step.always && status.empty()) status = "cleanup";
+        if (step.id == v.waiting_step) {
+            role = Role::step_blocked;
+            status = "waiting: " + safe_text(v.waiting_text) + " (g forces, a stops)";
+        }
         if (step.id == v.running_step) {
             role = Role::step_active;
             status = "running " + mmss(v.running_us) + " (a cancels)";
@@ -197,6 +201,11 @@ void render_details(const View& v, Canvas& c, Rect r, bool wrap) {
         line("records on completion: " + values, Role::dim);
     }
     if (step->always) line("cleanup: runs before the incident is resolved, whatever happened before it", Role::dim);
+    if (step->wait)
+        line(fmt::format("waits for {}{} before its action (graceful); g goes now (forced, the IC){}", safe_text(step->wait_text),
+                         step->wait_timeout ? ", up to " + format_duration(*step->wait_timeout) : "",
+                         st.wait_outcome.empty() ? "" : "; last wait: " + safe_text(st.wait_outcome)),
+             Role::dim);
     if (!step->when.empty()) line(fmt::format("only in a {}", step->when == "drill" ? "drill" : "real incident"), Role::dim);
     for (const auto& d : step->details) line(safe_text(d), Role::dim);
     if (step->action) {

@@ -1,5 +1,6 @@
 // Checking a runbook against an environment: gates, actions and rpo= name real targets and metrics.
 #include <algorithm>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -41,13 +42,15 @@ std::vector<Diagnostic> check_runbook_targets(const Runbook& runbook, const Envi
     };
     for (const auto& phase : runbook.phases) {
         for (const auto& step : phase.steps) {
-            if (step.gate) {
-                for (const auto& c : step.gate->all_of) {
-                    SourcePos at{step.gate_pos.line, step.gate_pos.column + static_cast<int>(c.offset)};
+            // A gate and a wait condition name targets and metrics the same way.
+            for (const auto& [expr, pos, what] : {std::tuple{&step.gate, step.gate_pos, "gate"}, std::tuple{&step.wait, step.wait_pos, "wait"}}) {
+                if (!*expr) continue;
+                for (const auto& c : (*expr)->all_of) {
+                    SourcePos at{pos.line, pos.column + static_cast<int>(c.offset)};
                     const Target* t = env.find(c.target);
                     if (!t && allow_missing.count(c.target)) continue;
                     if (!t) {
-                        diag.error(at, fmt::format("gate names target '{}', which {} does not define (targets: {}){}", c.target, env.path, target_ids(), allow_hint(c.target)));
+                        diag.error(at, fmt::format("{} names target '{}', which {} does not define (targets: {}){}", what, c.target, env.path, target_ids(), allow_hint(c.target)));
                         continue;
                     }
                     auto metrics = known_metrics(*t);
@@ -100,6 +103,8 @@ std::set<std::string> runbook_target_ids(const Runbook& runbook) {
         for (const auto& step : phase.steps) {
             if (step.gate)
                 for (const auto& c : step.gate->all_of) ids.insert(c.target);
+            if (step.wait)
+                for (const auto& c : step.wait->all_of) ids.insert(c.target);
             if (step.action && step.action->kind != ActionKind::run) ids.insert(step.action->target);
             if (!step.rpo_target.empty()) ids.insert(step.rpo_target);
         }
@@ -130,6 +135,9 @@ std::map<std::string, std::string> steps_needing_missing(const Runbook& runbook,
             if (step.gate)
                 for (const auto& c : step.gate->all_of)
                     if (allow_missing.count(c.target) && !env.find(c.target) && why.empty()) why = fmt::format("its gate reads {}", c.target);
+            if (step.wait)
+                for (const auto& c : step.wait->all_of)
+                    if (allow_missing.count(c.target) && !env.find(c.target) && why.empty()) why = fmt::format("it waits on {}", c.target);
             if (step.action && step.action->kind != ActionKind::run && allow_missing.count(step.action->target) && !env.find(step.action->target))
                 why += (why.empty() ? "" : ", ") + fmt::format("its action needs {}", step.action->target);
             if (!why.empty()) out[step.id] = fmt::format("{}, which {} does not define", why, env.path);

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "drconsole/clock.h"
+#include "drconsole/duration.h"
 #include "drconsole/event.h"
 
 namespace drconsole {
@@ -29,6 +30,18 @@ std::string describe(const Event& e) {
             return "completed " + e.step + (values.empty() ? "" : values + ")");
         }
         case EventKind::step_approved: return with(fmt::format("approved {} (as {})", e.step, e.actor.role), "comment");
+        case EventKind::wait_started:
+            return fmt::format("waiting for {} before the action of {} (graceful, up to {})", text("condition"), e.step,
+                               format_duration(Millis(p.value("timeout_ms", std::int64_t{0}))));
+        case EventKind::wait_ended: {
+            std::string outcome = text("outcome");
+            std::string live;
+            for (const auto& c : p.value("live", nlohmann::json::array())) live += (live.empty() ? "" : "; ") + c.value("reason", "");
+            if (outcome == "forced") return fmt::format("FORCED the action of {}: {} (at {})", e.step, text("reason"), live.empty() ? "no reading" : live);
+            if (outcome == "held") return fmt::format("condition of {} holds: {}", e.step, live);
+            if (outcome == "timed_out") return fmt::format("wait for {} TIMED OUT after {}: {}", e.step, format_duration(Millis(p.value("waited_ms", std::int64_t{0}))), live);
+            return fmt::format("stopped waiting for {}", e.step);
+        }
         case EventKind::approval_expired:
             return fmt::format("approval of {} by {} TIMED OUT: the step failed", e.step, text("role"));
         case EventKind::step_skipped: return with("skipped " + e.step, "reason");

@@ -114,6 +114,8 @@ void apply(IncidentState& s, const Event& e) {
             st.approved_us.reset();  // the request goes with the start
             st.approved_by.reset();
             st.approval_comment.clear();
+            st.waiting = false;
+            st.wait_outcome.clear();
             break;
         }
         case EventKind::step_completed:
@@ -137,6 +139,19 @@ void apply(IncidentState& s, const Event& e) {
             st.approved_us = acted;
             st.approved_by = e.actor;
             st.approval_comment = p.value("comment", "");
+            break;
+        }
+        case EventKind::wait_started: {
+            StepState& st = s.steps[e.step];
+            st.waiting = true;
+            st.wait_started_us = e.wall_us;
+            st.wait_outcome.clear();
+            break;
+        }
+        case EventKind::wait_ended: {
+            StepState& st = s.steps[e.step];
+            st.waiting = false;
+            st.wait_outcome = p.value("outcome", "");
             break;
         }
         case EventKind::approval_expired: {
@@ -185,6 +200,7 @@ void apply(IncidentState& s, const Event& e) {
             st.action_exit = p.value("exit", -1);
             st.action_error = p.value("error", "");
             st.action_output_sha256 = p.value("output_sha256", "");
+            st.wait_outcome.clear();  // a next run waits again: what held then may not hold now
             break;
         }
         case EventKind::action_abandoned: {
@@ -195,6 +211,7 @@ void apply(IncidentState& s, const Event& e) {
             st.action_ok = false;
             st.action_exit = -1;
             st.action_error = "abandoned: " + p.value("error", std::string("its process ended without recording how"));
+            st.wait_outcome.clear();
             break;
         }
         case EventKind::gate_overridden: s.gate_overrides[e.step] = p.value("reason", ""); break;

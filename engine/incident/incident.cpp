@@ -165,6 +165,13 @@ Event Incident::approve_step(const std::string& step, const std::string& comment
     return submit(draft(k::step_approved, a, step, std::move(payload)));
 }
 
+Event Incident::wait_started(const std::string& step, nlohmann::json payload, const Actor& a) {
+    return submit(draft(k::wait_started, a, step, std::move(payload)));
+}
+Event Incident::wait_ended(const std::string& step, nlohmann::json payload, const Actor& a) {
+    return submit(draft(k::wait_ended, a, step, std::move(payload)));
+}
+
 std::vector<Event> Incident::expire_approvals(const Actor& a) {
     std::vector<Event> out;
     std::int64_t now = journal_->clock().wall_us();

@@ -22,6 +22,14 @@ std::string when(const IncidentState& s, std::optional<std::int64_t> us) {
     return us ? format_offset(*us - s.t0_us()) : std::string("?");
 }
 
+// The IC's decisions are the IC's: the role, and, once someone holds it, that person.
+void require_ic(const IncidentState& s, const Actor& actor, std::string_view what) {
+    if (actor.role != "ic") refuse(fmt::format("only the IC {} (acting as {})", what, actor.role));
+    auto ic = s.roster.find("ic");
+    if (ic != s.roster.end() && ic->second != actor.person)
+        refuse(fmt::format("only the IC {}: the IC is {} now, not {}", what, ic->second, actor.person));
+}
+
 std::string join_names(const std::vector<std::string>& names) {
     std::string out;
     for (std::size_t i = 0; i < names.size(); ++i) out += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
@@ -65,6 +73,32 @@ void check_approval(const IncidentState& s, const EventDraft& d, bool expiry) {
                            step->approve));
     if (auto owner = s.roster.find(step->role); owner != s.roster.end() && owner->second == d.actor.person)
         refuse(fmt::format("{} holds {}, the role that carries out '{}': another person approves it", d.actor.person, step->role, d.step));
+}
+
+// Graceful or forced: a wait begins on a started step whose action is not running, and ends once.
+void check_wait(const IncidentState& s, const EventDraft& d, bool starts) {
+    const Step* step = s.runbook->find_step(d.step);
+    if (!step) refuse(s.runbook->no_such_step(d.step));
+    if (!step->wait) refuse(fmt::format("step '{}' waits for nothing (it has no wait=)", d.step));
+    const StepState& st = s.step(d.step);
+    if (st.status != StepStatus::started)
+        refuse(fmt::format("step '{}' is {}: {}", d.step, to_string(st.status), st.status == StepStatus::pending ? "start it first" : "reopen it first"));
+    if (st.action_running) refuse(fmt::format("the action of '{}' is already running", d.step));
+    if (starts) {
+        if (st.waiting) refuse(fmt::format("step '{}' is already waiting for {}", d.step, step->wait_text));
+        if (auto why = awaits_approval(s, *step)) refuse(*why);
+        return;
+    }
+    std::string outcome = d.payload.value("outcome", "");
+    if (outcome == "forced") {
+        require_ic(s, d.actor, "forces an action without waiting");
+        if (trim(d.payload.value("reason", "")).empty()) refuse("a reason is required to force it: what loss is accepted, and why now");
+        if (auto why = awaits_approval(s, *step)) refuse(*why);
+    } else if (outcome == "held" || outcome == "timed_out" || outcome == "cancelled") {
+        if (!st.waiting) refuse(fmt::format("step '{}' is not waiting", d.step));
+    } else {
+        refuse(fmt::format("a wait ends as held, timed_out, cancelled or forced, not '{}'", outcome));
+    }
 }
 
 void check_step(const IncidentState& s, const EventDraft& d) {
@@ -120,13 +154,6 @@ void check_step(const IncidentState& s, const EventDraft& d) {
     }
 }
 
-// The IC's decisions are the IC's: the role, and, once someone holds it, that person.
-void require_ic(const IncidentState& s, const Actor& actor, std::string_view what) {
-    if (actor.role != "ic") refuse(fmt::format("only the IC {} (acting as {})", what, actor.role));
-    auto ic = s.roster.find("ic");
-    if (ic != s.roster.end() && ic->second != actor.person)
-        refuse(fmt::format("only the IC {}: the IC is {} now, not {}", what, ic->second, actor.person));
-}
 
 // Cleanup (`always`) steps run before the incident is resolved, whatever happened before them;
 // one that failed or was skipped lets it resolve only with the IC's reason.
@@ -234,6 +261,9 @@ void check_command(const IncidentState& s, const EventDraft& d) {
                                        st.status == StepStatus::pending ? "start it before running its action" : "reopen it to run its action again"));
                 if (st.action_running) refuse(fmt::format("the action of '{}' is already running", d.step));
                 if (auto why = awaits_approval(s, *step)) refuse(*why);
+                if (step->wait && st.wait_outcome != "held" && st.wait_outcome != "forced")
+                    refuse(fmt::format("step '{}' runs once {} holds (graceful){}: wait for it, or the IC forces it with a reason", d.step,
+                                       step->wait_text, st.waiting ? ", and it is being waited for" : ""));
             } else if (!st.action_running) {
                 refuse(fmt::format("the action of '{}' is not running", d.step));
             }
@@ -262,6 +292,8 @@ void check_command(const IncidentState& s, const EventDraft& d) {
             if (!d.payload.contains("sha256") || !d.payload.contains("series")) refuse("a batch of samples is recorded with its seal");
             break;
         case EventKind::step_approved: check_approval(s, d, false); break;
+        case EventKind::wait_started:
+        case EventKind::wait_ended: check_wait(s, d, *kind == EventKind::wait_started); break;
         case EventKind::approval_expired: check_approval(s, d, true); break;
         case EventKind::comms_sent: break;  // always allowed while open
         case EventKind::checkpoint_signed:

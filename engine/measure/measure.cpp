@@ -156,6 +156,15 @@ void add_deviations(Measurement& m, const IncidentState& s, const std::vector<Ev
     for (const auto& e : events) {
         if (e.kind == k::gate_overridden)
             m.deviations.push_back({"gate overridden", e.step, e.wall_us, fmt::format("{} by {} ({})", e.payload.value("reason", ""), e.actor.person, e.actor.role)});
+        if (e.kind == k::wait_ended && (e.payload.value("outcome", "") == "forced" || e.payload.value("outcome", "") == "timed_out")) {
+            std::string live;
+            for (const auto& c : e.payload.value("live", nlohmann::json::array())) live += (live.empty() ? "" : "; ") + c.value("reason", "");
+            bool forced = e.payload.value("outcome", "") == "forced";
+            m.deviations.push_back({forced ? "forced" : "wait timed out", e.step, e.wall_us,
+                                    forced ? fmt::format("went without waiting for {}: {} ({} by {}); at that instant: {}", e.payload.value("condition", ""),
+                                                         e.payload.value("reason", ""), e.actor.role, e.actor.person, live.empty() ? "no reading" : live)
+                                           : fmt::format("{} did not hold within the wait: {}", e.payload.value("condition", ""), live)});
+        }
         if (e.kind == k::preflight_checked && !e.payload.value("overridden", std::string()).empty())
             m.deviations.push_back({"preflight overridden", e.step, e.wall_us, e.payload.value("overridden", "")});
     }

@@ -298,8 +298,8 @@ json build_report(Journal& journal, std::int64_t id) {
     for (const auto& d : m.deviations)
         deviations.push_back({{"kind", d.kind}, {"step", d.step}, {"at", format_utc(d.at_us)}, {"t_plus", format_offset(timeline.at(d.at_us) - t0)}, {"detail", d.detail}});
     r["deviations"] = deviations;
-    json controls = report::controls_json(s, [&](std::int64_t us) { return format_offset(timeline.at(us) - t0); });
-    for (const char* key : {"approvals", "values", "cleanup"}) r[key] = controls[key];
+    json controls = report::controls_json(s, events, [&](std::int64_t us) { return format_offset(timeline.at(us) - t0); });
+    for (const char* key : {"approvals", "values", "cleanup", "waits"}) r[key] = controls[key];
     json items = json::array();
     for (const auto& n : s.notes)
         if (n.action_item)

@@ -9,7 +9,7 @@ namespace drconsole::report {
 
 using nlohmann::json;
 
-json controls_json(const IncidentState& s, const std::function<std::string(std::int64_t)>& t_plus) {
+json controls_json(const IncidentState& s, const std::vector<Event>& events, const std::function<std::string(std::int64_t)>& t_plus) {
     json approvals = json::array(), values = json::array(), cleanup = json::array();
     for (const auto& phase : s.runbook->phases)
         for (const auto& step : phase.steps) {
@@ -44,7 +44,24 @@ json controls_json(const IncidentState& s, const std::function<std::string(std::
                 cleanup.push_back(std::move(c));
             }
         }
-    return {{"approvals", approvals}, {"values", values}, {"cleanup", cleanup}};
+    // Each wait's end: graceful (the condition held) or forced, and the values at that instant,
+    // which is when the action began.
+    json waits = json::array();
+    for (const auto& e : events) {
+        if (e.kind != event_kind::wait_ended) continue;
+        std::string outcome = e.payload.value("outcome", "");
+        std::string at_action;
+        for (const auto& c : e.payload.value("live", json::array())) at_action += (at_action.empty() ? "" : "; ") + c.value("reason", "");
+        waits.push_back({{"step", e.step},
+                         {"condition", e.payload.value("condition", "")},
+                         {"mode", outcome == "held" ? "graceful" : outcome == "forced" ? "forced" : outcome == "timed_out" ? "timed out" : "stopped"},
+                         {"waited_s", static_cast<double>(e.payload.value("waited_ms", std::int64_t{0})) / 1e3},
+                         {"values", at_action},
+                         {"reason", e.payload.value("reason", "")},
+                         {"by", e.actor.person},
+                         {"t_plus", t_plus(e.wall_us)}});
+    }
+    return {{"approvals", approvals}, {"values", values}, {"cleanup", cleanup}, {"waits", waits}};
 }
 
 }  // namespace drconsole::report

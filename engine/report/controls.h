@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -12,8 +13,9 @@
 
 namespace drconsole::report {
 
-// "approvals", "values" and "cleanup", each an array (empty when the runbook has none);
-// `t_plus` turns a wall-clock time into "T+…".
-nlohmann::json controls_json(const IncidentState& state, const std::function<std::string(std::int64_t)>& t_plus);
+// "approvals", "values", "cleanup" and "waits" (graceful or forced, from the wait.ended events),
+// each an array (empty when the runbook has none); `t_plus` turns a wall-clock time into "T+…".
+nlohmann::json controls_json(const IncidentState& state, const std::vector<Event>& events,
+                             const std::function<std::string(std::int64_t)>& t_plus);
 
 }  // namespace drconsole::report

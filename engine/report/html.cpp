@@ -80,6 +80,14 @@ void controls(std::string& o, const json& r) {
                  cell(a, "comment") + "</tr>";
         o += "</table>\n";
     }
+    if (!r.value("waits", json::array()).empty()) {
+        o += "<h2>Graceful or forced</h2><table><tr><th>Step</th><th>Waited for</th><th>Mode</th><th>Waited</th><th>T+</th><th>Values at that instant</th>"
+             "<th>By</th><th>Reason</th></tr>";
+        for (const auto& w : r["waits"])
+            o += "<tr>" + cell(w, "step") + cell(w, "condition") + cell(w, "mode") + td(secs(w["waited_s"])) + cell(w, "t_plus") + cell(w, "values") +
+                 cell(w, "by") + cell(w, "reason") + "</tr>";
+        o += "</table>\n";
+    }
     if (!r.value("values", json::array()).empty()) {
         o += "<h2>Recorded values</h2><table><tr><th>Step</th><th>Value</th><th>Recorded</th><th>By</th><th>T+</th></tr>";
         for (const auto& v : r["values"])

@@ -53,6 +53,14 @@ void controls(std::string& o, const json& r) {
                              md(str(a.value("comment", json("")))));
         o += "\n";
     }
+    if (!r.value("waits", json::array()).empty()) {
+        o += "## Graceful or forced\n\n| Step | Waited for | Mode | Waited | T+ | Values at that instant | By | Reason |\n"
+             "|------|------|------|------|------|------|------|------|\n";
+        for (const auto& w : r["waits"])
+            o += fmt::format("| `{}` | `{}` | {} | {} | {} | {} | {} | {} |\n", md(str(w["step"])), md(str(w["condition"])), md(str(w["mode"])),
+                             secs(w["waited_s"]), str(w["t_plus"]), md(str(w["values"])), md(str(w["by"])), md(str(w["reason"])));
+        o += "\n";
+    }
     if (!r.value("values", json::array()).empty()) {
         o += "## Recorded values\n\n| Step | Value | Recorded | By | T+ |\n|------|------|------|------|------|\n";
         for (const auto& v : r["values"])

@@ -1,12 +1,9 @@
 // A step's gate now: from a console's live readings, or one reading of the targets it names.
-#include <chrono>
-#include <set>
-#include <thread>
-
 #include <fmt/format.h>
 
 #include "drconsole/probes.h"
 #include "drconsole/step_run.h"
+#include "drconsole/step_wait.h"
 
 namespace drconsole {
 
@@ -18,37 +15,9 @@ GateResult read_gate(const Step& step, const Environment* env, const ReadingStor
         unknown.reason = step.gate_text + ": no live readings (no environment)";
         return unknown;
     }
-    // Only the targets the gate names (and a mirror's two clusters) are probed.
-    std::set<std::string> needed;
-    Environment subset = *env;
-    subset.targets.clear();
-    Millis longest{0};
-    for (const auto& c : step.gate->all_of) {
-        needed.insert(c.target);
-        const Target* t = env->find(c.target);
-        if (!t) continue;
-        longest = std::max(longest, t->deadline.value_or(kDefaultDeadline));
-        subset.targets.emplace(t->id, *t);
-        for (const std::string& dependency : {t->source, t->target})
-            if (const Target* d = dependency.empty() ? nullptr : env->find(dependency)) subset.targets.emplace(d->id, *d);
-    }
-    auto store = std::make_shared<ReadingStore>();
-    ProbeScheduler scheduler(store);
-    add_environment_probes(scheduler, subset);
-    scheduler.start();
-    auto until = std::chrono::steady_clock::now() + longest + std::chrono::milliseconds(200);
-    while (std::chrono::steady_clock::now() < until) {
-        bool all = true;
-        for (const auto& id : needed) {
-            auto v = store->view(id, steady_now_us());
-            all = all && v && !v->never_read;
-        }
-        if (all) break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    GateResult result = evaluate_gate(*step.gate, *store, steady_now_us());
-    scheduler.stop();
-    return result;
+    LiveTargets targets(*env, targets_of(*step.gate));
+    targets.wait_first_readings();
+    return evaluate_gate(*step.gate, targets.store(), steady_now_us());
 }
 
 nlohmann::json gate_evidence(const GateResult& gate) {

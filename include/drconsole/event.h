@@ -39,6 +39,8 @@ inline constexpr std::string_view incident_reopened = name_of(EventKind::inciden
 inline constexpr std::string_view checkpoint_signed = name_of(EventKind::checkpoint_signed);
 inline constexpr std::string_view step_approved = name_of(EventKind::step_approved);
 inline constexpr std::string_view approval_expired = name_of(EventKind::approval_expired);
+inline constexpr std::string_view wait_started = name_of(EventKind::wait_started);
+inline constexpr std::string_view wait_ended = name_of(EventKind::wait_ended);
 }  // namespace event_kind
 
 struct Actor {

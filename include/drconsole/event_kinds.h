@@ -39,6 +39,8 @@ enum class EventKind {
     checkpoint_signed,
     step_approved,
     approval_expired,
+    wait_started,
+    wait_ended,
 };
 
 struct EventKindInfo {
@@ -75,6 +77,8 @@ inline constexpr std::array kEventKinds{
     EventKindInfo{EventKind::checkpoint_signed, "checkpoint.signed", "covers_seq, covers_hash, resolved, key (fingerprint), signature (Ed25519, base64)", true},
     EventKindInfo{EventKind::step_approved, "step.approved", "comment (optional)", true},
     EventKindInfo{EventKind::approval_expired, "approval.expired", "role, timeout_ms", true},
+    EventKindInfo{EventKind::wait_started, "wait.started", "condition, timeout_ms, live (each condition's outcome, value, reason)", true},
+    EventKindInfo{EventKind::wait_ended, "wait.ended", "outcome (held | timed_out | cancelled | forced), waited_ms, live; reason (forced)", true},
 };
 
 constexpr const EventKindInfo& info(EventKind kind) { return kEventKinds[static_cast<std::size_t>(kind)]; }
@@ -90,7 +94,7 @@ constexpr std::optional<EventKind> kind_of(std::string_view name) {
 constexpr bool catalogue_in_order() {
     for (std::size_t i = 0; i < kEventKinds.size(); ++i)
         if (static_cast<std::size_t>(kEventKinds[i].kind) != i) return false;
-    return static_cast<std::size_t>(EventKind::approval_expired) + 1 == kEventKinds.size();
+    return static_cast<std::size_t>(EventKind::wait_ended) + 1 == kEventKinds.size();
 }
 static_assert(catalogue_in_order(), "kEventKinds lists every EventKind once, in enum order");
 

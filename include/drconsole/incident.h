@@ -52,6 +52,11 @@ struct StepState {
     std::string approval_comment;
     bool approval_expired = false;
     std::map<std::string, std::string> values;  // the values its completion recorded (requires=…)
+    // Graceful or forced (wait=…): waiting for the condition now, and how the latest wait ended
+    // ("held", "timed_out", "cancelled", "forced"; empty once an action consumed it).
+    bool waiting = false;
+    std::optional<std::int64_t> wait_started_us;
+    std::string wait_outcome;
 };
 
 struct RoleSpell {
@@ -174,6 +179,10 @@ public:
     // Another person holding the step's approve= role approves its latest attempt (four eyes);
     // refused once approve_timeout has passed since the request (the step's start).
     Event approve_step(const std::string& step, const std::string& comment, const Actor& actor);
+    // Graceful or forced (wait=…): the wait for the condition begins, and how it ended; `payload`
+    // carries the live values (drconsole/step_wait.h builds it).
+    Event wait_started(const std::string& step, nlohmann::json payload, const Actor& actor);
+    Event wait_ended(const std::string& step, nlohmann::json payload, const Actor& actor);
     // Records approval.expired for each started step whose approval did not come within its
     // approve_timeout (the step fails; reopen asks again). Every front end calls it as it acts.
     std::vector<Event> expire_approvals(const Actor& actor);

@@ -32,6 +32,12 @@ constexpr const char* kControls = R"(# Controls
 ## Promote
 - [ ] Promote the standby {#promote role=db restores=postgres approve=ic approve_timeout=10m requires="lsn, ticket" budget=2m}
 
+## Repoint
+- [ ] Repoint the apps once the standby caught up {#repoint role=db wait="pg.lag_s < 1s" wait_timeout=2m}
+  ```run
+  true
+  ```
+
 ## Verify
 - [ ] Drop the drill's test tables {#drop-drill-state role=db always}
 )";
@@ -233,4 +239,41 @@ TEST_F(Controls, TheReportListsApprovalsValuesAndCleanup) {
     EXPECT_NE(md.find("Resolved with cleanup incomplete: dropped by hand"), std::string::npos);
     std::string html = render_html(r);
     EXPECT_NE(html.find("<h2>Cleanup</h2>"), std::string::npos);
+}
+
+TEST_F(Controls, AStepThatWaitsRunsItsActionOnlyOnceTheConditionHeldOrTheICForcedIt) {
+    incident.start_step("repoint", db);
+    auto why = incident.why_not({std::string(event_kind::action_started), db, "repoint", {}});
+    ASSERT_TRUE(why);
+    EXPECT_NE(why->find("runs once pg.lag_s < 1s holds (graceful)"), std::string::npos) << *why;
+    incident.wait_started("repoint", {{"condition", "pg.lag_s < 1s"}}, db);
+    EXPECT_TRUE(incident.state().step("repoint").waiting);
+    EXPECT_NE(refused([&] { incident.wait_started("repoint", {}, db); }).find("already waiting"), std::string::npos);
+    incident.wait_ended("repoint", {{"outcome", "timed_out"}, {"live", nlohmann::json::array({{{"reason", "pg.lag_s is 4, needs < 1s"}}})}}, db);
+    EXPECT_TRUE(incident.why_not({std::string(event_kind::action_started), db, "repoint", {}})) << "a timed-out wait runs nothing";
+    // Forced: the IC only, with a reason; then the action may start.
+    EXPECT_NE(refused([&] { incident.wait_ended("repoint", {{"outcome", "forced"}, {"reason", "go"}}, db); }).find("only the IC"),
+              std::string::npos);
+    EXPECT_NE(refused([&] { incident.wait_ended("repoint", {{"outcome", "forced"}}, ic); }).find("a reason is required to force it"),
+              std::string::npos);
+    EXPECT_NE(refused([&] { incident.wait_ended("repoint", {{"outcome", "held"}}, db); }).find("not waiting"), std::string::npos);
+    incident.wait_ended("repoint", {{"outcome", "forced"}, {"reason", "the region is gone: accept the loss"}, {"condition", "pg.lag_s < 1s"},
+                                    {"live", nlohmann::json::array({{{"reason", "pg.lag_s is 4, needs < 1s"}}})}},
+                        ic);
+    EXPECT_FALSE(incident.why_not({std::string(event_kind::action_started), db, "repoint", {}}));
+    incident.action_started("repoint", {{"kind", "run"}}, db);
+    incident.action_finished("repoint", {{"ok", false}, {"error", "exit 1"}}, db);
+    EXPECT_TRUE(incident.why_not({std::string(event_kind::action_started), db, "repoint", {}})) << "a second run waits again";
+    incident.complete_step("drop-drill-state", db);
+    incident.fail_step("repoint", "apps did not restart", db);
+    incident.resolve("done", ic);
+    nlohmann::json r = build_report(journal, incident.id());
+    ASSERT_EQ(r["waits"].size(), 2u) << r["waits"].dump(2);
+    EXPECT_EQ(r["waits"][0]["mode"], "timed out");
+    EXPECT_EQ(r["waits"][1]["mode"], "forced");
+    EXPECT_EQ(r["waits"][1]["values"], "pg.lag_s is 4, needs < 1s");
+    bool forced = false;
+    for (const auto& d : r["deviations"]) forced = forced || (d["kind"] == "forced" && d["detail"].get<std::string>().find("accept the loss") != std::string::npos);
+    EXPECT_TRUE(forced) << r["deviations"].dump(2);
+    EXPECT_NE(render_markdown(r).find("## Graceful or forced"), std::string::npos);
 }

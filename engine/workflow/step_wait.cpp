@@ -1,0 +1,115 @@
+// Waiting for a step's condition: its live values, their trend and ETA, and what is recorded.
+#include "drconsole/step_wait.h"
+
+#include <chrono>
+#include <cmath>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "drconsole/clock.h"
+#include "drconsole/step_run.h"
+
+namespace drconsole {
+namespace {
+
+constexpr std::int64_t kTrendWindowUs = 15'000'000;  // the trend is read over the last 15 s
+
+std::string seconds_text(double s) {
+    if (s < 10) return fmt::format("{:.1f} s", s);
+    return format_duration(Millis(std::llround(s) * 1000));
+}
+
+}  // namespace
+
+std::set<std::string> targets_of(const GateExpr& expr) {
+    std::set<std::string> ids;
+    for (const auto& c : expr.all_of) ids.insert(c.target);
+    return ids;
+}
+
+StepWait::StepWait(const Step& step, std::int64_t started_mono_us) : step_(step), started_us_(started_mono_us) {
+    if (!step_.wait) throw std::logic_error("StepWait on a step without wait=");
+}
+
+WaitReading StepWait::observe(const ReadingStore& live, std::int64_t now) {
+    WaitReading r;
+    r.condition = evaluate_gate(*step_.wait, live, now);
+    r.waited_us = now - started_us_;
+    r.timed_out = r.condition.outcome != GateOutcome::pass && step_.wait_timeout && r.waited_us >= step_.wait_timeout->count() * 1000;
+    // The trend of the first condition that does not hold (the one being waited for).
+    std::size_t which = 0;
+    for (std::size_t i = 0; i < r.condition.conditions.size(); ++i)
+        if (r.condition.conditions[i].outcome != GateOutcome::pass) {
+            which = i;
+            break;
+        }
+    if (which >= r.condition.conditions.size() || !r.condition.conditions[which].value) return r;
+    double value = *r.condition.conditions[which].value;
+    if (history_.empty() || history_.back().first != now) history_.emplace_back(now, value);
+    while (history_.size() > 2 && history_.front().first < now - kTrendWindowUs) history_.pop_front();
+    if (history_.size() < 2 || history_.back().first - history_.front().first < 1'000'000) return r;
+    double per_s = (history_.back().second - history_.front().second) / (static_cast<double>(history_.back().first - history_.front().first) / 1e6);
+    const GateCondition& c = step_.wait->all_of[which];
+    if (std::abs(per_s) < 1e-9) r.trend = "not moving";
+    else r.trend = fmt::format("{} {:.3g}/s", per_s < 0 ? "falling" : "rising", std::abs(per_s));
+    bool toward = ((c.op == CompareOp::lt || c.op == CompareOp::le) && per_s < 0) || ((c.op == CompareOp::gt || c.op == CompareOp::ge) && per_s > 0);
+    if (toward && r.condition.outcome != GateOutcome::pass) r.eta_s = std::max(0.0, (c.value - value) / per_s);
+    return r;
+}
+
+std::string StepWait::describe(const WaitReading& r) const {
+    std::string out = r.condition.outcome == GateOutcome::pass ? "holds: " + r.condition.reason : r.condition.reason;
+    if (!r.trend.empty()) out += "; " + r.trend;
+    if (r.eta_s) out += ", ETA " + seconds_text(*r.eta_s);
+    else if (!r.trend.empty() && r.condition.outcome != GateOutcome::pass) out += ", not catching up";
+    out += "; waited " + format_elapsed(r.waited_us);
+    if (step_.wait_timeout) out += " of " + format_elapsed(step_.wait_timeout->count() * 1000);
+    return out;
+}
+
+nlohmann::json StepWait::started_payload(const WaitReading& r) const {
+    return {{"condition", step_.wait_text},
+            {"timeout_ms", step_.wait_timeout ? step_.wait_timeout->count() : 0},
+            {"live", gate_evidence(r.condition)}};
+}
+
+nlohmann::json StepWait::ended_payload(const std::string& outcome, const WaitReading& r, const std::string& reason) const {
+    nlohmann::json p = {{"outcome", outcome}, {"condition", step_.wait_text}, {"waited_ms", r.waited_us / 1000}, {"live", gate_evidence(r.condition)}};
+    if (!reason.empty()) p["reason"] = reason;
+    return p;
+}
+
+LiveTargets::LiveTargets(const Environment& env, const std::set<std::string>& ids) : ids_(ids), store_(std::make_shared<ReadingStore>()) {
+    // Only these targets (and a mirror's two clusters) are probed.
+    Environment subset = env;
+    subset.targets.clear();
+    for (const auto& id : ids) {
+        const Target* t = env.find(id);
+        if (!t) continue;
+        longest_ = std::max(longest_, t->deadline.value_or(kDefaultDeadline));
+        subset.targets.emplace(t->id, *t);
+        for (const std::string& dependency : {t->source, t->target})
+            if (const Target* d = dependency.empty() ? nullptr : env.find(dependency)) subset.targets.emplace(d->id, *d);
+    }
+    scheduler_ = std::make_unique<ProbeScheduler>(store_);
+    add_environment_probes(*scheduler_, subset);
+    scheduler_->start();
+}
+
+LiveTargets::~LiveTargets() { scheduler_->stop(); }
+
+void LiveTargets::wait_first_readings() const {
+    auto until = std::chrono::steady_clock::now() + longest_ + std::chrono::milliseconds(200);
+    while (std::chrono::steady_clock::now() < until) {
+        bool all = true;
+        for (const auto& id : ids_) {
+            auto v = store_->view(id, steady_now_us());
+            all = all && v && !v->never_read;
+        }
+        if (all) return;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+}
+
+}  // namespace drconsole
