@@ -73,6 +73,8 @@ at 03:25:00; step db sync-back done
 walk db promote-primary 03:26:00 03:28:30
 walk app dns-failback 03:30:00 03:31:00
 walk messaging scale-down-secondary 03:31:30 03:32:00
+# The cleanup (always): the drill's deny ACL comes off before the drill can be resolved.
+walk app restore-object-storage 03:32:10 03:33:00
 walk observability verify-normal 03:35:00 03:40:00
 at 03:41:00; dr handover scribe ana --as ic:maria
 person[scribe]=ana
@@ -83,7 +85,9 @@ at 04:20:00; step scribe write-report done
 at 04:22:00; dr note "Kafka producers took 1m40s to start in the secondary region: pre-scale them before the drill" \
   --action-item --owner sofia --as ic:maria
 walk ic update-runbooks 04:25:00 04:30:00
-walk ic open-tickets 04:31:00 04:35:00
+# Completing it records the tickets' ids (requires="tickets").
+at 04:31:00; step ic open-tickets start
+at 04:35:00; step ic open-tickets done --set "tickets=DR-101, DR-102"
 walk ic present-results 04:36:00 04:40:00
 at 04:41:00; dr resolve "drill complete: failed over and back" --as ic:maria
 

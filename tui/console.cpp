@@ -139,7 +139,10 @@ std::map<Action, std::string> ConsoleApp::disabled_actions(const std::map<std::s
             refuse(Action::act, refusal(k::step_started, step));
             refuse(Action::run_action, refusal(k::step_started, step));
         } else {
-            refuse(Action::act, refusal(k::step_completed, step));
+            // The values it records are asked for in the dialog: the rules see them as given.
+            nlohmann::json values = nlohmann::json::object();
+            for (const auto& name : step->requires_values) values[name] = "?";
+            refuse(Action::act, refusal(k::step_completed, step, values.empty() ? nlohmann::json::object() : nlohmann::json{{"values", values}}));
             // A step that waits for its condition first: a starts the wait, then the action.
             refuse(Action::run_action, must_wait(*step) ? refusal(k::wait_started, step) : refusal(k::action_started, step));
             if (!gate_holds) refuse(Action::act, gate_why);
@@ -271,15 +274,6 @@ void ConsoleApp::handle(const Key& key) {
     if (auto why = off.find(*action); why != off.end()) {
         message_ = fmt::format("{}: {}", binding(*action).name, why->second);
         message_is_error_ = true;
-        // Cleanup runs before the end: r shows the first cleanup step that has not run.
-        if (*action == Action::resolve)
-            for (std::size_t p = 0; p < state().runbook->phases.size(); ++p)
-                for (const Step* st : shown_steps(p))
-                    if (st->always && state().step(st->id).open()) {
-                        phase_ = p;
-                        selected_ = st->id;
-                        return;
-                    }
         return;
     }
     act(*action);

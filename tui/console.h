@@ -54,6 +54,8 @@ public:
     static constexpr std::int64_t kConfirmHoldUs = 700'000;
     bool confirm_held() const { return confirm_hold_until_us_ != 0; }
     const IncidentState& state() const { return incident_.state(); }
+    // The journal file this console records in (a key script's <Exec … {journal}> names it).
+    std::string journal_path() const { return journal_.path().string(); }
     View view() const;
 
 private:

@@ -53,7 +53,8 @@ bool ConsoleApp::take_value(const Dialog& d, const std::string& text) {
 }
 
 void ConsoleApp::after_values(const Step& step) {
-    if (step.confirm.empty()) {
+    // An action step whose action succeeded was asked about when it ran: its values complete it.
+    if (step.confirm.empty() || (step.action && state().step(step.id).action_ok.value_or(false))) {
         complete_now(step);
         return;
     }

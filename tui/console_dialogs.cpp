@@ -105,8 +105,15 @@ std::optional<ConsoleApp::Twice> ConsoleApp::asks_twice(Action purpose, const St
         case Action::fail:
             if (!step) return std::nullopt;
             return twice(k::step_failed, step_actor(*step), {{"reason", text}}, fmt::format("Mark {} failed: \"{}\"?", step->id, text));
+        case Action::approve:
+            if (!step) return std::nullopt;
+            return twice(k::step_approved, who_, text.empty() ? nlohmann::json::object() : nlohmann::json{{"comment", text}},
+                         fmt::format("Approve {} as {} {}{}?", step->id, who_.role, who_.person, text.empty() ? "" : ": \"" + text + "\""));
         case Action::override_gate:
             if (!step) return std::nullopt;
+            if (forcible(*step))
+                return twice(k::wait_ended, who_, {{"outcome", "forced"}, {"reason", text}},
+                             fmt::format("Go now without waiting for {}, accepting the loss: \"{}\"?", step->wait_text, text));
             if (overridable_step_ == step->id && step->action) {
                 bool gate_open = step->gate && !state().gate_overrides.count(step->id);
                 auto kind = gate_open ? k::gate_overridden : k::preflight_checked;

@@ -24,10 +24,24 @@ std::string step_hint(const View& v, const IncidentState& s, const Step& step) {
                            "reason (the IC only).",
                            step.gate_text);
     }
+    if (v.waiting_step == step.id)
+        return fmt::format("Waiting for {} (graceful): the action runs when it holds. g goes now without waiting (the IC, with a reason: "
+                           "the loss is accepted); a stops waiting.", step.wait_text);
+    if (!step.approve.empty() && !st.approved_us) {
+        if (st.status == StepStatus::pending)
+            return fmt::format("This step needs the approval of {} (another person): Enter asks for it.", step.approve);
+        return fmt::format("It waits for the approval of {}: another person holding that role presses p at their console (or runs "
+                           "drconsole approve {} --as {}:NAME).", step.approve, step.id, step.approve);
+    }
     if (v.overridable == step.id)
         return "Its last run was refused by the preflight (the line below says why): g goes past it with a reason (the IC only), then a runs it.";
     if (step.fault && !s.fault_us)
         return "This step is the drill's fault: a runs it on the lab (y goes ahead) and T0 starts when it returns. Watch the live readings after.";
+    if (step.action && step.wait && st.wait_outcome != "held" && st.wait_outcome != "forced")
+        return fmt::format("a waits until {} holds (graceful), then runs the action{}; g goes now without waiting (the IC, with a reason).",
+                           step.wait_text, promotes_standby(step) ? fmt::format(" (type {} to confirm first)", step.id) : "");
+    if (step.action && st.action_ok.value_or(false) && !step.requires_values.empty())
+        return "The action succeeded: Enter records the values this step asks for and completes it.";
     if (step.action && promotes_standby(step))
         return fmt::format("a promotes the standby for real: type {} to confirm. The measured RPO comes from what the console read before.", step.id);
     if (step.action) return "a runs this step's action on the lab (y goes ahead); the step is done when it succeeds. (Enter marks it done by hand.)";

@@ -189,7 +189,7 @@ void render_details(const View& v, Canvas& c, Rect r, bool wrap) {
              st.approved_us ? Role::step_done : Role::step_blocked);
     }
     if (auto d = v.deadlines.find(step->id); d != v.deadlines.end())
-        line(fmt::format("{}: by {}{}", safe_text(d->second.basis), offset_text(d->second.due_us - s.t0_us()),
+        line(fmt::format("due by {} ({}){}", offset_text(d->second.due_us - s.t0_us()), safe_text(d->second.basis),
                          d->second.late_us(v.now_us) > 0 ? fmt::format(", LATE +{}", mmss(d->second.late_us(v.now_us))) : ""),
              d->second.late_us(v.now_us) > 0 ? Role::step_failed : Role::dim);
     if (!step->requires_values.empty()) {

@@ -184,7 +184,7 @@ std::vector<RailItem> rail_items(const View& v, const Glyphs& g, bool counts) {
         if (first) dur = " " + mmss((ended && last ? *last : now) - *first);
         if (total == 0) dur = " -";
         std::string text = fmt::format("{} {}{}", mark, to_string(kind), dur);
-        if (counts) text += fmt::format(" {}/{}", closed, total);
+        if (counts && total > 0) text += fmt::format(" {}/{}", closed, total);  // "-" already says it has none
         items.push_back({kind, text, role});
     }
     return items;

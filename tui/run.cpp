@@ -32,7 +32,8 @@ void dump(const Canvas& canvas, const std::string& file) {
     if (!out) throw JournalError(fmt::format("cannot write the screen dump to {}", file));
 }
 
-// <Exec ARGS…>: this program with ARGS, its output passed on to stderr; fails the script if it fails.
+// <Exec ARGS…>: this program with ARGS ({journal} stands for the console's journal), its output passed on
+// to stderr; fails the script if it fails.
 void exec_self(const std::vector<std::string>& args, const std::string& script) {
     std::vector<std::string> argv{"/proc/self/exe"};
     argv.insert(argv.end(), args.begin(), args.end());
@@ -94,7 +95,14 @@ int run_script(ConsoleApp& app, const RunOptions& o) {
                 }
                 break;
             }
-            case ScriptItem::Kind::exec: exec_self(item.args, o.keys_file); break;
+            case ScriptItem::Kind::exec: {
+                // {journal}: this console's journal, for a command another person runs meanwhile.
+                std::vector<std::string> args = item.args;
+                for (auto& a : args)
+                    for (std::size_t at; (at = a.find("{journal}")) != std::string::npos;) a.replace(at, 9, app.journal_path());
+                exec_self(args, o.keys_file);
+                break;
+            }
             case ScriptItem::Kind::wait_for: {
                 auto until = std::chrono::steady_clock::now() + item.advance;
                 while (true) {

@@ -42,10 +42,10 @@ std::vector<StepDeadline> step_deadlines(const IncidentState& s) {
             if (!st.open()) d.ended_us = st.ended_us;
             if (step.due) {
                 d.due_us = t0 + step.due->count() * 1000;
-                d.basis = fmt::format("due T+{}", format_duration(*step.due));
+                d.basis = fmt::format("due=T+{}", format_duration(*step.due));
             } else if (step.budget && started) {
                 d.due_us = *started + step.budget->count() * 1000;
-                d.basis = fmt::format("budget {} from the start of phase {} ({})", format_duration(*step.budget), phase.name,
+                d.basis = fmt::format("budget={} from the start of phase {} ({})", format_duration(*step.budget), phase.name,
                                       format_offset(*started - t0));
             } else {
                 continue;

@@ -89,7 +89,7 @@ void controls(std::string& o, const json& r) {
         o += "</table>\n";
     }
     if (!r.value("values", json::array()).empty()) {
-        o += "<h2>Recorded values</h2><table><tr><th>Step</th><th>Value</th><th>Recorded</th><th>By</th><th>T+</th></tr>";
+        o += "<h2>Recorded values</h2><table><tr><th>Step</th><th>Name</th><th>Value</th><th>By</th><th>T+</th></tr>";
         for (const auto& v : r["values"])
             o += "<tr>" + cell(v, "step") + cell(v, "name") + td(v["value"].is_null() ? std::string("not recorded") : "<code>" + html(str(v["value"])) + "</code>") +
                  cell(v, "by") + cell(v, "t_plus") + "</tr>";

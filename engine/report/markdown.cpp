@@ -62,7 +62,7 @@ void controls(std::string& o, const json& r) {
         o += "\n";
     }
     if (!r.value("values", json::array()).empty()) {
-        o += "## Recorded values\n\n| Step | Value | Recorded | By | T+ |\n|------|------|------|------|------|\n";
+        o += "## Recorded values\n\n| Step | Name | Value | By | T+ |\n|------|------|------|------|------|\n";
         for (const auto& v : r["values"])
             o += fmt::format("| `{}` | {} | {} | {} | {} |\n", md(str(v["step"])), md(str(v["name"])),
                              v["value"].is_null() ? "not recorded" : "`" + md(str(v["value"])) + "`", md(str(v["by"])), str(v["t_plus"]));

@@ -14,7 +14,7 @@ namespace drconsole {
 struct StepDeadline {
     std::string step;
     std::int64_t due_us = 0;
-    std::string basis;                     // "due T+5m" | "budget 5m from the start of phase Promote (T+2m)"
+    std::string basis;                     // "due=T+5m" | "budget=5m from the start of phase Promote (T+02:00)"
     std::optional<std::int64_t> ended_us;  // when the step ended (done, skipped or failed)
     // How late the step is: ended after its deadline, or still open past it at `now_us`; 0 when
     // it is not late.

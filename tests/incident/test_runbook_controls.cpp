@@ -197,7 +197,7 @@ TEST_F(Controls, AStepPastItsDeadlineIsOverdueAndAReportDeviation) {
     auto declare = std::find_if(deadlines.begin(), deadlines.end(), [](const StepDeadline& d) { return d.step == "declare"; });
     ASSERT_NE(declare, deadlines.end());
     EXPECT_EQ(declare->late_us(clock->wall_us()), 2LL * 60 * 1'000'000);
-    EXPECT_EQ(declare->basis, "due T+5m");
+    EXPECT_EQ(declare->basis, "due=T+5m");
     // budget=2m from the phase's start: unknown until a step of the phase starts.
     EXPECT_EQ(std::count_if(deadlines.begin(), deadlines.end(), [](const StepDeadline& d) { return d.step == "promote"; }), 0);
     incident.complete_step("declare", ic);
@@ -212,8 +212,8 @@ TEST_F(Controls, AStepPastItsDeadlineIsOverdueAndAReportDeviation) {
     for (const auto& d : report["deviations"])
         if (d["kind"] == "overdue") overdue.push_back(d["step"].get<std::string>() + ": " + d["detail"].get<std::string>());
     ASSERT_EQ(overdue.size(), 2u) << report["deviations"].dump(2);
-    EXPECT_EQ(overdue[0], "declare: ended 2m00s late (due T+5m)");
-    EXPECT_EQ(overdue[1].rfind("promote: ended 1m00s late (budget 2m from the start of phase Promote", 0), 0u) << overdue[1];
+    EXPECT_EQ(overdue[0], "declare: ended 2m00s late (due=T+5m)");
+    EXPECT_EQ(overdue[1].rfind("promote: ended 1m00s late (budget=2m from the start of phase Promote", 0), 0u) << overdue[1];
 }
 
 TEST_F(Controls, TheReportListsApprovalsValuesAndCleanup) {

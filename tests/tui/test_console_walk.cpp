@@ -27,6 +27,7 @@ TEST(ConsoleWalk, TheScribesConsoleRecordsTheScribeEvenOnTheICsStep) {
 TEST(ConsoleWalk, StrayEnterOrTextNeverResolvesAndARefusedDialogKeepsItsText) {
     test::TempDir dir;
     ASSERT_EQ(test::start_drill(dir, "checklists/quarterly-drill.md").exit_code, 0);
+    test::cleanup_done(dir);
     auto events = [&] { return test::run_process({"/usr/bin/sqlite3", (dir / "j.db").string(), "SELECT count(*) FROM events"}).out; };
     std::string before = events();
     // r then Enter: no summary, no resolve; the text typed after it stays in the dialog, and
@@ -104,7 +105,7 @@ TEST(ConsoleWalk, TheQuarterlyDrillByKeysAloneMatchesJournalAndGolden) {
             EXPECT_EQ(step["ended_by"], (nlohmann::json{{"role", "ic"}, {"person", "maria"}})) << id;
             EXPECT_EQ(step["state"], id == "block-object-storage" ? "skipped" : "done") << id;
         }
-    EXPECT_EQ(steps, 26);
+    EXPECT_EQ(steps, 27);
     EXPECT_EQ(j["phases"][0]["steps"][3]["gate_override"], "replica lag checked on the Grafana board: 0.4 s");
     EXPECT_EQ(j["comms"].size(), 1u);
     EXPECT_EQ(j["roster"]["scribe"], "ana");
@@ -123,6 +124,7 @@ TEST(ConsoleWalk, TheQuarterlyDrillByKeysAloneMatchesJournalAndGolden) {
 TEST(ConsoleWalk, NothingIsRecordedWhenADialogIsCancelled) {
     test::TempDir dir;
     ASSERT_EQ(test::start_drill(dir, "checklists/quarterly-drill.md").exit_code, 0);
+    test::cleanup_done(dir);
     std::size_t before = Journal(dir / "j.db").events(1).size();
     auto r = test::console_keys(dir, "s\nchanged my mind<Esc>\nn\nhalf a note<Esc>\nr\n<Esc>\n");
     ASSERT_EQ(r.exit_code, 0) << r.err;
