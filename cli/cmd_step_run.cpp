@@ -50,6 +50,8 @@ int wait_for_condition(Incident& incident, const Step& step, const Actor& actor,
     // The rules first: nothing is probed for a wait or a force they would refuse.
     if (st.status == StepStatus::pending)
         if (auto why = incident.why_not({std::string(event_kind::step_started), actor, step.id, {}})) throw RuleViolation(*why);
+    if (force_reason.empty() && st.status == StepStatus::started)
+        if (auto why = incident.why_not({std::string(event_kind::wait_started), actor, step.id, {}})) throw RuleViolation(*why);
     if (!force_reason.empty() && st.status == StepStatus::started)
         if (auto why = incident.why_not({std::string(event_kind::wait_ended), actor, step.id, {{"outcome", "forced"}, {"reason", force_reason}}}))
             throw RuleViolation(*why);

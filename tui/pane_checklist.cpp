@@ -129,7 +129,7 @@ void render_checklist(const View& v, Canvas& c, Rect r) {
         if (step.always && status.empty()) status = "cleanup";
         if (step.id == v.waiting_step) {
             role = Role::step_blocked;
-            status = "waiting: " + safe_text(v.waiting_text) + " (g forces, a stops)";
+            status = "waiting: " + safe_text(v.waiting_text);
         }
         if (step.id == v.running_step) {
             role = Role::step_active;
@@ -201,6 +201,7 @@ void render_details(const View& v, Canvas& c, Rect r, bool wrap) {
         line("records on completion: " + values, Role::dim);
     }
     if (step->always) line("cleanup: runs before the incident is resolved, whatever happened before it", Role::dim);
+    if (step->id == v.waiting_step) line("waiting: " + safe_text(v.waiting_text) + " (g goes now, a stops)", Role::step_blocked);
     if (step->wait)
         line(fmt::format("waits for {}{} before its action (graceful); g goes now (forced, the IC){}", safe_text(step->wait_text),
                          step->wait_timeout ? ", up to " + format_duration(*step->wait_timeout) : "",

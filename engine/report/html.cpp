@@ -113,7 +113,8 @@ void timeline(std::string& o, const json& r) {
         o += "<tr>" + td(html(str(e["t_plus"]))) + td(html(str(e["at"]))) + td(html(str(e["role"]))) + td(html(str(e["person"]))) + td(html(str(e["what"]))) + "</tr>";
     o += "</table>\n";
     if (!r.value("not_applicable", json::array()).empty()) {
-        o += "<h2>Not applicable here</h2><p>Steps that need a target this environment lacks (start --allow-missing), recorded at the start:</p><ul>";
+        o += "<h2>Not applicable here</h2><p>Steps recorded at the start as not part of this incident: a target this environment lacks "
+             "(start --allow-missing), or a step for the other mode (when=):</p><ul>";
         for (const auto& n : r["not_applicable"])
             o += "<li>" + html(str(n["step"]) + " (" + str(n["phase"]) + "): " + str(n["reason"])) + "</li>";
         o += "</ul>\n";

@@ -84,7 +84,8 @@ void controls(std::string& o, const json& r) {
 
 void findings(std::string& o, const json& r) {
     if (!r.value("not_applicable", json::array()).empty()) {
-        o += "## Not applicable here\n\nSteps that need a target this environment lacks (`start --allow-missing`), recorded at the start:\n\n";
+        o += "## Not applicable here\n\nSteps recorded at the start as not part of this incident: a target this environment lacks "
+             "(`start --allow-missing`), or a step for the other mode (`when=`):\n\n";
         for (const auto& n : r["not_applicable"])
             o += fmt::format("- `{}` ({}): {}\n", md(str(n["step"])), md(str(n["phase"])), md(str(n["reason"])));
         o += "\n";

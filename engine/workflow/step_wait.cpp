@@ -45,6 +45,12 @@ WaitReading StepWait::observe(const ReadingStore& live, std::int64_t now) {
             break;
         }
     if (which >= r.condition.conditions.size() || !r.condition.conditions[which].value) return r;
+    // An equality (a flag such as replay_paused == 0) has no trend to read.
+    CompareOp op = step_.wait->all_of[which].op;
+    if (op == CompareOp::eq || op == CompareOp::ne) {
+        history_.clear();
+        return r;
+    }
     double value = *r.condition.conditions[which].value;
     if (history_.empty() || history_.back().first != now) history_.emplace_back(now, value);
     while (history_.size() > 2 && history_.front().first < now - kTrendWindowUs) history_.pop_front();
@@ -89,7 +95,8 @@ LiveTargets::LiveTargets(const Environment& env, const std::set<std::string>& id
         if (!t) continue;
         longest_ = std::max(longest_, t->deadline.value_or(kDefaultDeadline));
         subset.targets.emplace(t->id, *t);
-        for (const std::string& dependency : {t->source, t->target})
+        // A mirror's two clusters; a standby's primary (its lag is measured against the primary's position).
+        for (const std::string& dependency : {t->source, t->target, t->primary})
             if (const Target* d = dependency.empty() ? nullptr : env.find(dependency)) subset.targets.emplace(d->id, *d);
     }
     scheduler_ = std::make_unique<ProbeScheduler>(store_);
