@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <map>
 
 #include <chrono>
 #include <cstdlib>
@@ -207,7 +208,14 @@ Made fill_incident(Journal& journal, ManualClock& clock, const StartRequest& bas
         switch (p.what) {
             case What::fault: incident.inject_fault("stopped the primary region's load balancer", ic); break;
             case What::step_start: incident.start_step(p.step, who); break;
-            case What::step_done: incident.complete_step(p.step, who); break;
+            case What::step_done: {
+                // As the runbook's controls ask: another person's approval first, and the values it records.
+                if (!step->approve.empty()) incident.approve_step(p.step, "", Actor{step->approve, base.roster.at(step->approve)});
+                std::map<std::string, std::string> values;
+                for (const auto& name : step->requires_values) values[name] = "INC-" + std::to_string(incident.id());
+                incident.complete_step(p.step, who, values);
+                break;
+            }
             case What::comms: incident.comms_sent("status page and regulator updated: failover in progress", Actor{"comms", base.roster.at("comms")}); break;
             case What::resolve: incident.resolve("serving from the secondary region", ic); break;
             case What::note:

@@ -154,7 +154,6 @@ void check_step(const IncidentState& s, const EventDraft& d) {
     }
 }
 
-
 // Cleanup (`always`) steps run before the incident is resolved, whatever happened before them;
 // one that failed or was skipped lets it resolve only with the IC's reason.
 void check_cleanup(const IncidentState& s, const std::string& reason) {

@@ -3,12 +3,14 @@
 // graceful promotion that waits while the standby's replay is paused and runs once it resumes, a
 // forced step after its wait timed out, a value recorded on completion, a drill-only step
 // hidden, an overdue step, and cleanup before resolve; then the report says each.
+#include <atomic>
 #include <thread>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "support/http_server.h"
 #include "support/pg_cluster.h"
 #include "support/pg_writer.h"
 #include "support/process.h"
@@ -298,4 +300,46 @@ TEST(CliControls, TheSameRunbookFromTheCommandLine) {
     auto md = test::run_drconsole({"report", "--db", d.db, "--format", "md"});
     for (const char* section : {"## Approvals", "## Graceful or forced", "## Recorded values", "## Cleanup"})
         EXPECT_NE(md.out.find(section), std::string::npos) << section;
+}
+
+TEST(ConsoleControls, AConfirmedStepReadsItsGateAgainWhenTheAnswerComesNotWhenTheQuestionOpened) {
+    test::HttpServer api;
+    std::atomic<int> status{200};
+    api.handle([&](const std::string&) { return std::pair{status.load(), std::string("ok")}; });
+    test::TempDir dir;
+    auto env = dir.write("env.jsonc", R"({"targets": {"api": {"type": "http", "url": ")" + api.url("/healthz") + R"(", "interval": "200ms"}}})");
+    auto rb = dir.write("rb.md", R"(# Gate at the instant
+
+| Role | Owner |
+|------|-------|
+| ic   | SRE   |
+| app  | TL    |
+
+## Resume {kind=verify}
+- [ ] Lift the order freeze {#lift role=app gate="api.status == 200" confirm="Lift the freeze now?"}
+)");
+    std::string db = (dir / "j.db").string();
+    ASSERT_EQ(test::run_drconsole({"start", "--db", db, "--runbook", rb.string(), "--env", env.string(), "--mode", "drill", "--roster",
+                                   "ic=maria,app=kwame", "--as", "ic:maria"}).exit_code, 0);
+    test::Tmux tmux(dir.path());
+    tmux.start("app", fmt::format("LANG=C.UTF-8 {} open --db {} --as app:kwame; echo EXIT=$?; sleep 30", DRCONSOLE_BIN, db), 140, 40);
+    ASSERT_GE(tmux.wait_for("app", "gate ok"), 0ms) << tmux.screen("app");
+    tmux.keys("app", {"Enter"});
+    ASSERT_GE(tmux.wait_for("app", "started lift"), 0ms) << tmux.screen("app");
+    tmux.keys("app", {"Enter"});
+    ASSERT_GE(tmux.wait_for("app", "Lift the freeze now?"), 0ms) << "the gate passed when the question opened:\n" << tmux.screen("app");
+    status = 503;  // the API goes down while the question is on the screen
+    ASSERT_GE(tmux.wait_for("app", "HTTP 503"), 0ms) << tmux.screen("app");
+    reads();
+    tmux.keys("app", {"y"});
+    ASSERT_GE(tmux.wait_for("app", "refused: gate fail: api.status is 503"), 0ms) << tmux.screen("app");
+    EXPECT_EQ(sql_one(db, "SELECT count(*) FROM events WHERE kind = 'step.completed'"), "0") << "nothing completed on a gate that no longer holds";
+    status = 200;
+    ASSERT_GE(tmux.wait_for("app", "pass: api.status is 200"), 0ms) << tmux.screen("app");
+    tmux.keys("app", {"Enter"});
+    ASSERT_GE(tmux.wait_for("app", "Lift the freeze now?"), 0ms) << tmux.screen("app");
+    reads();
+    tmux.keys("app", {"y"});
+    ASSERT_TRUE(test::wait_until([&] { return sql_one(db, "SELECT count(*) FROM events WHERE kind = 'step.completed'") == "1"; }, 10s))
+        << tmux.screen("app");
 }
