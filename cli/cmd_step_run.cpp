@@ -114,6 +114,9 @@ int run_step_action(Journal& journal, Incident& incident, const std::string& ste
         return 0;
     }
 
+    if (!step->approve.empty() && incident.state().step(step_id).status == StepStatus::pending)
+        throw RuleViolation(fmt::format("step '{}' needs the approval of {} (another person) before its action runs: 'drconsole step {} start' "
+                                        "asks for it, then the {} runs 'drconsole approve {}'", step_id, step->approve, step_id, step->approve, step_id));
     if (!force_reason.empty() && !step->wait) throw InputError(fmt::format("--force: step '{}' waits for nothing (it has no wait=)", step_id));
     if (int status = wait_for_condition(incident, *step, actor, env.get(), force_reason)) return status;
     StepRun run(incident, env, step_id, actor, override_reason);

@@ -43,8 +43,6 @@ bool ConsoleApp::poll_journal() { return incident_.refresh(&events_) > 0; }
 
 std::vector<std::string> ConsoleApp::phase_steps() const {
     std::vector<std::string> ids;
-    const auto& phases = state().runbook->phases;
-    (void)phases;
     for (const Step* s : shown_steps(phase_)) ids.push_back(s->id);
     return ids;
 }
@@ -138,6 +136,8 @@ std::map<Action, std::string> ConsoleApp::disabled_actions(const std::map<std::s
         if (st.status == StepStatus::pending) {
             refuse(Action::act, refusal(k::step_started, step));
             refuse(Action::run_action, refusal(k::step_started, step));
+            if (!step->approve.empty())
+                refuse(Action::run_action, fmt::format("{} needs the approval of {} (another person) first: Enter asks for it", step->id, step->approve));
         } else {
             // The values it records are asked for in the dialog: the rules see them as given.
             nlohmann::json values = nlohmann::json::object();

@@ -85,7 +85,7 @@ void check_wait(const IncidentState& s, const EventDraft& d, bool starts) {
         refuse(fmt::format("step '{}' is {}: {}", d.step, to_string(st.status), st.status == StepStatus::pending ? "start it first" : "reopen it first"));
     if (st.action_running) refuse(fmt::format("the action of '{}' is already running", d.step));
     if (starts) {
-        if (st.waiting) refuse(fmt::format("step '{}' is already waiting for {}", d.step, step->wait_text));
+        // A wait already recorded may be one whose console or command died: a new one takes over.
         if (auto why = awaits_approval(s, *step)) refuse(*why);
         return;
     }
