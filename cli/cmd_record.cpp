@@ -204,6 +204,7 @@ void add_record_commands(CLI::App& app, int& exit_code) {
                            return i.sign_checkpoint(*key, incident_actor(i, o));
                        });
     cmd->add_option("summary", resolve->text, "How it ended");
+    cmd->get_option("--as")->description("Who resolves: the IC (default ic:$USER)");
     cmd->add_option("--cleanup-reason", resolve->cleanup_reason,
                     "Why the incident may end although a cleanup step (always) failed or was skipped (the IC's decision)");
     cmd->footer("Every cleanup step (always) must have run first: it runs whatever happened before it. One that failed\n"

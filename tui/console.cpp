@@ -429,6 +429,10 @@ View ConsoleApp::view() const {
         v.waiting_step = waiting_->step().id;
         v.waiting_text = waiting_->describe(*wait_reading_);
     }
+    // Waits other consoles run: the IC decides whether to force one, so sees it too.
+    for (const auto& phase : state().runbook->phases)
+        for (const auto& step : phase.steps)
+            if (std::string text = waiting_elsewhere(step); !text.empty()) v.waiting_elsewhere[step.id] = text;
     if (running_) {
         v.running_step = running_->step();
         v.running_us = steady_now_us() - running_->started_mono;

@@ -104,6 +104,8 @@ private:
     void begin_wait(const Step& step);
     bool tick_wait();  // true when the screen changed
     void end_wait(const std::string& outcome, const std::string& reason = {});
+    // A wait another console runs, read on this console's readings ("" when none).
+    std::string waiting_elsewhere(const Step& step) const;
     // The step's action waits for its condition (not yet held or forced this run).
     bool must_wait(const Step& step) const;
     // g forces it now: started, waiting or not, its action not running, its gate not in the way.

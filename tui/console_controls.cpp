@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "drconsole/preflight.h"
 #include "drconsole/step_run.h"
 #include "drconsole/text.h"
 #include "tui/console.h"
@@ -136,10 +137,17 @@ void ConsoleApp::begin_wait(const Step& step) {
 
 bool ConsoleApp::tick_wait() {
     if (!waiting_ || !store_) return false;
-    // Another console or a script may have ended it (or forced it) meanwhile.
-    if (!state().step(waiting_->step().id).waiting) {
+    // Another console (the IC's, forcing it) or a script may have ended it meanwhile.
+    const std::string id = waiting_->step().id;  // a copy: the wait is let go of below
+    if (const StepState& st = state().step(id); !st.waiting) {
         waiting_.reset();
         wait_reading_.reset();
+        // Forced elsewhere: this console, which was asked to run it and waited, runs it now.
+        if (st.wait_outcome == "forced" && st.status == StepStatus::started && !st.action_running && !running_) {
+            message_ = "forced by the IC: running it now";
+            message_is_error_ = false;
+            if (const Step* s = state().runbook->find_step(id)) start_action(*s);
+        }
         return true;
     }
     wait_reading_ = waiting_->observe(*store_, steady_now_us());
@@ -153,12 +161,24 @@ void ConsoleApp::end_wait(const std::string& outcome, const std::string& reason)
     std::unique_ptr<StepWait> wait = std::move(waiting_);
     if (wait) step = state().runbook->find_step(wait->step().id);
     if (!step) return;
-    if (!wait) wait = std::make_unique<StepWait>(*step, steady_now_us());  // forced without waiting first
+    const StepState& st = state().step(step->id);
+    // Forced from a console that is not the one waiting: the wait's time is the journal's.
+    bool waited_elsewhere = !wait && st.waiting && st.wait_started_us;
+    if (!wait) {
+        std::int64_t began = steady_now_us() - (waited_elsewhere ? clock_->wall_us() - *st.wait_started_us : 0);
+        wait = std::make_unique<StepWait>(*step, began);
+    }
     WaitReading r = store_ ? wait->observe(*store_, steady_now_us()) : WaitReading{};
     wait_reading_.reset();
     Outcome o = record([&] { return incident_.wait_ended(step->id, wait->ended_payload(outcome, r, reason), step_actor(*step)); }, step->id);
     if (o != Outcome::recorded) return;
-    if (outcome == "held" || outcome == "forced") {
+    if (outcome == "forced" && waited_elsewhere) {
+        // The console that waits for it runs it, as the person who asked for it.
+        message_ += "; the console that was waiting runs the action (if none does, a runs it here)";
+    } else if (outcome == "forced" && promotes_standby(*step)) {
+        // A promotion is typed out, forced or not.
+        open_text(Action::run_action, "Run the action of " + step->id, fmt::format("Forced. Type {} to promote now:", step->id), step->id);
+    } else if (outcome == "held" || outcome == "forced") {
         std::string said = message_;
         start_action(*step);  // its gate and preflight are read again now, on the worker
         if (message_.empty()) message_ = said;
@@ -167,6 +187,15 @@ void ConsoleApp::end_wait(const std::string& outcome, const std::string& reason)
                                step->wait_text, format_duration(*step->wait_timeout), r.condition.reason);
         message_is_error_ = true;
     }
+}
+
+std::string ConsoleApp::waiting_elsewhere(const Step& step) const {
+    const StepState& st = state().step(step.id);
+    if (!st.waiting || !step.wait || (waiting_ && waiting_->step().id == step.id)) return {};
+    std::string waited = st.wait_started_us ? "; waited " + format_elapsed(clock_->wall_us() - *st.wait_started_us) : "";
+    if (!store_) return "another console waits for " + step.wait_text + waited;
+    GateResult now = evaluate_gate(*step.wait, *store_, steady_now_us());
+    return std::string("another console waits: ") + (now.outcome == GateOutcome::pass ? "holds: " : "") + now.reason + waited;
 }
 
 }  // namespace drconsole::tui

@@ -25,7 +25,7 @@ const std::vector<Binding>& bindings() {
         {Action::next_pane, {k(C::tab)}, "Tab", "pane", "Focus the next pane (checklist, lag, timeline)", false},
         {Action::act, {k(C::enter)}, "Enter", "start/done", "Start the selected step, or complete it once started (asks first where the runbook says confirm)"},
         {Action::run_action, {c(U'a')}, "a", "run", "Run the selected step's action (SQL, HTTP or commands; asks first, y runs it); while it runs, cancel it"},
-        {Action::approve, {c(U'p')}, "p", "approve", "Approve the selected step (approve=ROLE): another person holding that role, at their own console", false},
+        {Action::approve, {c(U'p')}, "p", "approve", "Approve the selected step (approve=ROLE) as another person holding that role, at their own console (a comment, then y)", false},
         {Action::skip, {c(U's')}, "s", "skip", "Skip the selected step (reason required)"},
         {Action::fail, {c(U'f')}, "f", "fail", "Mark the selected step failed (reason required)"},
         {Action::unstart, {c(U'u')}, "u", "unstart", "Put a step started by mistake back to not started (asks, y puts it back)", false},

@@ -111,7 +111,7 @@ void render_checklist(const View& v, Canvas& c, Rect r) {
             if (st.approved_us) status += ", approved by " + safe_text(st.approved_by->person);
             else {
                 role = Role::step_blocked;
-                status = "awaiting approval: " + safe_text(step.approve);
+                status = "awaiting approval: " + safe_text(step.approve) + (v.who.role == step.approve ? " (p approves)" : "");
             }
         }
         // A time budget: late is said before anything else about an open step.
@@ -130,6 +130,9 @@ void render_checklist(const View& v, Canvas& c, Rect r) {
         if (step.id == v.waiting_step) {
             role = Role::step_blocked;
             status = "waiting: " + safe_text(v.waiting_text);
+        } else if (auto w = v.waiting_elsewhere.find(step.id); w != v.waiting_elsewhere.end()) {
+            role = Role::step_blocked;
+            status = "waiting: " + safe_text(w->second);
         }
         if (step.id == v.running_step) {
             role = Role::step_active;
@@ -202,6 +205,8 @@ void render_details(const View& v, Canvas& c, Rect r, bool wrap) {
     }
     if (step->always) line("cleanup: runs before the incident is resolved, whatever happened before it", Role::dim);
     if (step->id == v.waiting_step) line("waiting: " + safe_text(v.waiting_text) + " (g goes now, a stops)", Role::step_blocked);
+    if (auto w = v.waiting_elsewhere.find(step->id); w != v.waiting_elsewhere.end())
+        line("waiting: " + safe_text(w->second) + " (g goes now: the IC, accepting the loss)", Role::step_blocked);
     if (step->wait)
         line(fmt::format("waits for {}{} before its action (graceful); g goes now (forced, the IC){}", safe_text(step->wait_text),
                          step->wait_timeout ? ", up to " + format_duration(*step->wait_timeout) : "",

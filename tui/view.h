@@ -50,6 +50,7 @@ struct View {
     std::map<std::string, GateResult> gates;  // by step id
     std::map<std::string, StepDeadline> deadlines;  // by step id: the steps with due= or budget=
     std::string waiting_step, waiting_text;         // the step waiting for its condition (graceful), and how it stands
+    std::map<std::string, std::string> waiting_elsewhere;  // steps another console waits for, as read here
     std::int64_t now_us = 0;                  // wall clock
     std::size_t phase = 0;                    // index of the phase shown in the checklist
     std::string selected;                     // selected step id

@@ -39,7 +39,8 @@ std::string describe(const Event& e) {
             for (const auto& c : p.value("live", nlohmann::json::array())) live += (live.empty() ? "" : "; ") + c.value("reason", "");
             if (outcome == "forced") return fmt::format("FORCED the action of {}: {} (at {})", e.step, text("reason"), live.empty() ? "no reading" : live);
             if (outcome == "held") return fmt::format("condition of {} holds: {}", e.step, live);
-            if (outcome == "timed_out") return fmt::format("wait for {} TIMED OUT after {}: {}", e.step, format_duration(Millis(p.value("waited_ms", std::int64_t{0}))), live);
+            if (outcome == "timed_out")
+                return fmt::format("wait for {} TIMED OUT after {}: {}", e.step, format_duration(Millis(p.value("waited_ms", std::int64_t{0}) / 1000 * 1000)), live);
             return fmt::format("stopped waiting for {}", e.step);
         }
         case EventKind::approval_expired:

@@ -43,8 +43,8 @@ std::optional<std::string> awaits_approval(const IncidentState& s, const Step& s
     if (st.approved_us) return std::nullopt;
     if (st.status == StepStatus::pending)
         return fmt::format("step '{}' needs the approval of {} (another person): start it to ask for it", step.id, step.approve);
-    return fmt::format("step '{}' waits for the approval of {} (another person), asked at {}: drconsole approve {}", step.id, step.approve,
-                       when(s, st.started_us), step.id);
+    return fmt::format("step '{}' waits for the approval of {} (another person, asked at {}): p at their console, or drconsole approve {}",
+                       step.id, step.approve, when(s, st.started_us), step.id);
 }
 
 void check_approval(const IncidentState& s, const EventDraft& d, bool expiry) {
@@ -61,7 +61,7 @@ void check_approval(const IncidentState& s, const EventDraft& d, bool expiry) {
         return;
     }
     if (d.actor.role != step->approve)
-        refuse(fmt::format("only the {} approves '{}' (acting as {}): --as {}:PERSON", step->approve, d.step, d.actor.role, step->approve));
+        refuse(fmt::format("only the {} approves '{}' (you act as {})", step->approve, d.step, d.actor.role));
     auto holder = s.roster.find(step->approve);
     if (holder == s.roster.end())
         refuse(fmt::format("nobody holds role '{}' yet: assign it before approving (drconsole handover {} PERSON)", step->approve, step->approve));
@@ -130,20 +130,21 @@ void check_step(const IncidentState& s, const EventDraft& d) {
         if (!open) refuse(already());
         const Step& step = *s.runbook->find_step(d.step);
         if (auto why = awaits_approval(s, step)) refuse(*why);
-        std::string missing;
         const nlohmann::json values = d.payload.value("values", nlohmann::json::object());
-        for (const auto& name : step.requires_values) {
-            auto v = values.find(name);
-            if (v == values.end() || !v->is_string() || trim(v->get<std::string>()).empty()) missing += (missing.empty() ? "" : ", ") + name;
-            else if (auto bad = first_invalid_utf8(v->get<std::string>())) refuse(fmt::format("value '{}' is not valid UTF-8", name));
-        }
-        if (!missing.empty())
-            refuse(fmt::format("completing '{}' records {}: give {} (--set NAME=VALUE)", d.step, join_names(step.requires_values),
-                               missing.find(',') == std::string::npos ? "it" : "each: " + missing));
+        // A misspelt name is named first: "ticket" when the step records "tickets".
         for (const auto& [name, value] : values.items())
             if (std::find(step.requires_values.begin(), step.requires_values.end(), name) == step.requires_values.end())
                 refuse(fmt::format("step '{}' does not record a value '{}' ({})", d.step, name,
                                    step.requires_values.empty() ? "it has no requires=" : "it records " + join_names(step.requires_values)));
+        std::string missing;
+        for (const auto& name : step.requires_values) {
+            auto v = values.find(name);
+            if (v == values.end() || !v->is_string() || trim(v->get<std::string>()).empty()) missing += (missing.empty() ? "" : ", ") + name;
+            else if (first_invalid_utf8(v->get<std::string>())) refuse(fmt::format("value '{}' is not valid UTF-8", name));
+        }
+        if (!missing.empty())
+            refuse(fmt::format("completing '{}' records {}: give {} (--set NAME=VALUE)", d.step, join_names(step.requires_values),
+                               missing.find(',') == std::string::npos ? "it" : "each: " + missing));
     } else if (d.kind == k::step_skipped || d.kind == k::step_failed) {
         if (!open) refuse(already());
         if (d.payload.value("reason", "").empty())

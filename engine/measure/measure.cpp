@@ -203,6 +203,9 @@ void add_criteria(Measurement& m, const IncidentState& s, bool chain_verified) {
         const StepState& st = step_state;
         if (st.status != StepStatus::failed) continue;
         bool decided = std::any_of(s.notes.begin(), s.notes.end(), [&](const Note& n) { return n.step == id && n.wall_us >= *st.ended_us; });
+        // A cleanup step the IC resolved past, with a reason, was decided on.
+        const Step* step = s.runbook->find_step(id);
+        if (step && step->always && !s.cleanup_reason.empty()) decided = true;
         if (!decided) undecided.push_back(id);
     }
     std::string list;

@@ -52,13 +52,32 @@ WaitReading StepWait::observe(const ReadingStore& live, std::int64_t now) {
         return r;
     }
     double value = *r.condition.conditions[which].value;
-    if (history_.empty() || history_.back().first != now) history_.emplace_back(now, value);
-    while (history_.size() > 2 && history_.front().first < now - kTrendWindowUs) history_.pop_front();
-    if (history_.size() < 2 || history_.back().first - history_.front().first < 1'000'000) return r;
-    double per_s = (history_.back().second - history_.front().second) / (static_cast<double>(history_.back().first - history_.front().first) / 1e6);
+    if (which != history_of_) history_.clear();  // another condition is the one waited for now
+    history_of_ = which;
+    // A point every half second at most: the console looks many times a second at the same reading.
+    if (history_.empty() || now - history_.back().first >= 500'000) history_.emplace_back(now, value);
+    while (!history_.empty() && history_.front().first < now - kTrendWindowUs) history_.pop_front();
+    if (history_.size() < 4 || history_.back().first - history_.front().first < 3'000'000) return r;
+    // The least-squares slope over the window: one jump or a sawtooth (a lag read at the primary's
+    // interval) does not make a trend; a value that holds is "not moving".
+    double n = static_cast<double>(history_.size()), mean_t = 0, mean_v = 0;
+    for (const auto& [t, v] : history_) {
+        mean_t += static_cast<double>(t - history_.front().first) / 1e6 / n;
+        mean_v += v / n;
+    }
+    double cov = 0, var = 0;
+    for (const auto& [t, v] : history_) {
+        double dt = static_cast<double>(t - history_.front().first) / 1e6 - mean_t;
+        cov += dt * (v - mean_v);
+        var += dt * dt;
+    }
+    double per_s = var > 0 ? cov / var : 0;
     const GateCondition& c = step_.wait->all_of[which];
-    if (std::abs(per_s) < 1e-9) r.trend = "not moving";
-    else r.trend = fmt::format("{} {:.3g}/s", per_s < 0 ? "falling" : "rising", std::abs(per_s));
+    if (std::abs(per_s) < std::max(0.01, 0.02 * std::abs(mean_v))) {
+        r.trend = "not moving";
+        return r;
+    }
+    r.trend = fmt::format("{} {:.2g}/s", per_s < 0 ? "falling" : "rising", std::abs(per_s));
     bool toward = ((c.op == CompareOp::lt || c.op == CompareOp::le) && per_s < 0) || ((c.op == CompareOp::gt || c.op == CompareOp::ge) && per_s > 0);
     if (toward && r.condition.outcome != GateOutcome::pass) r.eta_s = std::max(0.0, (c.value - value) / per_s);
     return r;

@@ -46,7 +46,8 @@ public:
 private:
     Step step_;
     std::int64_t started_us_;
-    std::deque<std::pair<std::int64_t, double>> history_;  // the first condition's values, newest last
+    std::deque<std::pair<std::int64_t, double>> history_;  // the waited-for condition's values, newest last
+    std::size_t history_of_ = 0;                           // which condition they are of
 };
 
 // Readings of a set of targets for a front end without a console's store (the command line):
