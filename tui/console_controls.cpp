@@ -162,6 +162,7 @@ void ConsoleApp::end_wait(const std::string& outcome, const std::string& reason)
     if (wait) step = state().runbook->find_step(wait->step().id);
     if (!step) return;
     const StepState& st = state().step(step->id);
+    bool waited_here = wait != nullptr;  // this console waited: its a was answered (a promotion's id typed)
     // Forced from a console that is not the one waiting: the wait's time is the journal's.
     bool waited_elsewhere = !wait && st.waiting && st.wait_started_us;
     if (!wait) {
@@ -175,8 +176,8 @@ void ConsoleApp::end_wait(const std::string& outcome, const std::string& reason)
     if (outcome == "forced" && waited_elsewhere) {
         // The console that waits for it runs it, as the person who asked for it.
         message_ += "; the console that was waiting runs the action (if none does, a runs it here)";
-    } else if (outcome == "forced" && promotes_standby(*step)) {
-        // A promotion is typed out, forced or not.
+    } else if (outcome == "forced" && !waited_here && promotes_standby(*step)) {
+        // A promotion is typed out, forced or not: here nobody typed it yet.
         open_text(Action::run_action, "Run the action of " + step->id, fmt::format("Forced. Type {} to promote now:", step->id), step->id);
     } else if (outcome == "held" || outcome == "forced") {
         std::string said = message_;

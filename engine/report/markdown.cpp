@@ -57,7 +57,7 @@ void controls(std::string& o, const json& r) {
         o += "## Graceful or forced\n\n| Step | Waited for | Mode | Waited | T+ | Values at that instant | By | Reason |\n"
              "|------|------|------|------|------|------|------|------|\n";
         for (const auto& w : r["waits"])
-            o += fmt::format("| `{}` | `{}` | {} | {} | {} | {} | {} | {} |\n", md(str(w["step"])), md(str(w["condition"])), md(str(w["mode"])),
+            o += fmt::format("| `{}` | {} | {} | {} | {} | {} | {} | {} |\n", md(str(w["step"])), md(str(w["condition"])), md(str(w["mode"])),
                              secs(w["waited_s"]), str(w["t_plus"]), md(str(w["values"])), md(str(w["by"])), md(str(w["reason"])));
         o += "\n";
     }
@@ -65,7 +65,7 @@ void controls(std::string& o, const json& r) {
         o += "## Recorded values\n\n| Step | Name | Value | By | T+ |\n|------|------|------|------|------|\n";
         for (const auto& v : r["values"])
             o += fmt::format("| `{}` | {} | {} | {} | {} |\n", md(str(v["step"])), md(str(v["name"])),
-                             v["value"].is_null() ? "not recorded" : "`" + md(str(v["value"])) + "`", md(str(v["by"])), str(v["t_plus"]));
+                             v["value"].is_null() ? "not recorded" : md(str(v["value"])), md(str(v["by"])), str(v["t_plus"]));
         o += "\n";
     }
     if (!r.value("cleanup", json::array()).empty()) {
