@@ -289,7 +289,9 @@ TEST_F(TruthfulLag, AFrozenWalsenderShowsGrowingLagEverywhere) {
     {
         test::PgWriter writer(cluster->primary_dsn());
         std::this_thread::sleep_for(1s);
-        ASSERT_EQ(lag().value_or(-1), 0.0) << standby().last.error;
+        // A busy pair that streams: 0, or the few ms of WAL in flight (docs/probes.md), never unknown.
+        ASSERT_GE(lag().value_or(-1), 0.0) << standby().last.error;
+        ASSERT_LT(lag().value_or(-1), 0.1) << standby().last.error;
         // What a person runs meanwhile: probe --once, and the console (headless, screen dumped).
         test::TempDir dir;
         auto env_file = dir.write("env.jsonc", fmt::format(R"({{"targets": {{
