@@ -17,8 +17,10 @@
 #include <cstdio>
 #include <fstream>
 #include <iterator>
+#include <random>
 #include <stdexcept>
 #include <thread>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -39,19 +41,46 @@ void close_from_3() {
 
 }  // namespace
 
-int free_port() {
+namespace {
+
+// Whether `port` (0: any) binds on 127.0.0.1 now; the port it got.
+int try_bind(int port) {
     int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
     socklen_t len = sizeof addr;
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-        ::close(fd);
-        throw std::runtime_error("no free port on 127.0.0.1");
-    }
+    int got = 0;
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 && ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
+        got = ntohs(addr.sin_port);
     ::close(fd);
-    return ntohs(addr.sin_port);
+    return got;
+}
+
+// The kernel's range for the local ports of outgoing connections.
+std::pair<int, int> ephemeral_range() {
+    std::ifstream in("/proc/sys/net/ipv4/ip_local_port_range");
+    int low = 32768, high = 60999;
+    in >> low >> high;
+    return {low, high};
+}
+
+}  // namespace
+
+int free_port() {
+    // A port the kernel hands out as the local end of an outgoing connection (a probe's, a
+    // test's) may be taken between now and the lab's bind: pick below that range, where only
+    // listeners go.
+    static std::mt19937 random(static_cast<unsigned>(::getpid()) ^ static_cast<unsigned>(std::chrono::steady_clock::now().time_since_epoch().count()));
+    auto [low, high] = ephemeral_range();
+    (void)high;
+    int top = std::min(low, 32768) - 1, bottom = std::max(1024, top - 12000);
+    std::uniform_int_distribution<int> pick(bottom, top);
+    for (int attempt = 0; attempt < 64 && top > bottom; ++attempt)
+        if (int port = try_bind(pick(random))) return port;
+    if (int port = try_bind(0)) return port;
+    throw std::runtime_error("no free port on 127.0.0.1");
 }
 
 int listen_loopback(int port, int backlog) {
