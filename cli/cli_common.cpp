@@ -152,15 +152,15 @@ namespace drconsole::cli {
 
 void reap_abandoned(Incident& incident, const Actor& actor) {
     if (incident.state().resolved()) return;
-    for (const auto& e : reap_abandoned_actions(incident, actor)) {
-        print_recorded(e);
-        std::cerr << safe_text("drconsole: " + describe(e)) << '\n';
-    }
+    auto say = [](const std::vector<Event>& found) {
+        for (const auto& e : found) {
+            print_recorded(e);
+            std::cerr << safe_text("drconsole: " + describe(e)) << '\n';
+        }
+    };
+    say(reap_abandoned_actions(incident, actor));
     // An approval that did not come in time is found now and recorded as timed out.
-    for (const auto& e : incident.expire_approvals(actor)) {
-        print_recorded(e);
-        std::cerr << safe_text("drconsole: " + describe(e)) << '\n';
-    }
+    say(incident.expire_approvals(actor));
 }
 
 std::map<std::string, std::string> parse_set_values(const std::vector<std::string>& items) {

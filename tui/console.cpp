@@ -13,14 +13,10 @@
 #include "tui/running_action.h"
 
 namespace drconsole::tui {
-namespace {
 
-// The runbook's own question for a step (confirm="…"), else `fallback` (also for confirm=yes).
 std::string question_of(const Step& step, std::string fallback) {
     return step.confirm.empty() || step.confirm == "yes" ? fallback : step.confirm;
 }
-
-}  // namespace
 
 ConsoleApp::ConsoleApp(Journal& journal, Incident incident, Actor who, std::shared_ptr<ReadingStore> store,
                        std::shared_ptr<const Clock> clock, std::shared_ptr<const Environment> env)

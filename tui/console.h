@@ -161,6 +161,9 @@ private:
     std::optional<WaitReading> wait_reading_;
 };
 
+// The runbook's own question for a step (confirm="…"), else `fallback` (also for confirm=yes).
+std::string question_of(const Step& step, std::string fallback);
+
 // Renders a whole screen from a View (pure: no curses).
 void render_screen(const View& view, Canvas& canvas);
 

@@ -62,7 +62,7 @@ void ConsoleApp::after_values(const Step& step) {
     std::string values;
     for (const auto& [name, value] : values_) values += fmt::format("{}{}={}", values.empty() ? " (" : ", ", name, safe_text(value));
     open_confirm(Action::act, "Complete " + step.id,
-                 (step.confirm == "yes" ? std::string("Mark it done?") : step.confirm) + (values.empty() ? "" : values + ")"), step.id);
+                 question_of(step, "Mark it done?") + (values.empty() ? "" : values + ")"), step.id);
 }
 
 void ConsoleApp::complete_now(const Step& step) {

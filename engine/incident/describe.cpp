@@ -7,6 +7,13 @@
 
 namespace drconsole {
 
+std::string live_reasons(const nlohmann::json& payload) {
+    std::string out;
+    if (!payload.is_object()) return out;
+    for (const auto& c : payload.value("live", nlohmann::json::array())) out += (out.empty() ? "" : "; ") + c.value("reason", "");
+    return out;
+}
+
 std::string describe(const Event& e) {
     const auto& p = e.payload;
     auto text = [&](const char* key) { return p.is_object() ? p.value(key, std::string()) : std::string(); };
@@ -35,8 +42,7 @@ std::string describe(const Event& e) {
                                format_duration(Millis(p.value("timeout_ms", std::int64_t{0}))));
         case EventKind::wait_ended: {
             std::string outcome = text("outcome");
-            std::string live;
-            for (const auto& c : p.value("live", nlohmann::json::array())) live += (live.empty() ? "" : "; ") + c.value("reason", "");
+            std::string live = live_reasons(p);
             if (outcome == "forced") return fmt::format("FORCED the action of {}: {} (at {})", e.step, text("reason"), live.empty() ? "no reading" : live);
             if (outcome == "held") return fmt::format("condition of {} holds: {}", e.step, live);
             if (outcome == "timed_out")

@@ -157,8 +157,7 @@ void add_deviations(Measurement& m, const IncidentState& s, const std::vector<Ev
         if (e.kind == k::gate_overridden)
             m.deviations.push_back({"gate overridden", e.step, e.wall_us, fmt::format("{} by {} ({})", e.payload.value("reason", ""), e.actor.person, e.actor.role)});
         if (e.kind == k::wait_ended && (e.payload.value("outcome", "") == "forced" || e.payload.value("outcome", "") == "timed_out")) {
-            std::string live;
-            for (const auto& c : e.payload.value("live", nlohmann::json::array())) live += (live.empty() ? "" : "; ") + c.value("reason", "");
+            std::string live = live_reasons(e.payload);
             bool forced = e.payload.value("outcome", "") == "forced";
             m.deviations.push_back({forced ? "forced" : "wait timed out", e.step, e.wall_us,
                                     forced ? fmt::format("went without waiting for {}: {} ({} by {}); at that instant: {}", e.payload.value("condition", ""),

@@ -50,8 +50,7 @@ json controls_json(const IncidentState& s, const std::vector<Event>& events, con
     for (const auto& e : events) {
         if (e.kind != event_kind::wait_ended) continue;
         std::string outcome = e.payload.value("outcome", "");
-        std::string at_action;
-        for (const auto& c : e.payload.value("live", json::array())) at_action += (at_action.empty() ? "" : "; ") + c.value("reason", "");
+        std::string at_action = live_reasons(e.payload);
         waits.push_back({{"step", e.step},
                          {"condition", e.payload.value("condition", "")},
                          {"mode", outcome == "held" ? "graceful" : outcome == "forced" ? "forced" : outcome == "timed_out" ? "timed out" : "stopped"},

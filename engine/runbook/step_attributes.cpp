@@ -1,6 +1,6 @@
 // A step's attribute block, attribute by attribute: what each means is docs/runbook-format.md.
 #include <algorithm>
-#include <initializer_list>
+#include <array>
 
 #include <fmt/format.h>
 
@@ -10,17 +10,33 @@
 namespace drconsole::runbook {
 namespace {
 
-constexpr std::string_view kStepAttributes =
-    "role, gate, restores, rpo, timeout, confirm, fault, approve, approve_timeout, wait, wait_timeout, when, always, due, budget, "
-    "requires";
+// Every step attribute, in the order refusals list them; `bare`: it may be written without a value.
+struct KnownAttribute {
+    std::string_view key;
+    bool bare;
+};
+constexpr std::array kStepAttributes{
+    KnownAttribute{"role", false},    KnownAttribute{"gate", false},         KnownAttribute{"restores", false},
+    KnownAttribute{"rpo", false},     KnownAttribute{"timeout", false},      KnownAttribute{"confirm", true},
+    KnownAttribute{"fault", true},    KnownAttribute{"approve", false},      KnownAttribute{"approve_timeout", false},
+    KnownAttribute{"wait", false},    KnownAttribute{"wait_timeout", false}, KnownAttribute{"when", false},
+    KnownAttribute{"always", true},   KnownAttribute{"due", false},          KnownAttribute{"budget", false},
+    KnownAttribute{"requires", false},
+};
 
-// The attributes that are a bare word: every other one needs a value.
-bool is_flag(std::string_view key) { return key == "confirm" || key == "fault" || key == "always"; }
-bool takes_value(std::string_view key) {
-    for (std::string_view k : {"role", "gate", "restores", "rpo", "timeout", "approve", "approve_timeout", "wait", "wait_timeout", "when",
-                               "due", "budget", "requires"})
-        if (k == key) return true;
-    return false;
+const KnownAttribute* known(std::string_view key) {
+    for (const auto& k : kStepAttributes)
+        if (k.key == key) return &k;
+    return nullptr;
+}
+bool is_flag(std::string_view key) { return known(key) && known(key)->bare; }
+bool takes_value(std::string_view key) { return known(key) && !known(key)->bare; }
+
+// "#id, role, gate, …": for the refusal of an unknown attribute.
+std::string known_list() {
+    std::string out = "#id";
+    for (const auto& k : kStepAttributes) out += fmt::format(", {}", k.key);
+    return out;
 }
 
 // "a, b ,c" → {"a", "b", "c"}: each item trimmed, empty ones kept (the caller refuses them).
@@ -47,7 +63,7 @@ public:
         value_offset_ = a.value_offset;
         if (a.flag && !is_flag(a.key)) {
             ctx_.diag.error(key_pos_, takes_value(a.key) ? fmt::format("attribute '{}' needs a value: {}=…", a.key, a.key)
-                                                         : fmt::format("unknown attribute '{}' (known: #id, {})", a.key, kStepAttributes));
+                                                         : fmt::format("unknown attribute '{}' (known: {})", a.key, known_list()));
             return;
         }
         if (!a.flag && (a.key == "fault" || a.key == "always")) {
@@ -127,7 +143,7 @@ public:
                 }
             }
         } else {
-            ctx_.diag.error(key_pos_, fmt::format("unknown attribute '{}' (known: #id, {})", a.key, kStepAttributes));
+            ctx_.diag.error(key_pos_, fmt::format("unknown attribute '{}' (known: {})", a.key, known_list()));
         }
     }
 

@@ -95,6 +95,8 @@ struct ActedAt {
 
 // One line for people: "completed pg-promote", "skipped dns-cutover: TTL already 60 s".
 std::string describe(const Event& event);
+// What each condition read, from a payload's "live" array (gate.overridden, wait.*): "a; b".
+std::string live_reasons(const nlohmann::json& payload);
 
 // The bytes that are hashed: a JSON object of every field but the hashes, keys sorted,
 // no whitespace, UTF-8 as is (see docs/journal.md).
