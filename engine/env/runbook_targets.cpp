@@ -42,6 +42,8 @@ std::vector<Diagnostic> check_runbook_targets(const Runbook& runbook, const Envi
     };
     for (const auto& phase : runbook.phases) {
         for (const auto& step : phase.steps) {
+            // Where the step is written, with the include that brought it.
+            auto error = [&](SourcePos pos, const std::string& message) { diag.error_in(step.file, pos, message + step.included_note()); };
             // A gate and a wait condition name targets and metrics the same way.
             for (const auto& [expr, pos, what] : {std::tuple{&step.gate, step.gate_pos, "gate"}, std::tuple{&step.wait, step.wait_pos, "wait"}}) {
                 if (!*expr) continue;
@@ -50,14 +52,14 @@ std::vector<Diagnostic> check_runbook_targets(const Runbook& runbook, const Envi
                     const Target* t = env.find(c.target);
                     if (!t && allow_missing.count(c.target)) continue;
                     if (!t) {
-                        diag.error(at, fmt::format("{} names target '{}', which {} does not define (targets: {}){}", what, c.target, env.path, target_ids(), allow_hint(c.target)));
+                        error(at, fmt::format("{} names target '{}', which {} does not define (targets: {}){}", what, c.target, env.path, target_ids(), allow_hint(c.target)));
                         continue;
                     }
                     auto metrics = known_metrics(*t);
                     if (std::find(metrics.begin(), metrics.end(), c.metric) == metrics.end()) {
                         std::string list;
                         for (const auto& m : metrics) list += (list.empty() ? "" : ", ") + m;
-                        diag.error({at.line, at.column + static_cast<int>(c.target.size()) + 1},
+                        error({at.line, at.column + static_cast<int>(c.target.size()) + 1},
                                    fmt::format("a {} target has no metric '{}' (metrics: {})", to_string(t->type), c.metric, list));
                     }
                 }
@@ -66,15 +68,15 @@ std::vector<Diagnostic> check_runbook_targets(const Runbook& runbook, const Envi
                 const Target* t = env.find(step.action->target);
                 TargetType wanted = step.action->kind == ActionKind::sql ? TargetType::postgres : TargetType::http;
                 if (!t)
-                    diag.error(step.action->target_pos, fmt::format("action target '{}' is not defined in {} (targets: {}){}", step.action->target, env.path, target_ids(), allow_hint(step.action->target)));
+                    error(step.action->target_pos, fmt::format("action target '{}' is not defined in {} (targets: {}){}", step.action->target, env.path, target_ids(), allow_hint(step.action->target)));
                 else if (t->type != wanted && !(wanted == TargetType::http && t->type == TargetType::prometheus))
-                    diag.error(step.action->target_pos, fmt::format("a {} action needs a {} target; '{}' is {}", to_string(step.action->kind), to_string(wanted), t->id, to_string(t->type)));
+                    error(step.action->target_pos, fmt::format("a {} action needs a {} target; '{}' is {}", to_string(step.action->kind), to_string(wanted), t->id, to_string(t->type)));
             }
             if (step.action) {
                 const auto& builtin = builtin_template_names();
                 for (const auto& name : template_names(step.action->body))
                     if (!env.vars.count(name) && std::find(builtin.begin(), builtin.end(), name) == builtin.end())
-                        diag.error(step.action->pos, fmt::format("unknown template value {{{{{}}}}}: define it under \"vars\" in {} "
+                        error(step.action->pos, fmt::format("unknown template value {{{{{}}}}}: define it under \"vars\" in {} "
                                                                  "(or use incident.id, incident.mode, step.id, actor.role, actor.person)", name, env.path));
                 // A secret as a run argument would show in /proc/*/cmdline: refused before anything starts.
                 if (step.action->kind == ActionKind::run) {
@@ -82,7 +84,7 @@ std::vector<Diagnostic> check_runbook_targets(const Runbook& runbook, const Envi
                         for (const auto& words : parse_run_block(step.action->body))
                             for (const auto& w : words)
                                 if (std::string from = w.is_template ? env.secret_source(w.text) : ""; !from.empty())
-                                    diag.error(step.action->pos, fmt::format("{{{{{}}}}} is a secret (from ${}) and cannot be a command's argument: "
+                                    error(step.action->pos, fmt::format("{{{{{}}}}} is a secret (from ${}) and cannot be a command's argument: "
                                                                              "name it in a comment (# uses {{{{{}}}}}) and read ${} in the command",
                                                                              w.text, from, w.text, from));
                     } catch (const TextError&) {
@@ -91,7 +93,7 @@ std::vector<Diagnostic> check_runbook_targets(const Runbook& runbook, const Envi
                 }
             }
             if (!step.rpo_target.empty() && !env.find(step.rpo_target) && !allow_missing.count(step.rpo_target))
-                diag.error(step.rpo_pos, fmt::format("rpo names target '{}', which {} does not define (targets: {}){}", step.rpo_target, env.path, target_ids(), allow_hint(step.rpo_target)));
+                error(step.rpo_pos, fmt::format("rpo names target '{}', which {} does not define (targets: {}){}", step.rpo_target, env.path, target_ids(), allow_hint(step.rpo_target)));
         }
     }
     return diag.sorted();

@@ -81,6 +81,11 @@ Incident Incident::start(Journal& journal, const StartRequest& req) {
         payload["comms"] = {{"every_ms", comms.every->count()}, {"source", comms.source}, {"overruled", comms.overruled}};
     std::vector<StoredDocument> documents{{rb.sha256, "runbook", rb.path, rb.source}};
     if (req.env) documents.push_back({req.env->sha256, "environment", req.env->path, req.env->source});
+    // The files the runbook includes: the incident re-reads its runbook from the journal alone.
+    for (const auto& f : rb.includes) {
+        payload["includes"].push_back({{"path", f.path}, {"sha256", f.sha256}});
+        documents.push_back({f.sha256, "include", f.path, f.source});
+    }
     IncidentRecord record{0, 0, rb.title, req.mode, rb.path, rb.sha256};
     std::vector<EventDraft> first{draft(k::incident_started, req.actor, {}, payload)};
     for (const auto& [role, person] : roster) first.push_back(draft(k::role_assigned, req.actor, {}, {{"role", role}, {"person", person}}));
@@ -94,7 +99,16 @@ Incident Incident::attach(Journal& journal, std::int64_t id, const std::vector<E
     if (!record) throw InputError(fmt::format("no incident {} in {}", id, journal.path().string()));
     auto doc = journal.document(record->runbook_sha256);
     if (!doc) throw JournalError(fmt::format("incident {}: its runbook ({}) is missing from the journal", id, record->runbook_sha256));
-    RunbookResult parsed = parse_runbook(doc->content, record->runbook_path);
+    // Included files come from the journal, as they were at the start, never from the disk.
+    nlohmann::json includes = events.empty() ? nlohmann::json() : events.front().payload.value("includes", nlohmann::json::array());
+    IncludeReader stored = [&](const std::string& path, std::string& why) -> std::optional<std::string> {
+        for (const auto& f : includes)
+            if (f.is_object() && f.value("path", "") == path)
+                if (auto d = journal.document(f.value("sha256", ""))) return d->content;
+        why = "it is not among the incident's stored documents";
+        return std::nullopt;
+    };
+    RunbookResult parsed = parse_runbook(doc->content, record->runbook_path, stored);
     if (!parsed.runbook) throw JournalError(fmt::format("incident {}: its stored runbook no longer parses", id));
     return Incident(journal, fold(parsed.runbook, events));
 }

@@ -166,7 +166,9 @@ void Journal::snapshot(const std::filesystem::path& to, std::int64_t incident) c
              "INSERT INTO samples SELECT * FROM src.samples WHERE incident_id = ?1",
              "INSERT INTO documents SELECT * FROM src.documents WHERE sha256 IN "
              "(SELECT runbook_sha256 FROM src.incidents WHERE id = ?1 UNION "
-             " SELECT json_extract(payload, '$.env_sha256') FROM src.events WHERE incident_id = ?1 AND seq = 1)",
+             " SELECT json_extract(payload, '$.env_sha256') FROM src.events WHERE incident_id = ?1 AND seq = 1 UNION "
+             " SELECT json_extract(i.value, '$.sha256') FROM src.events, json_each(src.events.payload, '$.includes') AS i "
+             " WHERE incident_id = ?1 AND seq = 1)",
          }) {
         Statement s = out.prepare(sql);
         s.bind(1, incident);
@@ -394,7 +396,8 @@ std::vector<ChainReport> Journal::verify(std::optional<std::int64_t> only, const
         r.incident = record.id;
         std::string prev = kGenesisHash;
         std::int64_t expected = 1;
-        std::string env_sha256;
+        // What, SHA-256: the runbook, then the environment and included files the first event names.
+        std::vector<std::pair<std::string, std::string>> documents{{"runbook", record.runbook_sha256}};
         std::string other_keys;  // the keys its checkpoints name, to say which signed when it was not `key`
         Statement s = impl_->db.prepare(kSelectEvents);
         s.bind(1, record.id).bind(2, std::int64_t{0});
@@ -415,7 +418,12 @@ std::vector<ChainReport> Journal::verify(std::optional<std::int64_t> only, const
             else if (!hashes && chain_hash(prev, canonical_json(e)) != e.hash) r.problem = fmt::format("event {}: hash mismatch: its content was changed", e.seq);
             else if (e.seq == 1 && (e.kind != event_kind::incident_started || e.payload.value("runbook_sha256", "") != record.runbook_sha256))
                 r.problem = "event 1: does not start the incident recorded in the incidents table";
-            if (e.seq == 1 && e.payload.is_object()) env_sha256 = e.payload.value("env_sha256", "");
+            if (e.seq == 1 && e.payload.is_object()) {
+                documents.emplace_back("environment", e.payload.value("env_sha256", ""));
+                if (auto inc = e.payload.find("includes"); inc != e.payload.end() && inc->is_array())
+                    for (const auto& f : *inc)
+                        if (f.is_object()) documents.emplace_back("included file " + f.value("path", "?"), f.value("sha256", ""));
+            }
             if (e.kind == event_kind::checkpoint_signed && e.payload.is_object()) {
                 std::string named = e.payload.value("key", "");
                 if (other_keys.find(named) == std::string::npos) other_keys += (other_keys.empty() ? "" : ", ") + named;
@@ -454,7 +462,7 @@ std::vector<ChainReport> Journal::verify(std::optional<std::int64_t> only, const
         }
         if (r.problem.empty()) {
             // The documents the incident started with, as its first event names them.
-            for (const auto& [kind, sha] : {std::pair{"runbook", record.runbook_sha256}, std::pair{"environment", env_sha256}}) {
+            for (const auto& [kind, sha] : documents) {
                 if (sha.empty() || !r.problem.empty()) continue;
                 try {
                     if (!document(sha)) r.problem = fmt::format("{} document is missing", kind);

@@ -71,6 +71,10 @@ std::vector<std::pair<std::string, std::string>> bundle_files(const Journal& sna
     if (report["incident"]["env_sha256"].is_string())
         if (auto doc = snapshot.document(report["incident"]["env_sha256"].get<std::string>()))
             files.emplace_back(environment_name(doc->path), doc->content);  // as written: secrets are ${NAME} references
+    int n = 0;
+    for (const auto& f : report["incident"].value("includes", nlohmann::json::array()))
+        if (auto doc = snapshot.document(f.value("sha256", "")))
+            files.emplace_back(fmt::format("include-{}-{}", ++n, fs::path(doc->path).filename().string()), doc->content);
     return files;
 }
 

@@ -176,6 +176,8 @@ void evidence(std::string& o, const json& r) {
     }
     o += "</li>";
     o += "<li>" + html(fmt::format("Runbook: {} (SHA-256 {})", str(i["runbook"]), str(i["runbook_sha256"]))) + "</li>";
+    for (const auto& f : i.value("includes", json::array()))
+        o += "<li>" + html(fmt::format("Included: {} (SHA-256 {})", str(f["path"]), str(f["sha256"]))) + "</li>";
     o += "<li>" + html(i["env"].is_null() ? std::string("Environment: none") : fmt::format("Environment: {} (SHA-256 {})", str(i["env"]), str(i["env_sha256"]))) + "</li>";
     if (r["clock"]["jumps"].empty() && r["clock"]["restarts"] == 0) o += "<li>Clock: no wall-clock jump during the incident</li>";
     for (const auto& j : r["clock"]["jumps"])

@@ -142,6 +142,8 @@ void evidence(std::string& o, const json& r) {
                      chain["sample_problems"].empty() ? "" : fmt::format(" — {} do NOT verify ✗", chain["sample_problems"].size()));
     for (const auto& p : chain["sample_problems"]) o += "  - " + md(str(p)) + "\n";
     o += fmt::format("- Runbook: {} (SHA-256 `{}`)\n", md(str(i["runbook"])), str(i["runbook_sha256"]));
+    for (const auto& f : i.value("includes", json::array()))
+        o += fmt::format("- Included: {} (SHA-256 `{}`)\n", md(str(f["path"])), str(f["sha256"]));
     o += fmt::format("- Environment: {}\n", i["env"].is_null() ? "none" : fmt::format("{} (SHA-256 `{}`)", md(str(i["env"])), str(i["env_sha256"])));
     const json& clock = r["clock"];
     if (clock["jumps"].empty() && clock["restarts"] == 0) o += "- Clock: no wall-clock jump during the incident\n";

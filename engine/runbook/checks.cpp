@@ -25,6 +25,11 @@ std::string join(const std::vector<std::string>& items) {
     return out;
 }
 
+// "line 12", or "other.md:12" when the first use is in another file than `s`.
+std::string where(const Step& first, const Step& s) {
+    return first.file == s.file ? fmt::format("line {}", first.pos.line) : fmt::format("{}:{}", first.file, first.pos.line);
+}
+
 }  // namespace
 
 std::optional<PhaseKind> phase_kind_from(std::string_view name) {
@@ -49,6 +54,8 @@ std::string_view to_string(ActionKind kind) {
     }
     return "?";
 }
+
+std::string Step::included_note() const { return included_by.empty() ? "" : fmt::format(" (included by {})", included_by); }
 
 const Step* Runbook::find_step(std::string_view id) const {
     for (const auto& phase : phases)
@@ -96,44 +103,44 @@ void check_runbook(ParseContext& ctx, Runbook& rb) {
     if (rb.phases.empty()) {
         ctx.diag.error({1, 1}, "runbook has no phases: add '## Detect', '## Promote', … headings with '- [ ]' steps");
     }
-    std::map<std::string, SourcePos> ids;
+    std::map<std::string, const Step*> ids;
     std::vector<std::string> used_roles;
     std::map<std::string, bool> restored;
     const Step* fault_step = nullptr;
     for (const auto& phase : rb.phases) {
-        if (phase.steps.empty()) ctx.diag.error(phase.pos, fmt::format("phase '{}' has no steps", phase.name));
+        if (phase.steps.empty() && !ctx.attributes_incomplete) ctx.diag.error(phase.pos, fmt::format("phase '{}' has no steps", phase.name));
         for (const auto& step : phase.steps) {
-            auto [it, fresh] = ids.emplace(step.id, step.pos);
+            auto error = [&](SourcePos pos, std::string message) { ctx.diag.error_in(step.file, pos, std::move(message)); };
+            auto [it, fresh] = ids.emplace(step.id, &step);
             if (!fresh) {
-                ctx.diag.error(step.pos, step.explicit_id
-                                             ? fmt::format("duplicate step id '{}' (first used at line {})", step.id, it->second.line)
-                                             : fmt::format("duplicate step id '{}' derived from the text (first used at line {}): "
-                                                           "give one of them an id with {{#…}}", step.id, it->second.line));
+                error(step.pos, step.explicit_id
+                                    ? fmt::format("duplicate step id '{}' (first used at {}){}", step.id, where(*it->second, step), step.included_note())
+                                    : fmt::format("duplicate step id '{}' derived from the text (first used at {}): "
+                                                  "give one of them an id with {{#…}}{}", step.id, where(*it->second, step), step.included_note()));
             }
             if (step.role.empty()) {
                 if (!ctx.attributes_incomplete)
-                    ctx.diag.warning(step.pos, fmt::format("step '{}' has no owner role: add {{role=…}}", step.id));
+                    ctx.diag.warning_in(step.file, step.pos, fmt::format("step '{}' has no owner role: add {{role=…}}", step.id));
             } else if (std::find(used_roles.begin(), used_roles.end(), step.role) == used_roles.end()) {
                 used_roles.push_back(step.role);
             }
             if (step.fault) {
-                if (!step.action) ctx.diag.error(step.fault_pos, "'fault' marks the step whose action injects the drill's fault: this step has no action");
+                if (!step.action) error(step.fault_pos, "'fault' marks the step whose action injects the drill's fault: this step has no action");
                 if (fault_step)
-                    ctx.diag.error(step.fault_pos, fmt::format("a drill has one fault: step '{}' already has 'fault'", fault_step->id));
+                    error(step.fault_pos, fmt::format("a drill has one fault: step '{}' already has 'fault'{}", fault_step->id, step.included_note()));
                 fault_step = &step;
             }
             if (!step.wait_text.empty() && !step.action)
-                ctx.diag.error(step.wait_pos, "wait: the step has no action to run once the condition holds");
+                error(step.wait_pos, "wait: the step has no action to run once the condition holds");
             if (!step.approve.empty() && step.approve == step.role)
-                ctx.diag.error(step.approve_pos, fmt::format("approve={}: the step's own role cannot approve it (four eyes need another role)",
-                                                             step.approve));
+                error(step.approve_pos, fmt::format("approve={}: the step's own role cannot approve it (four eyes need another role)", step.approve));
             for (const auto& component : step.restores) {
                 if (!rb.objective(component) && component != kServiceComponent) {
                     std::vector<std::string> names;
                     for (const auto& o : rb.objectives) names.push_back(o.component);
-                    ctx.diag.error(step.restores_pos,
-                                   names.empty() ? fmt::format("restores '{}', but the runbook has no objectives table", component)
-                                                 : fmt::format("restores '{}', which is not in the objectives table ({})", component, join(names)));
+                    error(step.restores_pos,
+                          names.empty() ? fmt::format("restores '{}', but the runbook has no objectives table{}", component, step.included_note())
+                                        : fmt::format("restores '{}', which is not in the objectives table ({}){}", component, join(names), step.included_note()));
                 }
                 restored[component] = true;
             }
@@ -143,7 +150,7 @@ void check_runbook(ParseContext& ctx, Runbook& rb) {
         for (const auto& phase : rb.phases)
             for (const auto& step : phase.steps)
                 if (!step.role.empty() && !rb.has_role(step.role))
-                    ctx.diag.error(step.role_pos, fmt::format("unknown role '{}' (roles: {})", step.role, join(rb.roles)));
+                    ctx.diag.error_in(step.file, step.role_pos, fmt::format("unknown role '{}' (roles: {}){}", step.role, join(rb.roles), step.included_note()));
     } else {
         rb.roles = used_roles;
     }
@@ -151,7 +158,8 @@ void check_runbook(ParseContext& ctx, Runbook& rb) {
     for (const auto& phase : rb.phases)
         for (const auto& step : phase.steps)
             if (!step.approve.empty() && step.approve != step.role && !rb.has_role(step.approve))
-                ctx.diag.error(step.approve_pos, fmt::format("approve: unknown role '{}' (roles: {})", step.approve, join(rb.roles)));
+                ctx.diag.error_in(step.file, step.approve_pos,
+                                  fmt::format("approve: unknown role '{}' (roles: {}){}", step.approve, join(rb.roles), step.included_note()));
     if (rb.objectives.empty() && !rb.phases.empty())
         ctx.diag.warning({1, 1}, "no objectives table ('Component | RPO | RTO'): achieved RPO/RTO will not be judged");
     for (const auto& o : rb.objectives) {

@@ -32,8 +32,9 @@ struct ParseContext {
 
     std::vector<std::string_view> lines;
     Diagnostics& diag;
-    // An attribute block failed to parse: attributes such as restores= may be missing, so
-    // checks that depend on them would only report the same mistake again.
+    // An attribute block failed to parse, or an include= brought no steps: attributes such as
+    // restores= or whole steps may be missing, so checks that depend on them would only report
+    // the same mistake again.
     bool attributes_incomplete = false;
 };
 
@@ -49,5 +50,19 @@ void read_step_attributes(ParseContext& ctx, Step& step, const AttributeBlock& a
 void check_runbook(ParseContext& ctx, Runbook& runbook);
 
 bool is_identifier(std::string_view s);  // [a-z0-9][a-z0-9_-]*
+
+// The files being read, outermost first, while include= steps are expanded.
+struct IncludeChain {
+    const IncludeReader& read;
+    std::vector<std::string> files;      // the runbook, then each file it includes on the way here
+    std::vector<IncludedFile> included;  // every file read for an include=, each once
+};
+
+// Walks one file into `rb` (its text checked, its steps read, its includes expanded); the
+// whole-runbook checks are the caller's. False when the text is refused before the walk.
+bool walk_file(std::string_view source, Runbook& rb, Diagnostics& diag, IncludeChain& chain, bool& attributes_incomplete);
+
+// Replaces each include= step with the steps of the phase it names (includes.cpp).
+void expand_includes(ParseContext& ctx, Runbook& rb, IncludeChain& chain);
 
 }  // namespace drconsole::runbook

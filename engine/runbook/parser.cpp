@@ -210,6 +210,7 @@ private:
         std::optional<AttributeBlock> attrs = attributes(line, line_no, text_at);
         s.text = std::string(trim(attrs ? line.substr(0, attrs->start) : line));
         s.pos = ctx_.at(line_no, text_at);
+        s.file = ctx_.diag.file();
         if (s.text.empty()) ctx_.diag.error(s.pos, "step has no text before its attribute block");
         if (attrs) read_step_attributes(ctx_, s, *attrs, line_no, text_at);
         if (s.id.empty()) s.id = derive_step_id(s.text);
@@ -219,6 +220,8 @@ private:
             if (is_fenced(child)) action(s, child);
             else details(s, child);
         }
+        if (!s.include.empty() && s.action)
+            ctx_.diag.error(s.action->pos, "include= brings another file's steps with their actions: this line has no action of its own");
         rb_.phases.back().steps.push_back(std::move(s));
     }
 
@@ -342,6 +345,7 @@ private:
 }  // namespace
 }  // namespace runbook
 
+namespace runbook {
 namespace {
 
 // The file's size, each line's length, and line endings that every reader counts alike: a bare
@@ -371,31 +375,56 @@ bool within_limits(std::string_view source, Diagnostics& diag) {
 
 }  // namespace
 
-RunbookResult parse_runbook(std::string_view source, const std::string& file) {
+bool walk_file(std::string_view source, Runbook& rb, Diagnostics& diag, IncludeChain& chain, bool& attributes_incomplete) {
+    if (auto bad = first_invalid_utf8(source)) {
+        diag.error(position_of(source, *bad), fmt::format("not valid UTF-8: byte 0x{:02x}", static_cast<unsigned char>(source[*bad])));
+        return false;
+    }
+    if (auto bad = find_deceptive_character(source)) {
+        diag.error(position_of(source, bad->offset), bad->message);
+        return false;
+    }
+    if (source.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+        diag.error({1, 1}, "runbook is empty");
+        return false;
+    }
+    if (!within_limits(source, diag)) return false;
+    ParseContext ctx(source, diag);
+    Document doc = parse_gfm(source);
+    Parser(ctx, rb).walk(doc.get());
+    expand_includes(ctx, rb, chain);
+    attributes_incomplete = ctx.attributes_incomplete;
+    return true;
+}
+
+}  // namespace runbook
+
+RunbookResult parse_runbook(std::string_view source, const std::string& file, const IncludeReader& read) {
     Diagnostics diag(file);
     auto rb = std::make_shared<Runbook>();
     rb->path = file;
     rb->sha256 = sha256_hex(source);
     rb->source = std::string(source);
-    if (auto bad = first_invalid_utf8(source)) {
-        diag.error(position_of(source, *bad), fmt::format("not valid UTF-8: byte 0x{:02x}", static_cast<unsigned char>(source[*bad])));
-        return {nullptr, diag.sorted()};
-    }
-    if (auto bad = find_deceptive_character(source)) {
-        diag.error(position_of(source, bad->offset), bad->message);
-        return {nullptr, diag.sorted()};
-    }
-    if (source.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-        diag.error({1, 1}, "runbook is empty");
-        return {nullptr, diag.sorted()};
-    }
-    if (!within_limits(source, diag)) return {nullptr, diag.sorted()};
+    runbook::IncludeChain chain{read, {std::filesystem::path(file).lexically_normal().string()}, {}};
+    bool attributes_incomplete = false;
+    if (!runbook::walk_file(source, *rb, diag, chain, attributes_incomplete)) return {nullptr, diag.sorted()};
+    rb->includes = std::move(chain.included);
     runbook::ParseContext ctx(source, diag);
-    runbook::Document doc = runbook::parse_gfm(source);
-    runbook::Parser(ctx, *rb).walk(doc.get());
+    ctx.attributes_incomplete = attributes_incomplete;
     runbook::check_runbook(ctx, *rb);
     if (diag.has_errors()) return {nullptr, diag.sorted()};
     return {std::move(rb), diag.sorted()};
+}
+
+std::optional<std::string> read_included_file(const std::string& path, std::string& why) {
+    std::vector<Diagnostic> unreadable;
+    std::optional<std::string> source = read_input(path, unreadable);
+    if (!source) {
+        why = unreadable.empty() ? "unreadable" : unreadable.front().message;
+        // "cannot read: REASON" → "REASON"
+        if (why.rfind("cannot read: ", 0) == 0) why = why.substr(13);
+    }
+    return source;
 }
 
 RunbookResult load_runbook(const std::filesystem::path& path) {

@@ -21,7 +21,7 @@ constexpr std::array kStepAttributes{
     KnownAttribute{"fault", true},    KnownAttribute{"approve", false},      KnownAttribute{"approve_timeout", false},
     KnownAttribute{"wait", false},    KnownAttribute{"wait_timeout", false}, KnownAttribute{"when", false},
     KnownAttribute{"always", true},   KnownAttribute{"due", false},          KnownAttribute{"budget", false},
-    KnownAttribute{"requires", false},
+    KnownAttribute{"requires", false}, KnownAttribute{"include", false},
 };
 
 const KnownAttribute* known(std::string_view key) {
@@ -142,9 +142,14 @@ public:
                     s_.requires_values.push_back(name);
                 }
             }
+        } else if (a.key == "include") {
+            s_.include = v;
+            s_.include_pos = value_pos_;
+            include_key_pos_ = key_pos_;
         } else {
             ctx_.diag.error(key_pos_, fmt::format("unknown attribute '{}' (known: {})", a.key, known_list()));
         }
+        if (a.key != "include" && !first_other_) first_other_ = std::pair{std::string(a.key), key_pos_};
     }
 
     // What one attribute means for another, once all are read. (The action is read later: that
@@ -157,6 +162,10 @@ public:
         if (budget_pos_ && s_.due_pos.line)
             ctx_.diag.error(*budget_pos_, "give due= (from T0) or budget= (from the phase's start), not both");
         if (s_.fault && s_.when == "real") ctx_.diag.error(s_.when_pos, "a fault step runs only in a drill: when=real contradicts 'fault'");
+        if (include_key_pos_ && first_other_)
+            ctx_.diag.error(first_other_->second,
+                            fmt::format("include= stands for the steps it brings, which carry their own attributes: "
+                                        "'{}' belongs on those steps", first_other_->first == "id" ? "#id" : first_other_->first));
     }
 
 private:
@@ -185,7 +194,8 @@ private:
     std::size_t text_at_;
     SourcePos key_pos_, value_pos_;
     std::size_t value_offset_ = 0;
-    std::optional<SourcePos> approve_timeout_pos_, wait_timeout_pos_, budget_pos_;
+    std::optional<SourcePos> approve_timeout_pos_, wait_timeout_pos_, budget_pos_, include_key_pos_;
+    std::optional<std::pair<std::string, SourcePos>> first_other_;  // an attribute beside include=
 };
 
 }  // namespace

@@ -33,9 +33,15 @@ public:
 
     void error(SourcePos pos, std::string message);
     void warning(SourcePos pos, std::string message);
+    // The same in another file: a step that a runbook includes from it.
+    void error_in(const std::string& file, SourcePos pos, std::string message);
+    void warning_in(const std::string& file, SourcePos pos, std::string message);
+    // Another parse's diagnostic, once: a file included twice reports its mistakes once.
+    void add(Diagnostic diagnostic);
 
     bool has_errors() const;
-    // Sorted by position, errors and warnings interleaved as they stand in the file.
+    // Sorted by position, errors and warnings interleaved as they stand in the file; this
+    // file's first, then each other file's.
     std::vector<Diagnostic> sorted() const;
     const std::string& file() const { return file_; }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -67,10 +68,17 @@ struct Step {
     std::vector<std::string> requires_values;  // values asked for when the step completes ("lsn", "ticket")
     std::vector<std::string> details;   // lines under the step, dedented
     std::optional<Action> action;
+    // Where the step is written: the runbook's file, or the file it includes the step from.
+    std::string file;
+    std::string included_by;            // "FILE:LINE:COL" of the include= that brought it; "" when written here
+    std::string include;                // while parsing only: "FILE.md#phase" (the steps replace this one)
     SourcePos pos;                      // the step's text
     SourcePos role_pos, gate_pos, rpo_pos, restores_pos, fault_pos, approve_pos, wait_pos, when_pos, always_pos, due_pos,
-        requires_pos;
+        requires_pos, include_pos;
 
+    // " (included by FILE:LINE:COL)" for a step another file brought, "" for one written here:
+    // a diagnostic about it may need a fix in either file.
+    std::string included_note() const;
     // Whether the step exists in an incident of `mode` ("drill" | "real").
     bool in_mode(std::string_view mode) const { return when.empty() || when == mode; }
 };
@@ -82,10 +90,18 @@ struct Phase {
     SourcePos pos;
 };
 
+// A file whose phase a runbook includes (include=FILE.md#phase), kept as the journal stores it.
+struct IncludedFile {
+    std::string path;    // as the parse resolved it: beside the file that names it
+    std::string sha256;  // of its bytes
+    std::string source;
+};
+
 struct Runbook {
     std::string path;     // as given when loaded
     std::string sha256;   // of the file's bytes
     std::string source;   // the file's bytes, kept so the journal can store them
+    std::vector<IncludedFile> includes;  // every file included, at any depth, each once
     std::string title;
     std::string summary;  // paragraphs before the first phase
     std::string severity; // from "Severity: SEV-1" in the summary, if present
@@ -110,8 +126,14 @@ struct RunbookResult {
     std::vector<Diagnostic> diagnostics;     // errors and warnings, sorted by position
 };
 
-// Parses and validates runbook text; `file` names it in diagnostics.
-RunbookResult parse_runbook(std::string_view source, const std::string& file);
+// Reads an included file by the path the parse resolved; nothing, with `why`, when it cannot.
+using IncludeReader = std::function<std::optional<std::string>(const std::string& path, std::string& why)>;
+// Reads included files from the file system.
+std::optional<std::string> read_included_file(const std::string& path, std::string& why);
+
+// Parses and validates runbook text; `file` names it in diagnostics, and include= paths are
+// resolved beside it and read with `read`.
+RunbookResult parse_runbook(std::string_view source, const std::string& file, const IncludeReader& read = read_included_file);
 // Reads and parses a file; an unreadable file is an error diagnostic at 1:1.
 RunbookResult load_runbook(const std::filesystem::path& path);
 

@@ -13,7 +13,7 @@ public:
     TempDir& operator=(const TempDir&) = delete;
     const std::filesystem::path& path() const { return path_; }
     std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-    // Writes a file under the directory and returns its path.
+    // Writes a file under the directory (making its folders) and returns its path.
     std::filesystem::path write(const std::string& name, const std::string& content) const;
 
 private:
