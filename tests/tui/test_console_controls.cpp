@@ -2,7 +2,8 @@
 // terminals (the DBA's and the IC's), and the command line. Four eyes before the promotion, a
 // graceful promotion that waits while the standby's replay is paused and runs once it resumes, a
 // forced step after its wait timed out, a value recorded on completion, a drill-only step
-// hidden, an overdue step, and cleanup before resolve; then the report says each.
+// hidden, an overdue step, and cleanup before resolve; then the report says each. The promotion
+// comes from a procedure file the runbook includes, edited on disk once the drill has started.
 #include <atomic>
 #include <thread>
 
@@ -10,6 +11,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "drconsole/sha256.h"
 #include "support/http_server.h"
 #include "support/pg_cluster.h"
 #include "support/pg_writer.h"
@@ -38,10 +40,7 @@ constexpr const char* kRunbook = R"(# Controls drill
 - [ ] Page the database vendor {#page-vendor role=ic when=real}
 
 ## Promote {kind=promote}
-- [ ] Promote the standby {#pg-promote role=db restores=postgres rpo=pg-standby timeout=90s approve=ic approve_timeout=10m wait="pg-standby.replay_paused == 0 and pg-standby.lag_s < 2s" wait_timeout=2m}
-  ```sql target=pg-standby
-  SELECT pg_promote(wait => true, wait_seconds => 60);
-  ```
+- [ ] Promote PostgreSQL with the shared procedure {include=procedures/promote.md#promote}
 
 ## Repoint {kind=repoint}
 - [ ] Repoint the applications once three standbys follow {#repoint role=db wait="pg-standby.standbys >= 3" wait_timeout=8s}
@@ -53,6 +52,16 @@ constexpr const char* kRunbook = R"(# Controls drill
 - [ ] Drop the drill's marker table {#cleanup role=db always}
   ```sql target=pg-standby
   DROP TABLE IF EXISTS drill_marker
+  ```
+)";
+
+// The promotion, written once in a procedure file that the runbook includes.
+constexpr const char* kProcedure = R"(# Procedure: promote the standby
+
+## Promote {kind=promote}
+- [ ] Promote the standby {#pg-promote role=db restores=postgres rpo=pg-standby timeout=90s approve=ic approve_timeout=10m wait="pg-standby.replay_paused == 0 and pg-standby.lag_s < 2s" wait_timeout=2m}
+  ```sql target=pg-standby
+  SELECT pg_promote(wait => true, wait_seconds => 60);
   ```
 )";
 
@@ -73,11 +82,15 @@ struct Drill {
   "pg-standby": {{"type": "postgres", "dsn": "{}", "role": "standby", "primary": "pg-primary", "interval": "200ms"}}
 }}}})", cluster.primary_dsn(), cluster.standby_dsn()));
         runbook = dir.write("controls.md", kRunbook);
+        dir.write("procedures/promote.md", kProcedure);
         cluster.sql(cluster.primary_port(), "CREATE TABLE drill_marker (id int)");
     }
+    // Started, the procedure is edited on disk: the incident keeps the copy it started with.
     test::ProcessResult start() {
-        return test::run_drconsole({"start", "--db", db, "--runbook", runbook.string(), "--env", env.string(), "--mode", "drill", "--roster",
-                                    "ic=maria,db=dmitri", "--as", "ic:maria"});
+        auto r = test::run_drconsole({"start", "--db", db, "--runbook", runbook.string(), "--env", env.string(), "--mode", "drill", "--roster",
+                                      "ic=maria,db=dmitri", "--as", "ic:maria"});
+        dir.write("procedures/promote.md", "# Procedure: promote the standby\n\nRewritten after the start.\n");
+        return r;
     }
     test::ProcessResult dr(std::vector<std::string> args) {
         args.insert(args.begin() + 1, {"--db", db});
@@ -304,6 +317,9 @@ TEST(CliControls, TheSameRunbookFromTheCommandLine) {
     auto md = test::run_drconsole({"report", "--db", d.db, "--format", "md"});
     for (const char* section : {"## Approvals", "## Graceful or forced", "## Recorded values", "## Cleanup"})
         EXPECT_NE(md.out.find(section), std::string::npos) << section;
+    ASSERT_EQ(r["incident"]["includes"].size(), 1u);
+    EXPECT_EQ(r["incident"]["includes"][0]["sha256"], sha256_hex(kProcedure)) << "the procedure as it was at the start";
+    EXPECT_NE(md.out.find("- Included: " + (d.dir / "procedures/promote.md").string()), std::string::npos) << md.out;
 }
 
 TEST(ConsoleControls, AConfirmedStepReadsItsGateAgainWhenTheAnswerComesNotWhenTheQuestionOpened) {
