@@ -95,8 +95,8 @@ private:
     void ask_next_value(const Step& step);
     void after_values(const Step& step);
     void complete_now(const Step& step);
-    // A text dialog of the completion: a value typed; false when it is not one (the dialog stays).
-    bool take_value(const Dialog& d, const std::string& text);
+    // A text dialog of the completion: a value typed (one that is not stays in the dialog with why).
+    void take_value(const Dialog& d, const std::string& text);
     // Approvals that did not come in time, recorded as timed out; true when any was.
     bool expire_approvals();
     // Graceful or forced (wait=…): waiting for the step's condition on live readings, then its

@@ -34,23 +34,22 @@ void ConsoleApp::ask_next_value(const Step& step) {
               fmt::format("{} ({} of {}), recorded with the step:", name, i + 1, step.requires_values.size()), step.id);
 }
 
-bool ConsoleApp::take_value(const Dialog& d, const std::string& text) {
+void ConsoleApp::take_value(const Dialog& d, const std::string& text) {
     const Step* step = state().runbook->find_step(d.step);
-    if (!step || values_step_ != step->id || values_.size() >= step->requires_values.size()) return false;
+    if (!step || values_step_ != step->id || values_.size() >= step->requires_values.size()) return;
     if (text.empty()) {
         dialog_ = d;
         dialog_.error = "a value is required: the step records it (Esc cancels)";
-        return true;
+        return;
     }
     if (auto bad = first_invalid_utf8(text)) {
         dialog_ = d;
         dialog_.error = "not valid UTF-8";
-        return true;
+        return;
     }
     values_[step->requires_values[values_.size()]] = text;
     if (values_.size() < step->requires_values.size()) ask_next_value(*step);
     else after_values(*step);
-    return true;
 }
 
 void ConsoleApp::after_values(const Step& step) {

@@ -160,8 +160,8 @@ std::string safe_text(std::string_view untrusted, bool keep_newlines) {
             continue;
         }
         std::uint32_t cp = decode(untrusted, i, len);
-        if (cp == '\n' && keep_newlines) {
-            out += '\n';
+        if ((cp == '\n' || cp == '\t') && keep_newlines) {
+            out += static_cast<char>(cp);  // multi-line text (command output): its lines and columns
         } else if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F)) {
             out += fmt::format("\\x{:02x}", cp);
         } else if (is_hidden_code_point(cp)) {

@@ -47,10 +47,12 @@ ConditionResult evaluate(const GateCondition& c, const ReadingStore& store, std:
     std::int64_t gap_limit = std::chrono::duration_cast<std::chrono::microseconds>(view->deadline).count();
     std::int64_t since = now;
     std::int64_t later = now;
+    int run = 0;  // readings in the run
     for (auto it = points.rbegin(); it != points.rend(); ++it) {
         if (!it->present || !compare(it->value, c.op, c.value) || later - it->mono_us > gap_limit) break;
         since = it->mono_us;
         later = it->mono_us;
+        ++run;
     }
     std::int64_t held_us = now - since;
     Millis shown(held_us / 1'000'000 * 1000);  // whole seconds, as people read them
@@ -62,8 +64,14 @@ ConditionResult evaluate(const GateCondition& c, const ReadingStore& store, std:
         r.outcome = GateOutcome::fail;
         // The condition holds now; it has not held long enough (or not long enough in this
         // process's readings): say so, rather than a bare "fail" beside a good value.
-        r.reason = fmt::format("{} is {}: holds, but only for {} of the {} it needs", name, number(*r.value), format_duration(shown),
-                               format_duration(*c.held_for));
+        // One reading (a command that has just read it): it was not watched at all yet.
+        if (run <= 1)
+            r.reason = fmt::format("{} is {}: holds now, but has not been watched yet for the {} it needs (a 'for' condition is "
+                                   "judged on the readings of the process that checks it: a console that has watched it, or the "
+                                   "IC's override)", name, number(*r.value), format_duration(*c.held_for));
+        else
+            r.reason = fmt::format("{} is {}: holds, but only for {} of the {} it needs", name, number(*r.value), format_duration(shown),
+                                   format_duration(*c.held_for));
     }
     return r;
 }

@@ -112,7 +112,8 @@ LiveTargets::LiveTargets(const Environment& env, const std::set<std::string>& id
     for (const auto& id : ids) {
         const Target* t = env.find(id);
         if (!t) continue;
-        longest_ = std::max(longest_, t->deadline.value_or(kDefaultDeadline));
+        // Its first reading, and for a standby read before its primary, the next one.
+        longest_ = std::max(longest_, t->deadline.value_or(kDefaultDeadline) + t->interval.value_or(kDefaultInterval));
         subset.targets.emplace(t->id, *t);
         // A mirror's two clusters; a standby's primary (its lag is measured against the primary's position).
         for (const std::string& dependency : {t->source, t->target, t->primary})
@@ -131,7 +132,8 @@ void LiveTargets::wait_first_readings() const {
         bool all = true;
         for (const auto& id : ids_) {
             auto v = store_->view(id, steady_now_us());
-            all = all && v && !v->never_read;
+            // A standby read before its primary has no lag yet: its next reading will.
+            all = all && v && !v->never_read && !v->last.provisional;
         }
         if (all) return;
         std::this_thread::sleep_for(std::chrono::milliseconds(10));

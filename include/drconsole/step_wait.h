@@ -57,7 +57,8 @@ public:
     LiveTargets(const Environment& env, const std::set<std::string>& ids);
     ~LiveTargets();
     const ReadingStore& store() const { return *store_; }
-    // Waits until each target has been read once, at most their longest deadline.
+    // Waits until each target has a reading that says what it is (a standby's needs its primary's
+    // position), at most the longest deadline and interval of them.
     void wait_first_readings() const;
 
 private:

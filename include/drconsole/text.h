@@ -52,7 +52,7 @@ void append_utf8(std::string& out, char32_t code_point);
 bool is_hidden_code_point(char32_t cp);
 
 // Makes an untrusted string safe to print on a terminal or into a report line:
-// control characters (C0, DEL, C1) become \xNN (a newline too, unless keep_newlines),
+// control characters (C0, DEL, C1) become \xNN (a newline and a tab too, unless keep_newlines),
 // hidden characters (above) become \u{...}, invalid UTF-8 becomes \xNN.
 std::string safe_text(std::string_view untrusted, bool keep_newlines = false);
 // safe_text of at most the first `max_bytes` bytes, "… (N bytes)" after a cut: for quoting

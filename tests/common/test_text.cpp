@@ -28,6 +28,8 @@ TEST(Text, EscapesControlAndBidiCharacters) {
     EXPECT_EQ(safe_text("a\rb"), "a\\x0db");
     EXPECT_EQ(safe_text("a\nb"), "a\\x0ab");
     EXPECT_EQ(safe_text("a\nb", true), "a\nb");
+    EXPECT_EQ(safe_text("orders\tlast_id", true), "orders\tlast_id") << "psql-style columns of command output";
+    EXPECT_EQ(safe_text("host\tname"), "host\\x09name");
     EXPECT_EQ(safe_text("x\xE2\x80\xAEy"), "x\\u{202e}y");  // RIGHT-TO-LEFT OVERRIDE
     EXPECT_EQ(safe_text("\xC2\x9B"), "\\x9b");               // C1 CSI
     EXPECT_EQ(safe_text("bad\xFF"), "bad\\xff");

@@ -82,6 +82,13 @@ TEST_F(Gates, ForNeedsTheConditionHeldContinuously) {
     EXPECT_EQ(longer.reason, "pg-primary.up is 0: holds, but only for 10s of the 3m it needs");
 }
 
+TEST_F(Gates, ForWithOneReadingSaysItWasNotWatchedYetRatherThanHeldForNoTime) {
+    publish("pg-primary", now, {{"up", 0}}, ProbeStatus::down);
+    GateResult once = gate("pg-primary.up == 0 for 3m");
+    EXPECT_EQ(once.outcome, GateOutcome::fail);
+    EXPECT_EQ(once.reason.rfind("pg-primary.up is 0: holds now, but has not been watched yet for the 3m it needs", 0), 0u) << once.reason;
+}
+
 TEST_F(Gates, ABreakInTheRunRestartsTheHold) {
     for (int i = 10; i >= 6; --i) publish("pg-primary", now - i * kSecond, {{"up", 0}});
     publish("pg-primary", now - 5 * kSecond, {{"up", 1}});  // came back for one reading

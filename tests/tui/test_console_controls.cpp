@@ -322,6 +322,26 @@ TEST(CliControls, TheSameRunbookFromTheCommandLine) {
     EXPECT_NE(md.out.find("- Included: " + (d.dir / "procedures/promote.md").string()), std::string::npos) << md.out;
 }
 
+// One command reads the gate once: a standby read before its primary has no lag yet, so the
+// command waits for the reading that has one, and a healthy pair passes without an override.
+TEST(CliControls, AGateOnTheStandbysLagPassesFromTheCommandLineOnAHealthyPair) {
+    Drill d;
+    std::string steps;
+    for (int i = 1; i <= 3; ++i) steps += fmt::format("- [ ] Check the standby {} {{#check-{} role=db gate=\"pg-standby.lag_s < 60s\"}}\n", i, i);
+    auto rb = d.dir.write("gate.md", "# Gate\n\n| Role | Owner |\n|---|---|\n| ic | SRE |\n| db | DBRE |\n\n## Promote\n" + steps +
+                                         "- [ ] Check it has caught up {#caught-up role=db gate=\"pg-standby.lag_s < 0s\"}\n");
+    ASSERT_EQ(test::run_drconsole({"start", "--db", d.db, "--runbook", rb.string(), "--env", d.env.string(), "--mode", "drill", "--roster",
+                                   "ic=maria,db=dmitri", "--as", "ic:maria"}).exit_code, 0);
+    for (int i = 1; i <= 3; ++i) {
+        auto done = d.dr({"step", fmt::format("check-{}", i), "done", "--as", "db:dmitri"});
+        EXPECT_EQ(done.exit_code, 0) << done.err;
+    }
+    // A gate that cannot hold is refused with the lag read, not with "unknown".
+    auto refused = d.dr({"step", "caught-up", "done", "--as", "db:dmitri"});
+    EXPECT_EQ(refused.exit_code, 2);
+    EXPECT_NE(refused.err.find("gate fail: pg-standby.lag_s is "), std::string::npos) << refused.err;
+}
+
 TEST(ConsoleControls, AConfirmedStepReadsItsGateAgainWhenTheAnswerComesNotWhenTheQuestionOpened) {
     test::HttpServer api;
     std::atomic<int> status{200};
