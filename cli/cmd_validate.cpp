@@ -34,9 +34,13 @@ int run_validate(const ValidateOptions& opts) {
             status = 2;
             continue;
         }
-        std::cout << safe_text(fmt::format("ok {} ({}, {})", file, counted(result.runbook->phases.size(), "phase"),
-                                           counted(result.runbook->step_count(), "step")))
+        const Runbook& rb = *result.runbook;
+        std::string includes;
+        for (const auto& f : rb.includes) includes += fmt::format("{} {}", includes.empty() ? "; includes" : ",", f.path);
+        std::cout << safe_text(fmt::format("ok {} ({}{}, {}{})", file, rb.is_procedure() ? "a procedure: " : "", counted(rb.phases.size(), "phase"),
+                                           counted(rb.step_count(), "step"), includes))
                   << '\n';
+        if (rb.is_procedure()) std::cout << "   its roles and objectives are checked with the runbooks that include it\n";
     }
     return status;
 }
@@ -48,7 +52,9 @@ void add_validate(CLI::App& app, int& exit_code) {
     CLI::App* cmd = app.add_subcommand("validate", "Check runbooks (and their targets against an environment)");
     cmd->add_option("files", opts->files, "Runbook files (Markdown)")->required();
     cmd->add_option("--env", opts->env, "Environment file: also check that gates, actions and rpo= name its targets");
-    cmd->footer("Prints 'ok FILE (N phases, M steps)' per valid runbook, or FILE:LINE:COL: error: … lines.\n"
+    cmd->footer("Prints 'ok FILE (N phases, M steps; includes …)' per valid runbook, or FILE:LINE:COL: error: … lines.\n"
+                "A '# Procedure: …' file (phases that runbooks include=) is checked on its own terms; its roles and\n"
+                "objectives are checked with the runbooks that include it.\n"
                 "Exit status: 0 all valid (warnings allowed), 2 any error.");
     cmd->callback([opts, &exit_code] { exit_code = run_validate(*opts); });
 }

@@ -154,6 +154,9 @@ std::map<Action, std::string> ConsoleApp::disabled_actions(const std::map<std::s
             refuse(Action::override_gate, refusal(k::wait_ended, step, {{"outcome", "forced"}, {"reason", "?"}}));
         } else if (overridable_step_ == step->id && step->action && (!step->gate || s.gate_overrides.count(step->id))) {
             refuse(Action::override_gate, refusal(k::preflight_checked, step, {{"overridden", "?"}}));
+        } else if (step->wait && !step->gate) {
+            // Its g is "go now", which needs a wait to cut short.
+            refuse(Action::override_gate, fmt::format("g goes now once {} waits for {} (it waits when its action runs)", step->id, step->wait_text));
         } else {
             refuse(Action::override_gate, refusal(k::gate_overridden, step, {{"reason", "?"}}));
             if (s.gate_overrides.count(step->id)) refuse(Action::override_gate, "its gate is already overridden");

@@ -213,6 +213,10 @@ void render_details(const View& v, Canvas& c, Rect r, bool wrap) {
                          st.wait_outcome.empty() ? "" : "; last wait: " + safe_text(st.wait_outcome)),
              Role::dim);
     if (!step->when.empty()) line(fmt::format("only in a {}", step->when == "drill" ? "drill" : "real incident"), Role::dim);
+    if (!step->included_by.empty())
+        line(fmt::format("from {}:{} (a shared procedure, as it was when the incident started; included by {})", safe_text(step->file),
+                         step->pos.line, safe_text(step->included_by)),
+             Role::dim);
     for (const auto& d : step->details) line(safe_text(d), Role::dim);
     if (step->action) {
         line(fmt::format("action: {}{}  (a runs it)", to_string(step->action->kind), step->action->target.empty() ? "" : " on " + safe_text(step->action->target)));

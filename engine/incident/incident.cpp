@@ -32,6 +32,8 @@ void check_roster(const Runbook& rb, const std::map<std::string, std::string>& r
 void Incident::check_start(const StartRequest& req) {
     const Runbook& rb = *req.runbook;
     if (req.mode != "drill" && req.mode != "real") throw InputError(fmt::format("mode '{}': use drill or real", req.mode));
+    if (rb.is_procedure())
+        throw InputError(fmt::format("{} is a procedure ('# {}'), which runbooks include: start a runbook that includes it", rb.path, rb.title));
     if (first_invalid_utf8(req.severity)) throw InputError("the severity is not valid UTF-8");
     if (req.env) {
         auto diagnostics = check_runbook_targets(rb, *req.env, req.allow_missing);

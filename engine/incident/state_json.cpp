@@ -15,6 +15,12 @@ json actor_or_null(const std::optional<Actor>& a) {
 
 }  // namespace
 
+json included_files(const Runbook& rb) {
+    json out = json::array();
+    for (const auto& f : rb.includes) out.push_back({{"path", f.path}, {"sha256", f.sha256}});
+    return out;
+}
+
 json to_json(const IncidentState& s) {
     json out;
     out["incident"] = {
@@ -23,7 +29,7 @@ json to_json(const IncidentState& s) {
         {"mode", s.mode},
         {"severity", s.severity},
         {"status", s.resolved() ? "resolved" : "open"},
-        {"runbook", {{"path", s.runbook_path}, {"sha256", s.runbook_sha256}}},
+        {"runbook", {{"path", s.runbook_path}, {"sha256", s.runbook_sha256}, {"includes", included_files(*s.runbook)}}},
         {"environment", s.env_sha256.empty() ? json(nullptr) : json{{"path", s.env_path}, {"sha256", s.env_sha256}}},
         {"started_at", format_utc(s.started_us)},
         {"t0", format_utc(s.t0_us())},

@@ -107,13 +107,6 @@ std::string scenario_of(std::string_view summary) {
 
 // The signed checkpoints the events hold, as they state them: a report has no public key, so
 // it says which key each names and leaves checking the signature to verify --pubkey.
-// [{"path", "sha256"}] of each file the runbook includes (include=FILE.md#phase).
-json included_files(const Runbook& rb) {
-    json out = json::array();
-    for (const auto& f : rb.includes) out.push_back({{"path", f.path}, {"sha256", f.sha256}});
-    return out;
-}
-
 json checkpoints_claimed(const std::vector<Event>& events) {
     json out = json::array();
     for (const auto& e : events)

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "drconsole/scan.h"
 #include "drconsole/text.h"
 
 #include "runbook/parse_context.h"
@@ -57,6 +58,8 @@ std::string_view to_string(ActionKind kind) {
 
 std::string Step::included_note() const { return included_by.empty() ? "" : fmt::format(" (included by {})", included_by); }
 
+bool Runbook::is_procedure() const { return find_nocase(title, "procedure:") == 0; }
+
 const Step* Runbook::find_step(std::string_view id) const {
     for (const auto& phase : phases)
         for (const auto& step : phase.steps)
@@ -103,6 +106,8 @@ void check_runbook(ParseContext& ctx, Runbook& rb) {
     if (rb.phases.empty()) {
         ctx.diag.error({1, 1}, "runbook has no phases: add '## Detect', '## Promote', … headings with '- [ ]' steps");
     }
+    // A procedure's roles, objectives and targets are those of the runbooks that include it.
+    bool procedure = rb.is_procedure();
     std::map<std::string, const Step*> ids;
     std::vector<std::string> used_roles;
     std::map<std::string, bool> restored;
@@ -135,7 +140,7 @@ void check_runbook(ParseContext& ctx, Runbook& rb) {
             if (!step.approve.empty() && step.approve == step.role)
                 error(step.approve_pos, fmt::format("approve={}: the step's own role cannot approve it (four eyes need another role)", step.approve));
             for (const auto& component : step.restores) {
-                if (!rb.objective(component) && component != kServiceComponent) {
+                if (!procedure && !rb.objective(component) && component != kServiceComponent) {
                     std::vector<std::string> names;
                     for (const auto& o : rb.objectives) names.push_back(o.component);
                     error(step.restores_pos,
@@ -146,7 +151,7 @@ void check_runbook(ParseContext& ctx, Runbook& rb) {
             }
         }
     }
-    if (rb.roles_declared) {
+    if (rb.roles_declared && !procedure) {
         for (const auto& phase : rb.phases)
             for (const auto& step : phase.steps)
                 if (!step.role.empty() && !rb.has_role(step.role))
@@ -157,9 +162,10 @@ void check_runbook(ParseContext& ctx, Runbook& rb) {
     // An approving role is a role of the runbook: without a roles table, one that some step owns.
     for (const auto& phase : rb.phases)
         for (const auto& step : phase.steps)
-            if (!step.approve.empty() && step.approve != step.role && !rb.has_role(step.approve))
+            if (!procedure && !step.approve.empty() && step.approve != step.role && !rb.has_role(step.approve))
                 ctx.diag.error_in(step.file, step.approve_pos,
                                   fmt::format("approve: unknown role '{}' (roles: {}){}", step.approve, join(rb.roles), step.included_note()));
+    if (procedure) return;
     if (rb.objectives.empty() && !rb.phases.empty())
         ctx.diag.warning({1, 1}, "no objectives table ('Component | RPO | RTO'): achieved RPO/RTO will not be judged");
     for (const auto& o : rb.objectives) {

@@ -23,17 +23,18 @@ std::string chain_text(const std::vector<std::string>& files, const std::string&
 // when one phase has it. Refusals name what there is.
 const Phase* pick_phase(const Runbook& rb, std::string_view name, const std::string& file, std::string& why) {
     for (const auto& p : rb.phases)
-        if (derive_step_id(p.name) == name) return &p;
+        if (derive_step_id(p.name) == derive_step_id(name)) return &p;  // "#Promote" as written in the heading too
     std::vector<const Phase*> of_kind;
     for (const auto& p : rb.phases)
-        if (to_string(p.kind) == name) of_kind.push_back(&p);
+        if (to_string(p.kind) == derive_step_id(name)) of_kind.push_back(&p);
     if (of_kind.size() == 1) return of_kind.front();
     std::string list;
-    auto add = [&](const Phase& p) { list += fmt::format("{}{}", list.empty() ? "" : ", ", derive_step_id(p.name)); };
+    auto add = [&](const Phase& p) { list += fmt::format("{}{} ({})", list.empty() ? "" : ", ", derive_step_id(p.name), to_string(p.kind)); };
     if (of_kind.empty())
         for (const auto& p : rb.phases) add(p);
     for (const auto* p : of_kind) add(*p);
-    why = of_kind.empty() ? fmt::format("{} has no phase '{}' (phases: {})", file, name, list.empty() ? "none" : list)
+    why = of_kind.empty() ? fmt::format("{} has no phase '{}' (phases, with their kind: {}; a kind that one phase has names it too)",
+                                        file, name, list.empty() ? "none" : list)
                           : fmt::format("{} has {} {} phases: name one by its heading ({})", file, of_kind.size(), name, list);
     return nullptr;
 }
@@ -63,26 +64,23 @@ public:
             return {};
         }
         std::string why;
-        std::optional<std::string> source = chain_.read(path, why);
-        if (!source) {
-            error(at, fmt::format("include: cannot read {}: {}", file, why));
+        const IncludeChain::Parsed* other = parse(path, file, include, why);
+        if (!other) {
+            if (!why.empty()) error(at, why);
             return {};
         }
-        Runbook other;
-        other.path = path;
-        Diagnostics diag(path);
-        chain_.files.push_back(path);
-        bool incomplete = false;
-        bool walked = walk_file(*source, other, diag, chain_, incomplete);
-        chain_.files.pop_back();
-        for (auto& d : diag.sorted()) ctx_.diag.add(std::move(d));
-        ctx_.attributes_incomplete = ctx_.attributes_incomplete || incomplete;
-        remember(path, *source);
         // Its own mistakes are reported in it; that the include then brings nothing is no news.
-        if (!walked || diag.has_errors()) return {};
-        const Phase* phase = pick_phase(other, name, file, why);
+        if (!other->usable) return {};
+        const Phase* phase = pick_phase(other->runbook, name, file, why);
         if (!phase) {
             error(at, "include: " + why);
+            return {};
+        }
+        std::string by = fmt::format("{}:{}:{}", ctx_.diag.file(), include.pos.line, include.pos.column);
+        auto [taken, fresh] = chain_.phases_taken.emplace(path + "#" + derive_step_id(phase->name), by);
+        if (!fresh) {
+            error(at, fmt::format("include: {}#{} is already included at {}: a phase is included once (its step ids would repeat)",
+                                  file, name, taken->second));
             return {};
         }
         if (phase->steps.empty()) {
@@ -90,7 +88,6 @@ public:
             return {};
         }
         std::vector<Step> steps = phase->steps;
-        std::string by = fmt::format("{}:{}:{}", ctx_.diag.file(), include.pos.line, include.pos.column);
         for (auto& s : steps)
             if (s.included_by.empty()) s.included_by = by;
         return steps;
@@ -98,6 +95,37 @@ public:
 
 private:
     void error(SourcePos at, std::string message) { ctx_.diag.error(at, std::move(message)); }
+
+    // The file read and walked once, however many times it is included; its own diagnostics
+    // are reported the first time, with the include that brought it. Null (and `why`) when
+    // it cannot be read.
+    const IncludeChain::Parsed* parse(const std::string& path, const std::string& file, const Step& include, std::string& why) {
+        if (auto it = chain_.parsed.find(path); it != chain_.parsed.end()) {
+            ctx_.attributes_incomplete = ctx_.attributes_incomplete || it->second.incomplete;
+            return &it->second;
+        }
+        std::optional<std::string> source = chain_.read(path, why);
+        if (!source) {
+            why = fmt::format("include: cannot read {}: {}", file, why);
+            return nullptr;
+        }
+        IncludeChain::Parsed parsed;
+        parsed.runbook.path = path;
+        Diagnostics diag(path);
+        chain_.files.push_back(path);
+        bool walked = walk_file(*source, parsed.runbook, diag, chain_, parsed.incomplete);
+        chain_.files.pop_back();
+        std::string note = fmt::format(" (included by {}:{}:{})", ctx_.diag.file(), include.pos.line, include.pos.column);
+        for (auto& d : diag.sorted()) {
+            // Its nested includes' diagnostics already say which include brought them.
+            if (d.file == path && d.message.find(" (included by ") == std::string::npos) d.message += note;
+            ctx_.diag.add(std::move(d));
+        }
+        ctx_.attributes_incomplete = ctx_.attributes_incomplete || parsed.incomplete;
+        parsed.usable = walked && !diag.has_errors();
+        remember(path, *source);
+        return &chain_.parsed.emplace(path, std::move(parsed)).first->second;
+    }
 
     void remember(const std::string& path, const std::string& source) {
         for (const auto& f : chain_.included)

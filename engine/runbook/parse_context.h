@@ -1,6 +1,7 @@
 // Shared state of one runbook parse: the source lines and the diagnostics being collected.
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,9 +54,17 @@ bool is_identifier(std::string_view s);  // [a-z0-9][a-z0-9_-]*
 
 // The files being read, outermost first, while include= steps are expanded.
 struct IncludeChain {
+    // An included file as read the first time: later includes of it take their phase from here.
+    struct Parsed {
+        Runbook runbook;
+        bool usable = false;      // read and walked without errors
+        bool incomplete = false;  // see ParseContext::attributes_incomplete
+    };
     const IncludeReader& read;
     std::vector<std::string> files;      // the runbook, then each file it includes on the way here
     std::vector<IncludedFile> included;  // every file read for an include=, each once
+    std::map<std::string, Parsed> parsed;               // by path
+    std::map<std::string, std::string> phases_taken;    // "PATH#phase" → "FILE:LINE:COL" of the include that took it
 };
 
 // Walks one file into `rb` (its text checked, its steps read, its includes expanded); the

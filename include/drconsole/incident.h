@@ -135,6 +135,8 @@ void check_command(const IncidentState& state, const EventDraft& draft);
 void check_actor(const Runbook& runbook, const Actor& actor);
 
 nlohmann::json to_json(const IncidentState& state);
+// [{"path", "sha256"}] of each file the runbook includes (include=FILE.md#phase).
+nlohmann::json included_files(const Runbook& runbook);
 
 struct StartRequest {
     std::shared_ptr<const Runbook> runbook;

@@ -111,6 +111,10 @@ struct Runbook {
     bool roles_declared = false;
     std::vector<Phase> phases;
 
+    // A file titled "# Procedure: …" holds phases that runbooks include: checked without the
+    // roles, objectives and targets of an including runbook, and never started on its own.
+    bool is_procedure() const;
+
     const Step* find_step(std::string_view id) const;
     std::vector<std::string> step_ids() const;
     // "no step 'pg-promot' in runbook FILE (did you mean pg-promote?)"

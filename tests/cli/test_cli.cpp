@@ -219,7 +219,8 @@ TEST_F(Cli, ValidateReportsEachFileAndChecksTargetsWithEnv) {
     auto ok = run_drconsole({"validate", source_path("checklists/region-failover.md"), source_path("checklists/postgres-pitr.md"),
                          "--env", source_path("data/lab.env.jsonc")});
     EXPECT_EQ(ok.exit_code, 0) << ok.err;
-    EXPECT_NE(ok.out.find("ok " + source_path("checklists/region-failover.md") + " (7 phases, 25 steps)"), std::string::npos) << ok.out;
+    EXPECT_NE(ok.out.find("ok " + source_path("checklists/region-failover.md") + " (7 phases, 25 steps; includes " +
+                          source_path("checklists/procedures/promote-postgresql.md") + ")"), std::string::npos) << ok.out;
     EXPECT_NE(ok.out.find("postgres-pitr.md (6 phases, 17 steps)"), std::string::npos) << ok.out;
     auto missing = run_drconsole({"validate", (dir / "nope.md").string()});
     EXPECT_EQ(missing.exit_code, 2);

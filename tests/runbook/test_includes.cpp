@@ -9,6 +9,7 @@
 #include "drconsole/report.h"
 #include "drconsole/sha256.h"
 #include "support/fixtures.h"
+#include "support/process.h"
 #include "support/temp_dir.h"
 
 using namespace drconsole;
@@ -85,7 +86,11 @@ TEST_F(Includes, MistakesInTheIncludeLineAreRefusedWhereItIsWritten) {
     EXPECT_EQ(first_error(load("- [ ] P {include=procedures/promote.md}")),
               rb + ":16:18: error: include: 'procedures/promote.md' names no phase: write include=FILE.md#phase");
     EXPECT_EQ(first_error(load("- [ ] P {include=procedures/promote.md#verify}")),
-              rb + ":16:18: error: include: procedures/promote.md has no phase 'verify' (phases: check, promote-postgresql)");
+              rb + ":16:18: error: include: procedures/promote.md has no phase 'verify' (phases, with their kind: "
+                   "check (detect), promote-postgresql (promote); a kind that one phase has names it too)");
+    EXPECT_EQ(first_error(load("- [ ] P {include=procedures/promote.md#promote}\n- [ ] Again {include=procedures/promote.md#Promote-PostgreSQL}")),
+              rb + ":17:22: error: include: procedures/promote.md#Promote-PostgreSQL is already included at " + rb +
+                  ":16:7: a phase is included once (its step ids would repeat)");
     EXPECT_EQ(first_error(load("- [ ] P {include=procedures/promote.md#promote role=db}")),
               rb + ":16:48: error: include= stands for the steps it brings, which carry their own attributes: 'role' belongs on those steps");
     EXPECT_EQ(first_error(load("- [ ] P {include=procedures/promote.md#promote}\n  ```run\n  /bin/true\n  ```")),
@@ -98,10 +103,12 @@ TEST_F(Includes, MistakesInTheIncludedFileAreReportedThereWithTheIncludeThatBrou
     EXPECT_FALSE(r.runbook);
     EXPECT_EQ(first_error(r), path("procedures/promote.md") + ":12:24: error: unknown role 'dba' (roles: ic, db) (included by " +
                                   path("failover.md") + ":16:7)");
-    // The included file's own mistakes, in its own terms.
+    // The included file's own mistakes, in its own terms and once, with the include that read it.
     dir.write("procedures/promote.md", std::string(kProcedure) + "- [ ] Page {#page role=db timeout=soon}\n");
-    EXPECT_EQ(first_error(load("- [ ] P {include=procedures/promote.md#promote}")),
-              path("procedures/promote.md") + ":12:35: error: timeout: bad duration 'soon': use forms like 45s, 10m, 1h30m");
+    auto bad = load("- [ ] P {include=procedures/promote.md#promote}\n- [ ] L {include=procedures/promote.md#check}");
+    EXPECT_EQ(first_error(bad), path("procedures/promote.md") + ":12:35: error: timeout: bad duration 'soon': use forms like 45s, 10m, 1h30m"
+                                " (included by " + path("failover.md") + ":16:7)");
+    EXPECT_EQ(bad.diagnostics.size(), 1u) << "read once, reported once";
     // A step id the runbook already has.
     dir.write("procedures/promote.md", kProcedure);
     auto twice = load("- [ ] Declare again {#pg-promote role=ic}\n- [ ] P {include=procedures/promote.md#promote}");
@@ -120,7 +127,7 @@ TEST_F(Includes, IncludesNestButNeverInACircleAndNotDeeperThanFour) {
     dir.write("procedures/loop.md", "# Loop\n\n## Promote\n- [ ] Back {include=../failover.md#promote}\n");
     EXPECT_EQ(first_error(load("- [ ] P {include=procedures/loop.md#promote}")),
               path("procedures/loop.md") + ":4:21: error: include: " + path("failover.md") + " would include itself (" + path("failover.md") +
-                  " → " + path("procedures/loop.md") + " → " + path("failover.md") + ")");
+                  " → " + path("procedures/loop.md") + " → " + path("failover.md") + ") (included by " + path("failover.md") + ":16:7)");
 
     for (int i = 1; i <= 5; ++i)
         dir.write(fmt::format("deep/{}.md", i), fmt::format("# D{}\n\n## Promote\n- [ ] Down {{include={}.md#promote}}\n", i, i + 1));
@@ -172,6 +179,35 @@ TEST_F(Includes, TheJournalKeepsTheIncludedFileAndUsesItsCopy) {
     ASSERT_EQ(test::outsider_sql(dir / "j.db", "DROP TRIGGER documents_no_update; UPDATE documents SET content = 'x' WHERE kind = 'include'"), "");
     EXPECT_EQ(Journal(dir / "j.db").verify(1).at(0).problem,
               "included file " + path("procedures/promote.md") + " document was changed: its SHA-256 no longer matches");
+}
+
+TEST_F(Includes, AProcedureFileValidatesOnItsOwnTermsAndIsNeverStarted) {
+    // Roles, objectives and restores= are the including runbook's: not refused here.
+    std::string text = kProcedure;
+    auto r = parse_runbook(text, "procedure.md");
+    ASSERT_TRUE(r.runbook) << first_error(r);
+    EXPECT_TRUE(r.runbook->is_procedure());
+    EXPECT_TRUE(r.diagnostics.empty()) << r.diagnostics[0].str();
+    // The same steps in a runbook that is not a procedure are refused for the objectives it lacks.
+    auto not_procedure = parse_runbook(std::string(kProcedure).replace(2, 10, "Steps"), "plain.md");
+    EXPECT_FALSE(not_procedure.runbook);
+    // Its own mistakes are still refused.
+    auto twice = parse_runbook(text + "- [ ] Again {#look role=db}\n", "procedure.md");
+    EXPECT_NE(first_error(twice).find("duplicate step id 'look'"), std::string::npos) << first_error(twice);
+
+    StartRequest req = test::drill_request();
+    req.runbook = r.runbook;
+    try {
+        Incident::check_start(req);
+        ADD_FAILURE() << "a procedure was started";
+    } catch (const InputError& e) {
+        EXPECT_EQ(std::string(e.what()), "procedure.md is a procedure ('# Procedure: promote the standby'), which runbooks include: "
+                                         "start a runbook that includes it");
+    }
+    auto shipped = load_runbook(test::source_path("checklists/procedures/promote-postgresql.md"));
+    ASSERT_TRUE(shipped.runbook) << first_error(shipped);
+    EXPECT_TRUE(shipped.runbook->is_procedure());
+    EXPECT_TRUE(shipped.diagnostics.empty()) << shipped.diagnostics[0].str();
 }
 
 }  // namespace

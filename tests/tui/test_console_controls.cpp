@@ -138,6 +138,8 @@ TEST(ConsoleControls, TwoConsolesApproveWaitGracefullyForceRecordAValueAndCleanU
     d.cluster.sql(d.cluster.standby_port(), "SELECT pg_wal_replay_pause()");
     tmux.keys("db", {"]"});
     ASSERT_GE(tmux.wait_for("db", "Promote the standby"), 0ms) << tmux.screen("db");
+    // Its details name the procedure it comes from; the text is the one taken at the start.
+    ASSERT_GE(tmux.wait_for("db", "promote.md:4 (a shared procedure"), 0ms) << tmux.screen("db");
     tmux.keys("db", {"Enter"});
     ASSERT_GE(tmux.wait_for("db", "awaiting approval: ic"), 0ms) << tmux.screen("db");
     tmux.keys("db", {"a"});
