@@ -11,6 +11,7 @@
 #include "drconsole/scan.h"
 #include "drconsole/sha256.h"
 #include "drconsole/text.h"
+#include "env/json_metrics.h"
 #include "env/json_positions.h"
 
 namespace drconsole {
@@ -31,6 +32,7 @@ const std::vector<TypeInfo>& target_types() {
         {TargetType::kafka_mirror, "kafka-mirror", {"source", "target", "topics"}, {"target_topic", "groups"}},
         {TargetType::http, "http", {"url"}, {"expect"}},
         {TargetType::prometheus, "prometheus", {"url", "queries"}, {}},
+        {TargetType::http_json, "http-json", {"url", "metrics"}, {"dr_url", "headers"}},
     };
     return types;
 }
@@ -209,7 +211,7 @@ private:
 
     bool target(const std::string& tp, const json& spec, Target& t) {
         if (!spec.contains("type")) {
-            error(tp, fmt::format("target '{}' has no \"type\" (postgres, kafka, kafka-mirror, http, prometheus)", t.id));
+            error(tp, fmt::format("target '{}' has no \"type\" (postgres, kafka, kafka-mirror, http, prometheus, http-json)", t.id));
             return false;
         }
         std::string type = string_at(tp + "/type", spec["type"]);
@@ -217,7 +219,7 @@ private:
         for (const auto& ti : target_types())
             if (ti.name == type) info = &ti;
         if (!info) {
-            error(tp + "/type", fmt::format("unknown target type '{}' (known: postgres, kafka, kafka-mirror, http, prometheus)", safe_text(type)));
+            error(tp + "/type", fmt::format("unknown target type '{}' (known: postgres, kafka, kafka-mirror, http, prometheus, http-json)", safe_text(type)));
             return false;
         }
         t.type = info->type;
@@ -232,6 +234,9 @@ private:
                 key_error(fp, fmt::format("unknown setting '{}' for a {} target", safe_excerpt(key), type));
             else field(fp, key, value, t);
         }
+        for (const auto& [name, m] : t.json_metrics)
+            if (m.pair() && t.dr_url.empty())
+                error(env::pointer_child(tp + "/metrics", name), fmt::format("'{}' compares with the DR side: give \"dr_url\"", name));
         return true;
     }
 
@@ -257,6 +262,15 @@ private:
             if (!value.is_number_integer() || value.get<int>() < 100 || value.get<int>() > 599) error(fp, "expect is an HTTP status code such as 200");
             else t.expect_status = value.get<int>();
         } else if (key == "queries") string_map(fp, value, t.queries, false);
+        else if (key == "dr_url") t.dr_url = url_at(fp, value);
+        else if (key == "headers") {
+            string_map(fp, value, t.headers, false);
+            for (const auto& [name, text] : t.headers)
+                if (env::is_secret_header(name) && text.find("${") == std::string::npos)
+                    error(env::pointer_child(fp, name), fmt::format("header '{}' holds a secret in clear: write it with ${{NAME}}", safe_excerpt(name)));
+        } else if (key == "metrics") {
+            env::read_json_metrics(fp, value, t.json_metrics, [&](const std::string& at, const std::string& message) { error(at, message); });
+        }
     }
 
     std::vector<std::string> string_list(const std::string& p, const json& v, bool non_empty) {

@@ -17,8 +17,24 @@ namespace drconsole {
 
 struct Runbook;
 
-enum class TargetType { postgres, kafka, kafka_mirror, http, prometheus };
+enum class TargetType { postgres, kafka, kafka_mirror, http, prometheus, http_json };
 std::string_view to_string(TargetType type);
+
+// http-json: one metric read from the answer by a JSON Pointer (RFC 6901; "" is the whole answer).
+struct JsonMetric {
+    enum class Kind {
+        value,         // a number (true/false read 1/0; a string that is a number reads as it)
+        count,         // the items of an array or the members of an object
+        state,         // 1 when the value is one of `ok`, else 0
+        age,           // seconds since a timestamp (RFC 3339 UTC, or Unix seconds or milliseconds)
+        missing_on_dr, // pair: items (or members' names) on the primary that the DR answer lacks
+        behind_on_dr,  // pair: the primary's number minus the DR's
+    };
+    Kind kind = Kind::value;
+    std::string pointer;
+    std::vector<std::string> ok;  // state
+    bool pair() const { return kind == Kind::missing_on_dr || kind == Kind::behind_on_dr; }
+};
 
 // Values may hold ${NAME} references; they are kept as written and expanded only at use.
 struct Target {
@@ -36,9 +52,12 @@ struct Target {
     std::vector<std::string> topics;            // kafka-mirror
     std::string target_topic = "{topic}";       // kafka-mirror: name on the target cluster
     std::vector<std::string> groups;            // kafka, kafka-mirror: consumer groups to watch
-    std::string url;                            // http, prometheus
+    std::string url;                            // http, prometheus, http-json
     int expect_status = 200;                    // http
     std::map<std::string, std::string> queries; // prometheus: name -> PromQL
+    std::string dr_url;                         // http-json pair: the same expressions on the DR side
+    std::map<std::string, std::string> headers; // http-json: request headers (secrets as ${NAME})
+    std::map<std::string, JsonMetric> json_metrics;  // http-json: name -> how it is read
 
     // kafka-mirror: the name `topic` has on the target cluster (target_topic with {topic} filled in).
     std::string mirrored_topic(const std::string& topic) const;

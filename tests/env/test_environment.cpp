@@ -78,7 +78,7 @@ TEST(Environment, StructuralErrorsPointAtTheirPlace) {
     auto r = parse_environment("{\n  \"targets\": {\n    \"x\": { \"type\": \"htp\", \"url\": \"u\" }\n  },\n  \"colour\": 1\n}\n", "env.jsonc");
     ASSERT_FALSE(r.env);
     ASSERT_EQ(r.diagnostics.size(), 2u);
-    EXPECT_EQ(r.diagnostics[0].str(), "env.jsonc:3:20: error: unknown target type 'htp' (known: postgres, kafka, kafka-mirror, http, prometheus)");
+    EXPECT_EQ(r.diagnostics[0].str(), "env.jsonc:3:20: error: unknown target type 'htp' (known: postgres, kafka, kafka-mirror, http, prometheus, http-json)");
     EXPECT_EQ(r.diagnostics[1].str(), "env.jsonc:5:3: error: unknown setting 'colour' (known: name, targets, roster, comms, vars)");
 
     auto syntax = parse_environment("{\n  \"targets\": {,}\n}\n", "env.jsonc");
@@ -88,6 +88,38 @@ TEST(Environment, StructuralErrorsPointAtTheirPlace) {
     EXPECT_NE(first_error(missing).find("needs \"topics\""), std::string::npos);
     auto bad_ref = parse_environment(R"({"vars": {"v": "${not closed"}})", "e");
     EXPECT_NE(first_error(bad_ref).find("'${' is not closed"), std::string::npos);
+}
+
+TEST(Environment, HttpJsonMetricsAreCheckedWhereTheyAreWritten) {
+    auto ok = parse_environment(R"({"targets": {"sr": {"type": "http-json", "url": "http://sr:8081/subjects", "dr_url": "http://dr:8081/subjects",
+        "headers": {"Authorization": "Bearer ${SR_TOKEN}"},
+        "metrics": {"subjects": {"pointer": "", "count": true}, "missing": {"pointer": "", "missing_on_dr": true},
+                    "running": {"pointer": "/state", "ok": ["RUNNING"]}, "lag": "/lag", "age_s": {"pointer": "/ts", "age": true}}}}})", "e");
+    ASSERT_TRUE(ok.env) << first_error(ok);
+    const Target& sr = *ok.env->find("sr");
+    EXPECT_EQ(sr.json_metrics.at("missing").kind, JsonMetric::Kind::missing_on_dr);
+    EXPECT_EQ(sr.json_metrics.at("running").ok, std::vector<std::string>{"RUNNING"});
+    EXPECT_EQ(known_metrics(sr), (std::vector<std::string>{"up", "latency_ms", "age_s", "lag", "missing", "running", "subjects"}));
+
+    auto env = [](const std::string& target) { return parse_environment("{
+  "targets": {
+    "j": " + target + "
+  }
+}
+", "env.jsonc"); };
+    EXPECT_EQ(first_error(env(R"({"type": "http-json", "url": "http://a/", "metrics": {"lag": "lag"}})")),
+              "env.jsonc:3:67: error: a JSON Pointer is \"\" (the whole answer) or starts with '/': \"/data/state\"");
+    EXPECT_EQ(first_error(env(R"({"type": "http-json", "url": "http://a/", "metrics": {"gone": {"pointer": "/s", "missing_on_dr": true}}})")),
+              "env.jsonc:3:67: error: 'gone' compares with the DR side: give \"dr_url\"");
+    EXPECT_EQ(first_error(env(R"({"type": "http-json", "url": "http://a/", "metrics": {"s": {"pointer": "/s", "count": true, "age": true}}})")),
+              "env.jsonc:3:64: error: a metric is read one way: give one of ok, count, age, missing_on_dr, behind_on_dr");
+    EXPECT_EQ(first_error(env(R"({"type": "http-json", "url": "http://a/", "metrics": {"s": {"pointer": "/s", "sum": true}}})")),
+              "env.jsonc:3:87: error: unknown metric setting 'sum' (known: pointer, ok, count, age, missing_on_dr, behind_on_dr)");
+    EXPECT_EQ(first_error(env(R"({"type": "http-json", "url": "http://a/", "metrics": {"a.b": "/x"}})")),
+              "env.jsonc:3:66: error: metric name 'a.b' is letters, digits and '_' (a gate reads it as TARGET.NAME)");
+    EXPECT_EQ(first_error(env(R"({"type": "http-json", "url": "http://a/", "headers": {"X-Api-Key": "k3y"}, "metrics": {"a": "/x"}})")),
+              "env.jsonc:3:65: error: header 'X-Api-Key' holds a secret in clear: write it with ${NAME}");
+    EXPECT_EQ(first_error(env(R"({"type": "http-json", "url": "http://a/"})")), "env.jsonc:3:10: error: http-json target 'j' needs \"metrics\"");
 }
 
 TEST(Environment, RunbookTargetsMustExistWithTheirMetrics) {
