@@ -454,6 +454,15 @@ View ConsoleApp::view() const {
                     break;
                 }
             if (carries_lag && tv.last.value("promoted").value_or(0) == 0 && !tv.last.value("heartbeat_lag_s")) p.metric = "lag_s";
+            // An http-json target shows what it was set up to read: a primary/DR comparison first.
+            if (target && target->type == TargetType::http_json && !target->json_metrics.empty()) {
+                p.metric = target->json_metrics.begin()->first;
+                for (const auto& [name, m] : target->json_metrics)
+                    if (m.pair()) {
+                        p.metric = name;
+                        break;
+                    }
+            }
             if (p.metric.empty()) p.metric = "up";
             p.value = tv.last.value(p.metric);
             p.method = tv.last.method(p.metric);

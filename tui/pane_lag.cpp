@@ -72,6 +72,9 @@ int draw_panel(Canvas& c, Rect r, const TargetPanel& p, bool selected, int y) {
     int x = r.x + 1;
     x += c.put(x, y, safe_text(p.id), selected ? Role::selected : Role::title, 16) + 1;
     if (!level.empty()) x += c.put(x, y, level, figures && p.value ? value_role : Role::probe_stale, r.x + r.w - 1 - x) + 1;
+    // A long metric name (an http-json target's) must not cut its figure off: the figure leads.
+    if (p.value && !is_lag && !p.rpo && static_cast<int>(value.size()) > r.x + r.w - 1 - x)
+        value = fmt::format("{:.4g} {}", *p.value, p.metric);
     c.put(x, y, value, figures && p.value ? value_role : Role::probe_stale, r.x + r.w - 1 - x);
     ++y;
     if (p.view.status == ProbeStatus::ok) {

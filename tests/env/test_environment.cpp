@@ -101,24 +101,19 @@ TEST(Environment, HttpJsonMetricsAreCheckedWhereTheyAreWritten) {
     EXPECT_EQ(sr.json_metrics.at("running").ok, std::vector<std::string>{"RUNNING"});
     EXPECT_EQ(known_metrics(sr), (std::vector<std::string>{"up", "latency_ms", "age_s", "lag", "missing", "running", "subjects"}));
 
-    auto env = [](const std::string& target) { return parse_environment("{
-  "targets": {
-    "j": " + target + "
-  }
-}
-", "env.jsonc"); };
+    auto env = [](const std::string& target) { return parse_environment("{\n  \"targets\": {\n    \"j\": " + target + "\n  }\n}\n", "env.jsonc"); };
     EXPECT_EQ(first_error(env(R"({"type": "http-json", "url": "http://a/", "metrics": {"lag": "lag"}})")),
-              "env.jsonc:3:67: error: a JSON Pointer is \"\" (the whole answer) or starts with '/': \"/data/state\"");
+              "env.jsonc:3:71: error: a JSON Pointer is \"\" (the whole answer) or starts with '/': \"/data/state\"");
     EXPECT_EQ(first_error(env(R"({"type": "http-json", "url": "http://a/", "metrics": {"gone": {"pointer": "/s", "missing_on_dr": true}}})")),
-              "env.jsonc:3:67: error: 'gone' compares with the DR side: give \"dr_url\"");
+              "env.jsonc:3:72: error: 'gone' compares with the DR side: give \"dr_url\"");
     EXPECT_EQ(first_error(env(R"({"type": "http-json", "url": "http://a/", "metrics": {"s": {"pointer": "/s", "count": true, "age": true}}})")),
-              "env.jsonc:3:64: error: a metric is read one way: give one of ok, count, age, missing_on_dr, behind_on_dr");
+              "env.jsonc:3:69: error: a metric is read one way: give one of ok, count, age, missing_on_dr, behind_on_dr");
     EXPECT_EQ(first_error(env(R"({"type": "http-json", "url": "http://a/", "metrics": {"s": {"pointer": "/s", "sum": true}}})")),
-              "env.jsonc:3:87: error: unknown metric setting 'sum' (known: pointer, ok, count, age, missing_on_dr, behind_on_dr)");
+              "env.jsonc:3:94: error: unknown metric setting 'sum' (known: pointer, ok, count, age, missing_on_dr, behind_on_dr)");
     EXPECT_EQ(first_error(env(R"({"type": "http-json", "url": "http://a/", "metrics": {"a.b": "/x"}})")),
-              "env.jsonc:3:66: error: metric name 'a.b' is letters, digits and '_' (a gate reads it as TARGET.NAME)");
+              "env.jsonc:3:71: error: metric name 'a.b' is letters, digits and '_' (a gate reads it as TARGET.NAME)");
     EXPECT_EQ(first_error(env(R"({"type": "http-json", "url": "http://a/", "headers": {"X-Api-Key": "k3y"}, "metrics": {"a": "/x"}})")),
-              "env.jsonc:3:65: error: header 'X-Api-Key' holds a secret in clear: write it with ${NAME}");
+              "env.jsonc:3:77: error: header 'X-Api-Key' holds a secret in clear: write it with ${NAME}");
     EXPECT_EQ(first_error(env(R"({"type": "http-json", "url": "http://a/"})")), "env.jsonc:3:10: error: http-json target 'j' needs \"metrics\"");
 }
 
