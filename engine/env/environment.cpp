@@ -32,7 +32,7 @@ const std::vector<TypeInfo>& target_types() {
         {TargetType::kafka_mirror, "kafka-mirror", {"source", "target", "topics"}, {"target_topic", "groups"}},
         {TargetType::http, "http", {"url"}, {"expect"}},
         {TargetType::prometheus, "prometheus", {"url", "queries"}, {}},
-        {TargetType::http_json, "http-json", {"url", "metrics"}, {"dr_url", "headers"}},
+        {TargetType::http_json, "http-json", {"url", "metrics"}, {"dr_url", "headers", "method", "body"}},
     };
     return types;
 }
@@ -234,6 +234,7 @@ private:
                 key_error(fp, fmt::format("unknown setting '{}' for a {} target", safe_excerpt(key), type));
             else field(fp, key, value, t);
         }
+        if (!t.body.empty() && t.method != "POST") error(tp + "/body", "a body is sent with \"method\": \"POST\"");
         for (const auto& [name, m] : t.json_metrics)
             if (m.pair() && t.dr_url.empty())
                 error(env::pointer_child(tp + "/metrics", name), fmt::format("'{}' compares with the DR side: give \"dr_url\"", name));
@@ -263,6 +264,12 @@ private:
             else t.expect_status = value.get<int>();
         } else if (key == "queries") string_map(fp, value, t.queries, false);
         else if (key == "dr_url") t.dr_url = url_at(fp, value);
+        else if (key == "method") {
+            t.method = string_at(fp, value);
+            if (t.method != "GET" && t.method != "POST") error(fp, "method is \"GET\" or \"POST\" (a probe only reads)");
+        } else if (key == "body") {
+            t.body = value.is_string() ? string_at(fp, value) : value.dump();
+        }
         else if (key == "headers") {
             string_map(fp, value, t.headers, false);
             for (const auto& [name, text] : t.headers)

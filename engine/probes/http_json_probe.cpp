@@ -129,7 +129,10 @@ private:
     Answer fetch(HttpClient& client, const std::string& url, SteadyTime deadline) {
         HttpRequest req;
         req.url = expand_references(url);
+        req.method = t_.method;
+        req.body = t_.body;
         for (const auto& [name, value] : t_.headers) req.headers.push_back(name + ": " + expand_references(value));
+        if (!t_.body.empty() && !t_.headers.count("Content-Type")) req.headers.push_back("Content-Type: application/json");
         req.max_body = kMaxAnswerBytes;
         HttpResponse resp = client.fetch(req, deadline);
         Answer a;

@@ -55,6 +55,8 @@ struct Target {
     std::string url;                            // http, prometheus, http-json
     int expect_status = 200;                    // http
     std::map<std::string, std::string> queries; // prometheus: name -> PromQL
+    std::string method = "GET";                 // http-json: GET, or POST with `body`
+    std::string body;                           // http-json: sent with POST (JSON as written)
     std::string dr_url;                         // http-json pair: the same expressions on the DR side
     std::map<std::string, std::string> headers; // http-json: request headers (secrets as ${NAME})
     std::map<std::string, JsonMetric> json_metrics;  // http-json: name -> how it is read

@@ -150,6 +150,24 @@ TEST(HttpJsonProbe, MalformedOversizedOrFailingAnswersAreErrorsNeverACrash) {
     EXPECT_FALSE(down.value("lag"));
 }
 
+TEST(HttpJsonProbe, APostSendsItsBodyAndHeaders) {
+    JsonServer api;
+    api.answer(R"({"data": {"result": [{"value": [0, "3"]}]}})");
+    ::setenv("DRC_TEST_TOKEN", "t0ken", 1);
+    auto r = parse_environment(fmt::format(R"({{"targets": {{"sr": {{"type": "http-json", "url": "{}", "method": "POST",
+        "body": {{"query": "up"}}, "headers": {{"Authorization": "Bearer ${{DRC_TEST_TOKEN}}"}}, "metrics": {{"v": "/data/result/0/value/1"}}}}}}}})",
+                                           api.server.url("/q")), "env");
+    ASSERT_TRUE(r.env) << r.diagnostics[0].str();
+    Reading reading = probes::make_http_json_probe(*r.env->find("sr"))->read(in(2000));
+    ::unsetenv("DRC_TEST_TOKEN");
+    EXPECT_EQ(*reading.value("v"), 3) << reading.error;
+    std::string sent = api.server.last_request();
+    EXPECT_EQ(sent.rfind("POST /q ", 0), 0u) << sent;
+    EXPECT_NE(sent.find("Authorization: Bearer t0ken"), std::string::npos) << sent;
+    EXPECT_NE(sent.find("Content-Type: application/json"), std::string::npos) << sent;
+    EXPECT_NE(sent.find(R"({"query":"up"})"), std::string::npos) << sent;
+}
+
 TEST(HttpJsonProbe, AServerThatNeverAnswersIsDownAtTheDeadline) {
     HttpServer silent(HttpServer::Mode::never_answer);
     Target t = target(silent.url("/"), R"({"lag": "/lag"})");
