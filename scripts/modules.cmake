@@ -5,7 +5,7 @@
 set(header_module
   action_text.h=runbook actions.h=actions preflight.h=actions step_run.h=workflow step_wait.h=workflow
   clock.h=common diagnostic.h=common duration.h=common files.h=common sha256.h=common text.h=common runner.h=common
-  scan.h=common limits.h=common safe_json.h=common signing.h=common
+  scan.h=common limits.h=common safe_json.h=common signing.h=common subprocess.h=common
   environment.h=env
   event.h=journal event_kinds.h=journal journal.h=journal
   gate.h=runbook runbook.h=runbook

@@ -33,6 +33,7 @@ const std::vector<TypeInfo>& target_types() {
         {TargetType::http, "http", {"url"}, {"expect"}},
         {TargetType::prometheus, "prometheus", {"url", "queries"}, {}},
         {TargetType::http_json, "http-json", {"url", "metrics"}, {"dr_url", "headers", "method", "body"}},
+        {TargetType::command, "command", {"argv"}, {"metrics", "number"}},
     };
     return types;
 }
@@ -211,7 +212,7 @@ private:
 
     bool target(const std::string& tp, const json& spec, Target& t) {
         if (!spec.contains("type")) {
-            error(tp, fmt::format("target '{}' has no \"type\" (postgres, kafka, kafka-mirror, http, prometheus, http-json)", t.id));
+            error(tp, fmt::format("target '{}' has no \"type\" (postgres, kafka, kafka-mirror, http, prometheus, http-json, command)", t.id));
             return false;
         }
         std::string type = string_at(tp + "/type", spec["type"]);
@@ -219,7 +220,7 @@ private:
         for (const auto& ti : target_types())
             if (ti.name == type) info = &ti;
         if (!info) {
-            error(tp + "/type", fmt::format("unknown target type '{}' (known: postgres, kafka, kafka-mirror, http, prometheus, http-json)", safe_text(type)));
+            error(tp + "/type", fmt::format("unknown target type '{}' (known: postgres, kafka, kafka-mirror, http, prometheus, http-json, command)", safe_text(type)));
             return false;
         }
         t.type = info->type;
@@ -235,6 +236,13 @@ private:
             else field(fp, key, value, t);
         }
         if (!t.body.empty() && t.method != "POST") error(tp + "/body", "a body is sent with \"method\": \"POST\"");
+        if (t.type == TargetType::command) {
+            if (t.json_metrics.empty() == t.number_metric.empty())
+                error(tp, fmt::format("command target '{}' reads its output one way: \"metrics\" (JSON output) or \"number\"", t.id));
+            // Each reading runs the command: cloud CLIs are slow and cost money, so read them seldom.
+            if (!t.interval) t.interval = Millis(60'000);
+            if (!t.deadline) t.deadline = Millis(20'000);
+        }
         for (const auto& [name, m] : t.json_metrics)
             if (m.pair() && t.dr_url.empty())
                 error(env::pointer_child(tp + "/metrics", name), fmt::format("'{}' compares with the DR side: give \"dr_url\"", name));
@@ -264,6 +272,16 @@ private:
             else t.expect_status = value.get<int>();
         } else if (key == "queries") string_map(fp, value, t.queries, false);
         else if (key == "dr_url") t.dr_url = url_at(fp, value);
+        else if (key == "argv") {
+            t.argv = string_list(fp, value, true);
+            for (std::size_t i = 0; i < t.argv.size(); ++i)
+                if (t.argv[i].find("${") != std::string::npos)
+                    error(fp + "/" + std::to_string(i), "a command's arguments are visible to every process (/proc/*/cmdline): no ${NAME} "
+                                                        "secrets in argv; the command reads its credentials itself (its HOME is kept)");
+        } else if (key == "number") {
+            t.number_metric = string_at(fp, value);
+            if (!env::is_metric_name(t.number_metric)) error(fp, "\"number\" names the metric the output's first number is: letters, digits and '_'");
+        }
         else if (key == "method") {
             t.method = string_at(fp, value);
             if (t.method != "GET" && t.method != "POST") error(fp, "method is \"GET\" or \"POST\" (a probe only reads)");

@@ -33,6 +33,10 @@ std::optional<std::string> pointer_problem(const std::string& p) {
 
 }  // namespace
 
+bool is_metric_name(std::string_view name) {
+    return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+}
+
 bool is_secret_header(std::string_view name) {
     std::string lower(name);
     std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -46,8 +50,7 @@ void read_json_metrics(const std::string& at, const json& spec, std::map<std::st
         return error(at, "\"metrics\" is an object of names to JSON Pointers: {\"state\": {\"pointer\": \"/state\", \"ok\": [\"running\"]}}");
     for (const auto& [name, m] : spec.items()) {
         std::string mp = pointer_child(at, name);
-        bool word = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
-        if (!word) {
+        if (!is_metric_name(name)) {
             error(mp, fmt::format("metric name '{}' is letters, digits and '_' (a gate reads it as TARGET.{})", safe_excerpt(name), "NAME"));
             continue;
         }

@@ -23,9 +23,11 @@ std::vector<std::string> known_metrics(const Target& target) {
             for (const auto& [name, query] : target.queries) names.push_back(name);
             return names;
         }
-        case TargetType::http_json: {
-            std::vector<std::string> names{"up", "latency_ms"};
+        case TargetType::http_json:
+        case TargetType::command: {
+            std::vector<std::string> names{"up", target.type == TargetType::command ? "duration_ms" : "latency_ms"};
             for (const auto& [name, metric] : target.json_metrics) names.push_back(name);
+            if (!target.number_metric.empty()) names.push_back(target.number_metric);
             return names;
         }
     }

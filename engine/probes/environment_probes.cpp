@@ -17,6 +17,7 @@ void add_environment_probes(ProbeScheduler& scheduler, const Environment& env) {
             case TargetType::http: probe = probes::make_http_probe(t); break;
             case TargetType::prometheus: probe = probes::make_prometheus_probe(t); break;
             case TargetType::http_json: probe = probes::make_http_json_probe(t); break;
+            case TargetType::command: probe = probes::make_command_probe(t); break;
             case TargetType::kafka: probe = probes::make_kafka_probe(t); break;
             case TargetType::kafka_mirror:
                 probe = probes::make_kafka_mirror_probe(t, *env.find(t.source), *env.find(t.target));

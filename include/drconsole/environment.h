@@ -17,7 +17,7 @@ namespace drconsole {
 
 struct Runbook;
 
-enum class TargetType { postgres, kafka, kafka_mirror, http, prometheus, http_json };
+enum class TargetType { postgres, kafka, kafka_mirror, http, prometheus, http_json, command };
 std::string_view to_string(TargetType type);
 
 // http-json: one metric read from the answer by a JSON Pointer (RFC 6901; "" is the whole answer).
@@ -59,7 +59,9 @@ struct Target {
     std::string body;                           // http-json: sent with POST (JSON as written)
     std::string dr_url;                         // http-json pair: the same expressions on the DR side
     std::map<std::string, std::string> headers; // http-json: request headers (secrets as ${NAME})
-    std::map<std::string, JsonMetric> json_metrics;  // http-json: name -> how it is read
+    std::map<std::string, JsonMetric> json_metrics;  // http-json, command (its JSON output): name -> how it is read
+    std::vector<std::string> argv;              // command: the program and its arguments (never a shell)
+    std::string number_metric;                  // command: the metric the output's first number is
 
     // kafka-mirror: the name `topic` has on the target cluster (target_topic with {topic} filled in).
     std::string mirrored_topic(const std::string& topic) const;
