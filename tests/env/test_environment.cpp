@@ -78,7 +78,7 @@ TEST(Environment, StructuralErrorsPointAtTheirPlace) {
     auto r = parse_environment("{\n  \"targets\": {\n    \"x\": { \"type\": \"htp\", \"url\": \"u\" }\n  },\n  \"colour\": 1\n}\n", "env.jsonc");
     ASSERT_FALSE(r.env);
     ASSERT_EQ(r.diagnostics.size(), 2u);
-    EXPECT_EQ(r.diagnostics[0].str(), "env.jsonc:3:20: error: unknown target type 'htp' (known: postgres, kafka, kafka-mirror, http, prometheus, http-json)");
+    EXPECT_EQ(r.diagnostics[0].str(), "env.jsonc:3:20: error: unknown target type 'htp' (known: postgres, kafka, kafka-mirror, http, prometheus, http-json, command)");
     EXPECT_EQ(r.diagnostics[1].str(), "env.jsonc:5:3: error: unknown setting 'colour' (known: name, targets, roster, comms, vars)");
 
     auto syntax = parse_environment("{\n  \"targets\": {,}\n}\n", "env.jsonc");
