@@ -54,7 +54,7 @@ void read_json_metrics(const std::string& at, const json& spec, std::map<std::st
             error(mp, fmt::format("metric name '{}' is letters, digits and '_' (a gate reads it as TARGET.{})", safe_excerpt(name), "NAME"));
             continue;
         }
-        if (name == "up" || name == "latency_ms") {
+        if (name == "up" || name == "latency_ms" || name == "duration_ms") {
             error(mp, fmt::format("'{}' is read by the probe itself: name the metric otherwise", name));
             continue;
         }

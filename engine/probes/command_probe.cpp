@@ -1,5 +1,6 @@
 // command targets: a read-only program run as argv on the target's interval, its output read
 // as JSON (the http-json metrics) or as one number (docs/probes.md#command).
+#include <atomic>
 #include <cstdlib>
 
 #include <fmt/format.h>
@@ -34,15 +35,16 @@ public:
     explicit CommandProbe(const Target& t) : t_(t) {}
 
     Reading read(SteadyTime deadline) override {
+        cancelled_ = false;
         std::string output;
         bool too_long = false;
         auto started = std::chrono::steady_clock::now();
         SubprocessOutcome o = run_subprocess(t_.argv, deadline, clean_environment(), [&](std::string_view bytes) {
             if (output.size() + bytes.size() > kMaxOutputBytes) too_long = true;
             else output.append(bytes);
-        });
+        }, &cancelled_);
         double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-        if (o.timed_out || o.exit_code == 127 || o.exit_code == 126) {
+        if (o.timed_out || o.cancelled || o.exit_code == 127 || o.exit_code == 126) {
             Reading down = Reading::down(o.error);
             down.set("duration_ms", ms);
             return down;
@@ -79,8 +81,12 @@ public:
         return r;
     }
 
+    // The scheduler stops: the program's process group is ended now, not at the deadline.
+    void cancel() override { cancelled_ = true; }
+
 private:
     Target t_;
+    std::atomic<bool> cancelled_{false};
 };
 
 }  // namespace

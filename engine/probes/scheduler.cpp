@@ -189,8 +189,11 @@ void ProbeScheduler::stop() {
     {
         std::unique_lock lock(state_->mutex);
         state_->work.notify_all();
-        // A probe in progress gets until its deadline; one that ignores its deadline
-        // (librdkafka) is abandoned: its reader holds its own copy of everything it touches.
+        // A probe in progress gets until its deadline (one that can end early is told to); one
+        // that ignores its deadline (librdkafka) is abandoned: its reader holds its own copy of
+        // everything it touches.
+        for (auto& w : workers_)
+            if (w->reading) w->probe->cancel();
         Millis longest{0};
         for (auto& w : workers_) longest = std::max(longest, w->deadline);
         stuck = !state_->idle.wait_for(lock, longest, [&] { return state_->reading == 0; });

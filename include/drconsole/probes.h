@@ -22,6 +22,9 @@ class Probe {
 public:
     virtual ~Probe() = default;
     virtual Reading read(SteadyTime deadline) = 0;
+    // Called from another thread when the scheduler stops during read(): a probe that can end
+    // its read early (a command target's program) does, so that stopping does not wait for it.
+    virtual void cancel() {}
 };
 
 struct SchedulerStats {

@@ -1,11 +1,14 @@
 // command targets: real programs run as argv, their JSON or number output read, a hanging one
 // killed at the deadline, garbage and failures reported, never a crash.
+#include <thread>
+
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "support/printers.h"
 
 #include "drconsole/environment.h"
+#include "drconsole/probes.h"
 #include "probes/probe_factory.h"
 
 using namespace drconsole;
@@ -85,4 +88,22 @@ TEST(CommandProbe, TheEnvironmentRefusesSecretsInArgvAndAsksForOneWayToRead) {
     ASSERT_TRUE(ok.env) << first_error(ok);
     EXPECT_EQ(ok.env->find("snap")->interval, Millis(60'000)) << "each reading runs the command: read seldom by default";
     EXPECT_EQ(known_metrics(*ok.env->find("snap")), (std::vector<std::string>{"up", "duration_ms", "n"}));
+}
+
+TEST(CommandProbe, StoppingTheProbesEndsARunningCommandRatherThanWaitingForItsDeadline) {
+    auto r = env_with(R"({"type": "command", "argv": ["sleep", "30"], "number": "n", "interval": "100ms"})");
+    ASSERT_TRUE(r.env) << first_error(r);
+    EXPECT_EQ(r.env->find("snap")->deadline, Millis(20'000));
+    auto store = std::make_shared<ReadingStore>();
+    ProbeScheduler scheduler(store);
+    add_environment_probes(scheduler, *r.env);
+    scheduler.start();
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));  // the command is running
+    auto started = std::chrono::steady_clock::now();
+    scheduler.stop();
+    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    EXPECT_LT(ms, 3000) << "SIGTERM, at most 2 s of grace, not the 20 s deadline";
+    auto reserved = env_with(R"({"type": "command", "argv": ["date"], "metrics": {"duration_ms": "/d"}})");
+    ASSERT_EQ(reserved.diagnostics.size(), 2u);  // and so no metric is left: "reads its output one way"
+    EXPECT_EQ(reserved.diagnostics[1].str(), "env.jsonc:3:78: error: 'duration_ms' is read by the probe itself: name the metric otherwise");
 }
