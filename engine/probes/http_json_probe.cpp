@@ -22,7 +22,8 @@ constexpr std::size_t kMaxAnswerBytes = 1 << 20;
 struct Answer {
     std::optional<json> doc;
     std::string problem;
-    bool reached = false;
+    bool reached = false;  // an HTTP answer came
+    bool success = false;  // … with a 2xx status
     double ms = 0;
 };
 
@@ -41,7 +42,7 @@ public:
         }
         Reading r;
         r.set("latency_ms", primary.ms);
-        r.set("up", primary.doc || primary.problem.rfind("HTTP ", 0) != 0 ? 1 : 0);
+        r.set("up", primary.success ? 1 : 0);
         std::vector<std::string> problems;
         if (!primary.doc) problems.push_back(primary.problem);
         Answer dr;
@@ -57,7 +58,7 @@ public:
             else problems.push_back(fmt::format("{}: {}", name, why));
         }
         if (!problems.empty()) {
-            r.status = primary.problem.rfind("HTTP ", 0) == 0 ? ProbeStatus::down : ProbeStatus::error;
+            r.status = primary.success ? ProbeStatus::error : ProbeStatus::down;
             for (const auto& p : problems) r.error += (r.error.empty() ? "" : "; ") + p;
         }
         return r;
@@ -80,7 +81,8 @@ private:
             return a;
         }
         a.reached = true;
-        if (resp.status < 200 || resp.status > 299) a.problem = fmt::format("HTTP {}", resp.status);
+        a.success = resp.status >= 200 && resp.status <= 299;
+        if (!a.success) a.problem = fmt::format("HTTP {}", resp.status);
         else if (resp.truncated) a.problem = fmt::format("the answer is larger than {} KiB: point the URL at a status resource", kMaxAnswerBytes / 1024);
         if (!a.problem.empty()) return a;
         a.doc = parse_answer(resp.body, a.problem);
